@@ -1,0 +1,33 @@
+"""Facts about the buckets a run touches: existence, access and region."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from .errors import AccessDenied, BucketNotFound
+
+
+def bucket_region(s3: Any, bucket: str) -> str:
+    """The region of `bucket`, from HeadBucket; named errors when it is missing or closed to us."""
+    try:
+        response = s3.head_bucket(Bucket=bucket)
+    except ClientError as error:
+        code = str(error.response.get("Error", {}).get("Code"))
+        if code in ("404", "NoSuchBucket", "NotFound"):
+            raise BucketNotFound(f"bucket '{bucket}' does not exist") from error
+        if code in ("403", "AccessDenied", "Forbidden"):
+            raise AccessDenied(f"access to bucket '{bucket}' is denied") from error
+        raise
+    headers = response.get("ResponseMetadata", {}).get("HTTPHeaders", {})
+    region = response.get("BucketRegion") or headers.get("x-amz-bucket-region")
+    return region or "us-east-1"
+
+
+def has_key(s3: Any, bucket: str, prefix: str, after: str) -> bool:
+    """True when at least one key under `prefix` sorts after `after`."""
+    params: dict[str, Any] = {"Bucket": bucket, "Prefix": prefix, "MaxKeys": 1}
+    if after:
+        params["StartAfter"] = after
+    return bool(s3.list_objects_v2(**params).get("Contents"))

@@ -1,0 +1,21 @@
+"""S3 clients, one per region, shared by every step in a Lambda container."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+# Adaptive retries let botocore absorb SlowDown and 5xx with backoff; no retry loops of our own.
+_CONFIG = Config(
+    retries={"mode": "adaptive", "max_attempts": 10},
+    max_pool_connections=64,
+)
+
+
+@cache
+def s3_client(region: str | None = None) -> Any:
+    """An S3 client for `region` (None: the function's own region)."""
+    return boto3.client("s3", region_name=region, config=_CONFIG)

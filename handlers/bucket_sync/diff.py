@@ -1,0 +1,40 @@
+"""Merging two sorted listings of the same key window into the work it needs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .compare import is_unchanged
+from .listing import Entry
+
+
+@dataclass
+class Plan:
+    """What one window of keys needs: copies, orphan deletes, and how many are already equal."""
+
+    to_copy: list[Entry] = field(default_factory=list)
+    to_delete: list[Entry] = field(default_factory=list)
+    unchanged: int = 0
+
+
+def merge(source: list[Entry], destination: list[Entry]) -> Plan:
+    """Walk both ascending listings once; each key lands in exactly one bucket of the Plan."""
+    plan = Plan()
+    i = j = 0
+    while i < len(source) or j < len(destination):
+        src = source[i] if i < len(source) else None
+        dst = destination[j] if j < len(destination) else None
+        if dst is None or (src is not None and src.key < dst.key):
+            plan.to_copy.append(src)  # type: ignore[arg-type]
+            i += 1
+        elif src is None or dst.key < src.key:
+            plan.to_delete.append(dst)
+            j += 1
+        else:
+            if is_unchanged(src, dst):
+                plan.unchanged += 1
+            else:
+                plan.to_copy.append(src)
+            i += 1
+            j += 1
+    return plan

@@ -1,0 +1,71 @@
+"""Listing one side of a key range, in S3's order (UTF-8 binary order, which equals the code
+point order Python uses to compare str)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+# ListObjectsV2 returns at most this many keys per request.
+PAGE_SIZE = 1000
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What one listing row tells about an object; enough to decide without a HEAD."""
+
+    key: str
+    size: int
+    etag: str
+    last_modified: datetime
+    storage_class: str
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Keys found in (after, bound], and whether more keys may follow within the bound."""
+
+    entries: list[Entry]
+    more: bool
+    requests: int
+
+
+def list_range(s3: Any, bucket: str, prefix: str, after: str, bound: str | None, limit: int) -> Listing:
+    """List up to `limit` keys under `prefix` with after < key <= bound, in order.
+
+    `more` is True when the listing stopped at `limit` with keys possibly left before `bound`;
+    a later call with `after` set to the last key returned goes on from there.
+    """
+    entries: list[Entry] = []
+    requests = 0
+    token: str | None = None
+    while True:
+        params: dict[str, Any] = {
+            "Bucket": bucket,
+            "Prefix": prefix,
+            "MaxKeys": min(PAGE_SIZE, limit - len(entries)),
+        }
+        if token:
+            params["ContinuationToken"] = token
+        elif after:
+            params["StartAfter"] = after
+        page = s3.list_objects_v2(**params)
+        requests += 1
+        for row in page.get("Contents", []):
+            if bound is not None and row["Key"] > bound:
+                return Listing(entries, more=False, requests=requests)
+            entries.append(
+                Entry(
+                    key=row["Key"],
+                    size=row["Size"],
+                    etag=row["ETag"],
+                    last_modified=row["LastModified"],
+                    storage_class=row.get("StorageClass", "STANDARD"),
+                )
+            )
+        token = page.get("NextContinuationToken") if page.get("IsTruncated") else None
+        if token is None:
+            return Listing(entries, more=False, requests=requests)
+        if len(entries) >= limit:
+            return Listing(entries, more=True, requests=requests)

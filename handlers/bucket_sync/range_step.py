@@ -1,0 +1,71 @@
+"""One step of a range's loop: list both sides of the next key window, merge, copy, delete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .copier import copy_objects
+from .deleter import delete_objects
+from .diff import merge
+from .listing import list_range
+from .payloads import Counts, Failure, KeyRange, Progress, RunConfig, add_counts, zero_counts
+from .settings import Settings
+
+
+def start_progress(key_range: KeyRange) -> Progress:
+    """Progress of a range no step has touched yet."""
+    return Progress(cursor=key_range["after"], done=False, steps=0, counts=zero_counts(), failures=[])
+
+
+def sync_window(
+    source_s3: Any,
+    destination_s3: Any,
+    run: RunConfig,
+    key_range: KeyRange,
+    progress: Progress,
+    settings: Settings,
+) -> tuple[Progress, dict[str, int]]:
+    """Sync the keys after the cursor, at most `chunk_size` per side, and move the cursor on.
+
+    The window ends at the last source key listed (or the range's end when the source has no
+    more keys in it); if the destination holds more than `chunk_size` keys in that window, the
+    window shrinks to the last destination key listed. Every key in the window is then known on
+    both sides, so the merge is exact; keys after the window are left to the next step.
+    Returns the new progress and the number of LIST requests per side (for logs and benchmarks).
+    """
+    cursor, up_to, limit = progress["cursor"], key_range["upTo"], settings.chunk_size
+    source = list_range(source_s3, run["source"], run["prefix"], cursor, up_to, limit)
+    window_end = source.entries[-1].key if source.more else up_to
+    destination = list_range(destination_s3, run["destination"], run["prefix"], cursor, window_end, limit)
+    source_entries = source.entries
+    if destination.more:
+        window_end = destination.entries[-1].key
+        source_entries = [entry for entry in source_entries if entry.key <= window_end]
+    done = not source.more and not destination.more
+
+    plan = merge(source_entries, destination.entries)
+    counting_only = run["countingOnly"]
+    dry_run = run["dryRun"] or counting_only
+    copies = copy_objects(
+        destination_s3, run["source"], run["destination"], plan.to_copy, settings.copy_threads, dry_run
+    )
+    to_delete = plan.to_delete if run["deleteOrphans"] else []
+    deletes = delete_objects(destination_s3, run["destination"], to_delete, settings.copy_threads, dry_run)
+
+    failures: list[Failure] = copies.failures + deletes.failures
+    step_counts = Counts(
+        copied=copies.copied,
+        copiedBytes=copies.copied_bytes,
+        deleted=deletes.deleted,
+        unchanged=plan.unchanged,
+        failed=len(failures),
+    )
+    listed_failures = (progress["failures"] + failures)[: settings.max_failures_listed]
+    new_progress = Progress(
+        cursor=progress["cursor"] if done else str(window_end),
+        done=done,
+        steps=progress["steps"] + 1,
+        counts=add_counts(progress["counts"], step_counts),
+        failures=listed_failures,
+    )
+    return new_progress, {"sourceLists": source.requests, "destinationLists": destination.requests}

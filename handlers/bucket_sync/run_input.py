@@ -1,0 +1,85 @@
+"""Parsing and checking an execution input (the execution contract, DESIGN §4)."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Any
+
+from .errors import AccessDenied, InvalidInput
+from .settings import Settings
+
+_BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+
+# Optional fields: name -> (accepted types, description for errors).
+_OPTIONAL: dict[str, tuple[tuple[type, ...], str]] = {
+    "prefix": ((str,), "a string"),
+    "startAfter": ((str,), "a string"),
+    "deleteOrphans": ((bool,), "true or false"),
+    "dryRun": ((bool,), "true or false"),
+    "maxDeletes": ((int, type(None)), "a whole number >= 0 or null"),
+    "allowEmptySource": ((bool,), "true or false"),
+}
+
+
+def check_bucket_name(field: str, value: Any) -> str:
+    """Return `value` when it is a valid S3 bucket name, else raise InvalidInput."""
+    if not isinstance(value, str) or not value:
+        raise InvalidInput(f"'{field}' must be a non-empty string (a bucket name)")
+    valid = (
+        _BUCKET_NAME.match(value)
+        and ".." not in value
+        and ".-" not in value
+        and "-." not in value
+        and not _is_ip_address(value)
+    )
+    if not valid:
+        raise InvalidInput(f"'{field}' is not a valid S3 bucket name: {value!r}")
+    return value
+
+
+def _is_ip_address(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+def parse_input(event: Any, settings: Settings) -> dict[str, Any]:
+    """Check types and names, apply defaults; return the options of the run."""
+    if not isinstance(event, dict):
+        raise InvalidInput("the execution input must be a JSON object")
+    unknown = sorted(set(event) - {"source", "destination", *_OPTIONAL})
+    if unknown:
+        raise InvalidInput(f"unknown input field(s): {', '.join(unknown)}")
+    for name in ("source", "destination"):
+        if name not in event:
+            raise InvalidInput(f"'{name}' is required")
+    source = check_bucket_name("source", event["source"])
+    destination = check_bucket_name("destination", event["destination"])
+    for name, (types, described) in _OPTIONAL.items():
+        value = event.get(name)
+        if name in event and (
+            not isinstance(value, types) or (isinstance(value, bool) and bool not in types)
+        ):
+            raise InvalidInput(f"'{name}' must be {described}")
+    max_deletes = event.get("maxDeletes", settings.default_max_deletes)
+    if max_deletes is not None and max_deletes < 0:
+        raise InvalidInput("'maxDeletes' must be a whole number >= 0 or null")
+    if source == destination:
+        raise InvalidInput("source and destination are the same bucket: one run would overwrite itself")
+    if source not in settings.source_buckets:
+        raise AccessDenied(f"bucket '{source}' is not in this deployment's source_bucket_names")
+    if destination not in settings.destination_buckets:
+        raise AccessDenied(f"bucket '{destination}' is not in this deployment's destination_bucket_names")
+    return {
+        "source": source,
+        "destination": destination,
+        "prefix": event.get("prefix", ""),
+        "startAfter": event.get("startAfter", ""),
+        "deleteOrphans": event.get("deleteOrphans", settings.default_delete_orphans),
+        "dryRun": event.get("dryRun", False),
+        "maxDeletes": max_deletes,
+        "allowEmptySource": event.get("allowEmptySource", False),
+    }

@@ -1,0 +1,51 @@
+"""Deployment settings, read once from the Lambda environment that Terraform sets."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Tuning values and policy of one deployment; the defaults suit handler unit tests."""
+
+    source_buckets: tuple[str, ...] = ()
+    destination_buckets: tuple[str, ...] = ()
+    default_delete_orphans: bool = True
+    default_max_deletes: int | None = None
+    allow_cross_region: bool = False
+    # Keys listed per side in one SyncRange step; keys never travel through the state payload.
+    chunk_size: int = 1000
+    # Parallel copy and delete requests inside one step.
+    copy_threads: int = 16
+    # Ranges planned per round; the Distributed Map runs this many children at once.
+    max_ranges: int = 10
+    # Failures named per range and in the run's output; the counts stay exact beyond it.
+    max_failures_listed: int = 100
+
+
+def _flag(raw: str | None, default: bool) -> bool:
+    return default if raw is None else raw.strip().lower() == "true"
+
+
+def _optional_int(raw: str | None) -> int | None:
+    return None if raw in (None, "", "null") else int(raw)
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Build Settings from environment variables (see lambda.tf for the names)."""
+    env = os.environ if environ is None else environ
+    base = Settings()
+    return Settings(
+        source_buckets=tuple(json.loads(env.get("SOURCE_BUCKETS", "[]"))),
+        destination_buckets=tuple(json.loads(env.get("DESTINATION_BUCKETS", "[]"))),
+        default_delete_orphans=_flag(env.get("DEFAULT_DELETE_ORPHANS"), base.default_delete_orphans),
+        default_max_deletes=_optional_int(env.get("DEFAULT_MAX_DELETES")),
+        allow_cross_region=_flag(env.get("ALLOW_CROSS_REGION"), base.allow_cross_region),
+        chunk_size=int(env.get("CHUNK_SIZE", base.chunk_size)),
+        copy_threads=int(env.get("COPY_THREADS", base.copy_threads)),
+        max_ranges=int(env.get("MAX_RANGES", base.max_ranges)),
+        max_failures_listed=int(env.get("MAX_FAILURES_LISTED", base.max_failures_listed)),
+    )

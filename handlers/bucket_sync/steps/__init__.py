@@ -1,0 +1,1 @@
+"""Lambda entry points, one module per state of statemachine.asl.json."""

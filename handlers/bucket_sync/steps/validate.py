@@ -1,0 +1,58 @@
+"""Validate: check the input and the buckets before anything is written."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..buckets import bucket_region, has_key
+from ..clients import s3_client
+from ..errors import BucketRegionsNotEqual, DeleteGuardTripped
+from ..logs import log
+from ..payloads import KeyRange, RunConfig, RunState, zero_counts
+from ..run_input import parse_input
+from ..settings import Settings, load_settings
+
+
+def validate(event: Any, s3_for: Callable[[str | None], Any], settings: Settings) -> RunState:
+    """Turn an execution input into the first state of the run, or raise a named error.
+
+    `s3_for(region)` gives an S3 client for a region (None: the function's own).
+    """
+    options = parse_input(event, settings)
+    s3 = s3_for(None)
+    source_region = bucket_region(s3, options["source"])
+    destination_region = bucket_region(s3, options["destination"])
+    if source_region != destination_region and not settings.allow_cross_region:
+        raise BucketRegionsNotEqual(
+            f"source is in {source_region} and destination in {destination_region}; "
+            "set allow_cross_region = true on the module to sync across regions"
+        )
+    if (
+        options["deleteOrphans"]
+        and not options["allowEmptySource"]
+        and not has_key(s3_for(source_region), options["source"], options["prefix"], options["startAfter"])
+    ):
+        raise DeleteGuardTripped(
+            f"source '{options['source']}' has no objects under prefix '{options['prefix']}': "
+            "deleting orphans would empty the destination. Pass allowEmptySource: true to allow it"
+        )
+    run = RunConfig(
+        **options,
+        sourceRegion=source_region,
+        destinationRegion=destination_region,
+        countingOnly=options["maxDeletes"] is not None and options["deleteOrphans"],
+    )
+    return RunState(
+        run=run,
+        round=0,
+        totals=zero_counts(),
+        failures=[],
+        pending=[KeyRange(after=options["startAfter"], upTo=None)],
+    )
+
+
+def handler(event: Any, context: Any) -> RunState:
+    state = validate(event, s3_client, load_settings())
+    log("run.validated", run=state["run"])
+    return state

@@ -1,0 +1,39 @@
+locals {
+  package_path = "${path.module}/dist/handlers.zip"
+
+  # One function per Task state; all share the package and the settings below.
+  functions = {
+    validate    = { handler = "bucket_sync.steps.validate.handler", description = "Checks a run's input and buckets before anything is written." }
+    plan_ranges = { handler = "bucket_sync.steps.plan_ranges.handler", description = "Splits the key space into ranges for one round." }
+    sync_range  = { handler = "bucket_sync.steps.sync_range.handler", description = "Syncs the next window of keys in one range." }
+    summarize   = { handler = "bucket_sync.steps.summarize.handler", description = "Adds up a round and decides what the run does next." }
+  }
+
+  environment = {
+    SOURCE_BUCKETS         = jsonencode(var.source_bucket_names)
+    DESTINATION_BUCKETS    = jsonencode(var.destination_bucket_names)
+    DEFAULT_DELETE_ORPHANS = tostring(var.delete_orphans)
+    DEFAULT_MAX_DELETES    = var.max_deletes == null ? "" : tostring(var.max_deletes)
+    ALLOW_CROSS_REGION     = tostring(var.allow_cross_region)
+    CHUNK_SIZE             = tostring(var.chunk_size)
+    COPY_THREADS           = tostring(var.copy_threads)
+    MAX_RANGES             = tostring(var.max_concurrency)
+  }
+}
+
+module "function" {
+  source   = "./modules/lambda-function"
+  for_each = local.functions
+
+  name               = "${var.name}-${replace(each.key, "_", "-")}"
+  description        = each.value.description
+  handler            = each.value.handler
+  role_arn           = aws_iam_role.lambda.arn
+  package_path       = local.package_path
+  runtime            = var.lambda_runtime
+  memory_size        = var.lambda_memory_size
+  timeout            = var.lambda_timeout
+  environment        = local.environment
+  log_retention_days = var.log_retention_days
+  tags               = var.tags
+}

@@ -1,0 +1,53 @@
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+data "aws_caller_identity" "current" {}
+
+locals {
+  state_machine_name = var.name
+  # Built from names, not from the resource: the state machine's own policy needs its ARN
+  # (a Distributed Map starts child executions of it), and referencing it would be a cycle.
+  state_machine_arn = "arn:${data.aws_partition.current.partition}:states:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:stateMachine:${local.state_machine_name}"
+  execution_arns    = "arn:${data.aws_partition.current.partition}:states:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:execution:${local.state_machine_name}/*"
+
+  definition = templatefile("${path.module}/statemachine.asl.json", {
+    validate_function_arn    = module.function["validate"].arn
+    plan_ranges_function_arn = module.function["plan_ranges"].arn
+    sync_range_function_arn  = module.function["sync_range"].arn
+    summarize_function_arn   = module.function["summarize"].arn
+    max_concurrency          = var.max_concurrency
+    max_steps_per_range      = var.max_steps_per_range
+    # The Task gives up a little after the function would have timed out itself.
+    task_timeout_seconds     = var.lambda_timeout + 30
+    retry_interval_seconds   = var.task_retry.interval_seconds
+    retry_max_attempts       = var.task_retry.max_attempts
+    crash_retry_max_attempts = var.task_retry.crash_max_attempts
+    retry_backoff_rate       = var.task_retry.backoff_rate
+  })
+}
+
+resource "aws_cloudwatch_log_group" "state_machine" {
+  #checkov:skip=CKV_AWS_158:Execution logs carry no object data (include_execution_data = false); KMS is the consumer's choice.
+  #checkov:skip=CKV_AWS_338:Retention is the consumer's choice (log_retention_days).
+  name              = "/aws/vendedlogs/states/${var.name}"
+  retention_in_days = var.log_retention_days
+  tags              = var.tags
+}
+
+resource "aws_sfn_state_machine" "this" {
+  #checkov:skip=CKV_AWS_284:X-Ray tracing adds cost per transition and is not needed to operate a sync.
+  #checkov:skip=CKV_AWS_285:Logging is configured; the level is the consumer's choice (state_machine_log_level).
+  name       = local.state_machine_name
+  role_arn   = aws_iam_role.state_machine.arn
+  type       = "STANDARD"
+  definition = local.definition
+
+  logging_configuration {
+    log_destination        = "${aws_cloudwatch_log_group.state_machine.arn}:*"
+    include_execution_data = false
+    level                  = var.state_machine_log_level
+  }
+
+  tags = var.tags
+
+  depends_on = [aws_iam_role_policy.state_machine]
+}

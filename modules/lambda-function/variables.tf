@@ -1,0 +1,78 @@
+variable "name" {
+  description = "Function name; the log group is /aws/lambda/<name>."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,64}$", var.name))
+    error_message = "name must be 1-64 letters, digits, '-' or '_'."
+  }
+}
+
+variable "description" {
+  description = "What the function does."
+  type        = string
+  default     = ""
+  nullable    = false
+}
+
+variable "handler" {
+  description = "Python handler, as module.path.function."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z_][A-Za-z0-9_.]*\\.[A-Za-z_][A-Za-z0-9_]*$", var.handler))
+    error_message = "handler must look like package.module.function."
+  }
+}
+
+variable "role_arn" {
+  description = "ARN of the execution role."
+  type        = string
+}
+
+variable "package_path" {
+  description = "Path of the deployment zip (committed and reproducible, so no archive provider is needed)."
+  type        = string
+}
+
+variable "runtime" {
+  description = "Lambda runtime."
+  type        = string
+  default     = "python3.12"
+  nullable    = false
+}
+
+variable "memory_size" {
+  description = "Memory in MB."
+  type        = number
+  default     = 512
+  nullable    = false
+}
+
+variable "timeout" {
+  description = "Timeout in seconds."
+  type        = number
+  default     = 300
+  nullable    = false
+}
+
+variable "environment" {
+  description = "Environment variables of the function."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}
+
+variable "log_retention_days" {
+  description = "Retention of the function's log group, in days."
+  type        = number
+  default     = 30
+  nullable    = false
+}
+
+variable "tags" {
+  description = "Tags of the function and its log group."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}

@@ -1,0 +1,203 @@
+variable "name" {
+  description = "Prefix of every resource name (functions, roles, state machine, log groups)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9][A-Za-z0-9_-]{0,37}$", var.name))
+    error_message = "name must be 1-38 characters: letters, digits, '-' and '_', starting with a letter or digit."
+  }
+}
+
+variable "source_bucket_names" {
+  description = "Buckets the engine may read from. A run naming any other source fails with AccessDenied."
+  type        = list(string)
+  nullable    = false
+
+  validation {
+    condition     = length(var.source_bucket_names) > 0
+    error_message = "source_bucket_names must name at least one bucket."
+  }
+
+  validation {
+    condition     = alltrue([for b in var.source_bucket_names : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", b)) && !strcontains(b, "..")])
+    error_message = "Every entry of source_bucket_names must be a valid S3 bucket name (3-63 lowercase letters, digits, '.', '-')."
+  }
+}
+
+variable "destination_bucket_names" {
+  description = "Buckets the engine may write to and delete orphans from. A run naming any other destination fails with AccessDenied."
+  type        = list(string)
+  nullable    = false
+
+  validation {
+    condition     = length(var.destination_bucket_names) > 0
+    error_message = "destination_bucket_names must name at least one bucket."
+  }
+
+  validation {
+    condition     = alltrue([for b in var.destination_bucket_names : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", b)) && !strcontains(b, "..")])
+    error_message = "Every entry of destination_bucket_names must be a valid S3 bucket name (3-63 lowercase letters, digits, '.', '-')."
+  }
+}
+
+variable "chunk_size" {
+  description = "Keys listed per side in one SyncRange step. Keys never travel through the state payload, so values above 1,000 are fine (several LIST pages per step)."
+  type        = number
+  default     = 1000
+  nullable    = false
+
+  validation {
+    condition     = var.chunk_size >= 1 && var.chunk_size <= 100000 && floor(var.chunk_size) == var.chunk_size
+    error_message = "chunk_size must be a whole number from 1 to 100000."
+  }
+}
+
+variable "max_concurrency" {
+  description = "Key ranges synced in parallel (child executions of the Distributed Map) and ranges planned per round."
+  type        = number
+  default     = 10
+  nullable    = false
+
+  validation {
+    condition     = var.max_concurrency >= 1 && var.max_concurrency <= 1000 && floor(var.max_concurrency) == var.max_concurrency
+    error_message = "max_concurrency must be a whole number from 1 to 1000."
+  }
+}
+
+variable "max_steps_per_range" {
+  description = "SyncRange steps one child execution runs before it hands its range back to be planned again. Each step adds about 7 history events; 25,000 is the Step Functions limit."
+  type        = number
+  default     = 1000
+  nullable    = false
+
+  validation {
+    condition     = var.max_steps_per_range >= 1 && var.max_steps_per_range <= 3000 && floor(var.max_steps_per_range) == var.max_steps_per_range
+    error_message = "max_steps_per_range must be a whole number from 1 to 3000 (keeps a child under 25,000 history events)."
+  }
+}
+
+variable "copy_threads" {
+  description = "Parallel copy and delete requests inside one SyncRange step."
+  type        = number
+  default     = 16
+  nullable    = false
+
+  validation {
+    condition     = var.copy_threads >= 1 && var.copy_threads <= 64 && floor(var.copy_threads) == var.copy_threads
+    error_message = "copy_threads must be a whole number from 1 to 64."
+  }
+}
+
+variable "delete_orphans" {
+  description = "Whether runs that do not say deleteOrphans delete destination objects that have no source object."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "max_deletes" {
+  description = "Default maxDeletes for runs that do not say: a run that would delete more orphans fails with DeleteGuardTripped before deleting any. null: no limit."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.max_deletes == null ? true : var.max_deletes >= 0 && floor(var.max_deletes) == var.max_deletes
+    error_message = "max_deletes must be null or a whole number >= 0."
+  }
+}
+
+variable "allow_cross_region" {
+  description = "Allow runs whose source and destination buckets are in different regions (data transfer is charged)."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "lambda_runtime" {
+  description = "Python runtime of the handler functions."
+  type        = string
+  default     = "python3.12"
+  nullable    = false
+
+  validation {
+    condition     = contains(["python3.11", "python3.12", "python3.13"], var.lambda_runtime)
+    error_message = "lambda_runtime must be one of python3.11, python3.12, python3.13."
+  }
+}
+
+variable "lambda_memory_size" {
+  description = "Memory of each handler function, in MB (CPU and network scale with it)."
+  type        = number
+  default     = 512
+  nullable    = false
+
+  validation {
+    condition     = var.lambda_memory_size >= 128 && var.lambda_memory_size <= 10240 && floor(var.lambda_memory_size) == var.lambda_memory_size
+    error_message = "lambda_memory_size must be a whole number of MB from 128 to 10240."
+  }
+}
+
+variable "lambda_timeout" {
+  description = "Timeout of each handler function, in seconds. One SyncRange step must list, copy and delete one chunk within it."
+  type        = number
+  default     = 300
+  nullable    = false
+
+  validation {
+    condition     = var.lambda_timeout >= 10 && var.lambda_timeout <= 900 && floor(var.lambda_timeout) == var.lambda_timeout
+    error_message = "lambda_timeout must be a whole number of seconds from 10 to 900."
+  }
+}
+
+variable "task_retry" {
+  description = "Step Functions retries of a Task on Lambda service errors (and, for SyncRange, crashes and timeouts): first interval, attempts, backoff rate."
+  type = object({
+    interval_seconds   = optional(number, 2)
+    max_attempts       = optional(number, 6)
+    crash_max_attempts = optional(number, 2)
+    backoff_rate       = optional(number, 2)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition = (
+      var.task_retry.interval_seconds >= 1 && floor(var.task_retry.interval_seconds) == var.task_retry.interval_seconds &&
+      var.task_retry.max_attempts >= 0 && var.task_retry.max_attempts <= 20 && floor(var.task_retry.max_attempts) == var.task_retry.max_attempts &&
+      var.task_retry.crash_max_attempts >= 0 && var.task_retry.crash_max_attempts <= 10 && floor(var.task_retry.crash_max_attempts) == var.task_retry.crash_max_attempts &&
+      var.task_retry.backoff_rate >= 1 && var.task_retry.backoff_rate <= 10
+    )
+    error_message = "task_retry: interval_seconds a whole number >= 1, max_attempts 0-20, crash_max_attempts 0-10, backoff_rate 1-10."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Retention of the functions' and the state machine's log groups, in days."
+  type        = number
+  default     = 30
+  nullable    = false
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be a retention CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)."
+  }
+}
+
+variable "state_machine_log_level" {
+  description = "Step Functions execution log level: ALL, ERROR, FATAL or OFF."
+  type        = string
+  default     = "ERROR"
+  nullable    = false
+
+  validation {
+    condition     = contains(["ALL", "ERROR", "FATAL", "OFF"], var.state_machine_log_level)
+    error_message = "state_machine_log_level must be ALL, ERROR, FATAL or OFF."
+  }
+}
+
+variable "tags" {
+  description = "Tags added to every resource the module creates."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}
