@@ -1,0 +1,86 @@
+import pytest
+
+from bucket_sync.keyspace import highest_key_estimate, interpolate, split_range
+from bucket_sync.listing import list_range
+from bucket_sync.payloads import KeyRange
+from conftest import put
+
+
+def fill(s3, names):
+    for name in names:
+        put(s3, "src", name)
+
+
+def test_list_range_honours_after_bound_and_limit(s3):
+    fill(s3, [f"k{i:03}" for i in range(20)])
+    listing = list_range(s3, "src", "", "k004", "k012", limit=5)
+    assert [e.key for e in listing.entries] == ["k005", "k006", "k007", "k008", "k009"]
+    assert listing.more
+    rest = list_range(s3, "src", "", "k009", "k012", limit=5)
+    assert [e.key for e in rest.entries] == ["k010", "k011", "k012"]
+    assert not rest.more
+
+
+def test_list_range_pages_past_one_thousand_keys(s3):
+    fill(s3, [f"k{i:05}" for i in range(1500)])
+    listing = list_range(s3, "src", "", "", None, limit=1200)
+    assert len(listing.entries) == 1200 and listing.more and listing.requests == 2
+
+
+def test_list_range_stays_under_the_prefix(s3):
+    fill(s3, ["a/1", "b/1", "b/2", "c/1"])
+    listing = list_range(s3, "src", "b/", "", None, limit=10)
+    assert [e.key for e in listing.entries] == ["b/1", "b/2"]
+
+
+def assert_partition(ranges, whole):
+    assert ranges[0]["after"] == whole["after"]
+    assert ranges[-1]["upTo"] == whole["upTo"]
+    for left, right in zip(ranges, ranges[1:], strict=False):
+        assert left["upTo"] == right["after"]
+        assert left["after"] < left["upTo"]
+
+
+def keys_in(ranges, names):
+    counts = []
+    for r in ranges:
+        counts.append(sum(1 for n in names if n > r["after"] and (r["upTo"] is None or n <= r["upTo"])))
+    return counts
+
+
+def test_small_range_is_split_by_count_exactly(s3):
+    names = [f"key-{i:04}" for i in range(400)]
+    fill(s3, names)
+    ranges = split_range(s3, "src", "", KeyRange(after="", upTo=None), 4)
+    assert_partition(ranges, KeyRange(after="", upTo=None))
+    assert keys_in(ranges, names) == [100, 100, 100, 100]
+
+
+def test_large_range_is_split_by_probes_into_balanced_parts(s3):
+    names = [f"obj/{i:05}" for i in range(3000)]
+    fill(s3, names)
+    ranges = split_range(s3, "src", "obj/", KeyRange(after="", upTo=None), 4)
+    assert_partition(ranges, KeyRange(after="", upTo=None))
+    counts = keys_in(ranges, names)
+    assert sum(counts) == 3000
+    assert len(ranges) == 4 and max(counts) <= 1500
+
+
+def test_highest_key_estimate_is_above_every_key(s3):
+    names = ["a/x", "m/zz", "q/\u00e9t\u00e9", "q/\u65e5\u672c"]
+    fill(s3, names)
+    estimate = highest_key_estimate(s3, "src", "", "a/x")
+    assert all(name < estimate for name in names)
+    assert estimate.startswith("q")
+
+
+def test_interpolate_gives_ordered_points_strictly_inside():
+    points = interpolate("data/0000", "data/9999", 5)
+    assert points == sorted(points) and len(points) == 4
+    assert all("data/0000" < p < "data/9999" for p in points)
+
+
+@pytest.mark.parametrize("parts", [1, 2, 7])
+def test_split_of_an_empty_range_is_the_range(s3, parts):
+    whole = KeyRange(after="zzz", upTo=None)
+    assert split_range(s3, "src", "", whole, parts) == [whole]

@@ -1,0 +1,77 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from bucket_sync.errors import AccessDenied, InvalidInput
+from bucket_sync.run_input import parse_input
+from conftest import settings
+
+EVENTS = Path(__file__).parent / "events"
+
+
+def load(name: str) -> dict:
+    return json.loads((EVENTS / name).read_text())
+
+
+def test_2017_input_gets_the_defaults():
+    options = parse_input(load("two_buckets_2017.json"), settings())
+    assert options == {
+        "source": "src",
+        "destination": "dst",
+        "prefix": "",
+        "startAfter": "",
+        "deleteOrphans": True,
+        "dryRun": False,
+        "maxDeletes": None,
+        "allowEmptySource": False,
+    }
+
+
+def test_every_option_is_taken_as_given():
+    options = parse_input(load("all_options.json"), settings())
+    assert options["prefix"] == "logs/" and options["startAfter"] == "logs/2024"
+    assert options["deleteOrphans"] is False and options["dryRun"] is True
+    assert options["maxDeletes"] == 10 and options["allowEmptySource"] is True
+
+
+def test_module_defaults_apply_when_the_run_is_silent():
+    options = parse_input(
+        {"source": "src", "destination": "dst"}, settings(default_delete_orphans=False, default_max_deletes=5)
+    )
+    assert options["deleteOrphans"] is False and options["maxDeletes"] == 5
+
+
+@pytest.mark.parametrize(
+    ("event", "message"),
+    [
+        ("not an object", "JSON object"),
+        ({"destination": "dst"}, "'source' is required"),
+        ({"source": "src"}, "'destination' is required"),
+        ({"source": 3, "destination": "dst"}, "'source' must be a non-empty string"),
+        ({"source": "Bad_Name", "destination": "dst"}, "not a valid S3 bucket name"),
+        ({"source": "192.168.1.1", "destination": "dst"}, "not a valid S3 bucket name"),
+        ({"source": "a..b", "destination": "dst"}, "not a valid S3 bucket name"),
+        ({"source": "src", "destination": "dst", "dryRun": "yes"}, "'dryRun' must be true or false"),
+        ({"source": "src", "destination": "dst", "prefix": 7}, "'prefix' must be a string"),
+        ({"source": "src", "destination": "dst", "maxDeletes": -1}, "'maxDeletes'"),
+        ({"source": "src", "destination": "dst", "maxDeletes": True}, "'maxDeletes'"),
+        (
+            {"source": "src", "destination": "dst", "deleteOrphan": False},
+            "unknown input field(s): deleteOrphan",
+        ),
+        ({"source": "src", "destination": "src"}, "same bucket"),
+    ],
+)
+def test_bad_input_is_named(event, message):
+    with pytest.raises(InvalidInput, match=message.replace("(", r"\(").replace(")", r"\)")):
+        parse_input(
+            event, settings(source_buckets=("src", "a..b", "bad"), destination_buckets=("dst", "src"))
+        )
+
+
+def test_buckets_outside_the_configured_lists_are_denied():
+    with pytest.raises(AccessDenied, match="source_bucket_names"):
+        parse_input({"source": "other", "destination": "dst"}, settings())
+    with pytest.raises(AccessDenied, match="destination_bucket_names"):
+        parse_input({"source": "src", "destination": "other"}, settings())

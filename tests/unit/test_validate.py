@@ -1,0 +1,51 @@
+import boto3
+import pytest
+
+from bucket_sync.errors import BucketNotFound, BucketRegionsNotEqual, DeleteGuardTripped
+from bucket_sync.steps.validate import validate
+from conftest import REGION, put, settings
+
+
+def clients(region=None):
+    return boto3.client("s3", region_name=region or REGION)
+
+
+def test_valid_input_starts_one_pending_range(s3):
+    put(s3, "src", "b")
+    state = validate({"source": "src", "destination": "dst", "startAfter": "a"}, clients, settings())
+    assert state["pending"] == [{"after": "a", "upTo": None}]
+    assert state["run"]["sourceRegion"] == REGION and state["run"]["countingOnly"] is False
+
+
+def test_missing_bucket_is_named(s3):
+    with pytest.raises(BucketNotFound, match="ghost"):
+        validate({"source": "src", "destination": "ghost"}, clients, settings(destination_buckets=("ghost",)))
+
+
+def test_regions_must_match_unless_allowed(s3):
+    boto3.client("s3", region_name="eu-west-1").create_bucket(
+        Bucket="far", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
+    )
+    put(s3, "src", "a")
+    event = {"source": "src", "destination": "far"}
+    with pytest.raises(BucketRegionsNotEqual, match="eu-west-1"):
+        validate(event, clients, settings(destination_buckets=("far",)))
+    state = validate(event, clients, settings(destination_buckets=("far",), allow_cross_region=True))
+    assert state["run"]["destinationRegion"] == "eu-west-1"
+
+
+def test_empty_source_trips_the_delete_guard(s3):
+    put(s3, "dst", "precious")
+    with pytest.raises(DeleteGuardTripped, match="allowEmptySource"):
+        validate({"source": "src", "destination": "dst"}, clients, settings())
+
+
+def test_empty_source_is_fine_when_allowed_or_not_deleting(s3):
+    validate({"source": "src", "destination": "dst", "allowEmptySource": True}, clients, settings())
+    validate({"source": "src", "destination": "dst", "deleteOrphans": False}, clients, settings())
+
+
+def test_max_deletes_makes_the_run_count_first(s3):
+    put(s3, "src", "a")
+    state = validate({"source": "src", "destination": "dst", "maxDeletes": 3}, clients, settings())
+    assert state["run"]["countingOnly"] is True
