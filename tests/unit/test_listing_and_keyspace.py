@@ -3,7 +3,7 @@ import pytest
 from bucket_sync.keyspace import highest_key_estimate, interpolate, split_range
 from bucket_sync.listing import list_range
 from bucket_sync.payloads import KeyRange
-from conftest import put
+from tests.unit.support import put
 
 
 def fill(s3, names):

@@ -1,6 +1,6 @@
 from bucket_sync.payloads import KeyRange
 from bucket_sync.range_step import start_progress, sync_window
-from conftest import keys, put, run_config, settings, whole_range
+from tests.unit.support import keys, put, run_config, settings, whole_range
 
 
 def sync_all(s3, run=None, key_range=None, chunk=1000):

@@ -5,7 +5,7 @@ import pytest
 
 from bucket_sync.errors import AccessDenied, InvalidInput
 from bucket_sync.run_input import parse_input
-from conftest import settings
+from tests.unit.support import settings
 
 EVENTS = Path(__file__).parent / "events"
 

@@ -5,7 +5,7 @@ import pytest
 from bucket_sync.errors import DeleteGuardTripped
 from bucket_sync.payloads import Counts, RunState, zero_counts
 from bucket_sync.tally import tally_round
-from conftest import run_config, settings
+from tests.unit.support import run_config, settings
 
 
 def counts(**values):

@@ -3,7 +3,7 @@ import pytest
 
 from bucket_sync.errors import BucketNotFound, BucketRegionsNotEqual, DeleteGuardTripped
 from bucket_sync.steps.validate import validate
-from conftest import REGION, put, settings
+from tests.unit.support import REGION, put, settings
 
 
 def clients(region=None):

@@ -1,0 +1,37 @@
+# Two commands on a fresh machine: `make demo` (a real sync on the local emulator) and
+# `make test` (the whole suite). Both set up what they need first.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup demo test lint package clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@command -v terraform >/dev/null || { echo "terraform >= 1.7 must be on PATH"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet ".[dev]"
+	@touch $(STAMP)
+
+demo: setup
+	$(BIN)/python scripts/demo.py
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	terraform fmt -check -recursive
+
+package: setup
+	$(BIN)/python scripts/package_handlers.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info

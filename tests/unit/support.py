@@ -1,0 +1,54 @@
+"""Builders and probes shared by the handler tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bucket_sync.payloads import KeyRange, RunConfig
+from bucket_sync.settings import Settings
+
+REGION = "us-east-1"
+
+
+def settings(**overrides: Any) -> Settings:
+    base = {
+        "source_buckets": ("src",),
+        "destination_buckets": ("dst",),
+        "chunk_size": 1000,
+        "copy_threads": 4,
+    }
+    return Settings(**{**base, **overrides})
+
+
+def run_config(**overrides: Any) -> RunConfig:
+    base = RunConfig(
+        source="src",
+        destination="dst",
+        prefix="",
+        startAfter="",
+        deleteOrphans=True,
+        dryRun=False,
+        maxDeletes=None,
+        allowEmptySource=False,
+        sourceRegion=REGION,
+        destinationRegion=REGION,
+        countingOnly=False,
+    )
+    return RunConfig(**{**base, **overrides})  # type: ignore[typeddict-item]
+
+
+def whole_range(after: str = "") -> KeyRange:
+    return KeyRange(after=after, upTo=None)
+
+
+def put(s3: Any, bucket: str, key: str, body: bytes = b"x", **extra: Any) -> None:
+    s3.put_object(Bucket=bucket, Key=key, Body=body, **extra)
+
+
+def keys(s3: Any, bucket: str) -> dict[str, tuple[int, str]]:
+    """Every key of a bucket with its size and ETag."""
+    found: dict[str, tuple[int, str]] = {}
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+        for row in page.get("Contents", []):
+            found[row["Key"]] = (row["Size"], row["ETag"])
+    return found
