@@ -8,47 +8,48 @@ evenly spaced points. Skew is corrected in later rounds: an unfinished range is 
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import Any
 
 from .listing import PAGE_SIZE, list_range
 from .payloads import KeyRange
 
-# Digits of the interpolation: printable ASCII as 0..94, everything above it as 95.
-_FIRST, _LAST, _BASE = 0x20, 0x7E, 96
 # Characters of the key after the common prefix that interpolation looks at.
-_DEPTH = 6
+_DEPTH = 8
 # A suffix that sorts after any realistic continuation of a key.
 _HIGH = "\U0010ffff" * 4
+# Lowest character used in probes and split points: S3 echoes StartAfter in XML.
+_FIRST = 0x20
+_LAST = 0x7E
 
 
-def _digits(key: str, start: int) -> list[int]:
-    chars = key[start : start + _DEPTH].ljust(_DEPTH, chr(_FIRST))
-    return [min(max(ord(c), _FIRST), _LAST + 1) - _FIRST for c in chars]
+def interpolate(low: str, high: str, parts: int, alphabet: str) -> list[str]:
+    """`parts - 1` ascending keys strictly between low and high, evenly spaced in key order.
 
-
-def _number(digits: list[int]) -> int:
-    value = 0
-    for digit in digits:
-        value = value * _BASE + digit
-    return value
-
-
-def _key(value: int, head: str) -> str:
-    digits = []
-    for _ in range(_DEPTH):
-        value, digit = divmod(value, _BASE)
-        digits.append(chr(_FIRST + min(digit, _LAST - _FIRST)))
-    return head + "".join(reversed(digits)).rstrip(chr(_FIRST))
-
-
-def interpolate(low: str, high: str, parts: int) -> list[str]:
-    """`parts - 1` ascending keys strictly between low and high, evenly spaced in key order."""
+    Keys are read as numbers whose digits are ranks in `alphabet` (the characters seen in
+    real keys), so numeric, hex or word keys all spread over the digits they actually use.
+    """
+    letters = sorted(set(alphabet) - {"\U0010ffff"}) or [chr(_FIRST)]
+    base = len(letters) + 1
     common = 0
     while common < min(len(low), len(high)) and low[common] == high[common]:
         common += 1
-    head = low[:common]
-    a, b = _number(_digits(low, common)), _number(_digits(high, common))
-    points = [_key(a + (b - a) * i // parts, head) for i in range(1, parts)]
+
+    def number(key: str) -> int:
+        value = 0
+        for c in key[common : common + _DEPTH].ljust(_DEPTH, letters[0]):
+            value = value * base + bisect_left(letters, c)
+        return value
+
+    def key(value: int) -> str:
+        digits = []
+        for _ in range(_DEPTH):
+            value, digit = divmod(value, base)
+            digits.append(letters[min(digit, len(letters) - 1)])
+        return low[:common] + "".join(reversed(digits))
+
+    a, b = number(low), number(high)
+    points = [key(a + (b - a) * i // parts) for i in range(1, parts)]
     return sorted({p for p in points if low < p < high})
 
 
@@ -63,21 +64,23 @@ def _probe(code_point: int) -> str:
 
 
 def highest_key_estimate(s3: Any, bucket: str, prefix: str, floor: str, max_levels: int = 16) -> str:
-    """A string above every key under `prefix`, equal to the highest key up to the first
-    character where that key leaves `floor` (a key known to exist).
+    """A string above every key under `prefix`: the highest key's first characters, up to one
+    character past the point where it leaves `floor` (a key known to exist), then the maximum.
 
     Per level one probe while the highest key still follows `floor`, then a binary search on
     the next character: about 8 one-key probes for ASCII keys, 21 beyond ASCII.
     """
-    head = prefix
+    head, levels_past_floor = prefix, 0
     for _ in range(max_levels):
-        low = 0
-        if len(floor) > len(head):
+        # Control characters are left out of probes (S3 echoes StartAfter in XML); an estimate
+        # a little off only costs balance, never correctness.
+        low = _FIRST
+        if floor.startswith(head) and len(floor) > len(head):
             known = ord(floor[len(head)])
             if not _has_key_after(s3, bucket, head, head + _probe(known)):
                 head += chr(known)
                 continue
-            low = known + 1
+            low = max(known + 1, _FIRST)
         elif not _has_key_after(s3, bucket, head, head):
             break
         high = 0x10FFFF if _has_key_after(s3, bucket, head, head + _probe(_LAST)) else _LAST
@@ -88,7 +91,10 @@ def highest_key_estimate(s3: Any, bucket: str, prefix: str, floor: str, max_leve
             else:
                 high = middle
         head += chr(low)
-        break
+        levels_past_floor += 1
+        # One level past the divergence gives interpolation a second digit of resolution.
+        if levels_past_floor > 1:
+            break
     return head + _HIGH
 
 
@@ -104,7 +110,7 @@ def split_range(s3: Any, bucket: str, prefix: str, key_range: KeyRange, parts: i
         bounds = sorted({keys[len(keys) * i // parts - 1] for i in range(1, parts) if len(keys) * i // parts})
     else:
         ceiling = key_range["upTo"] or highest_key_estimate(s3, bucket, prefix, keys[-1])
-        bounds = interpolate(keys[0], ceiling, parts)
+        bounds = interpolate(keys[0], ceiling, parts, alphabet="".join(set("".join(keys))))
     up_to = key_range["upTo"]
     bounds = [b for b in bounds if b > key_range["after"] and (up_to is None or b < up_to)]
     edges = [key_range["after"], *bounds]

@@ -83,4 +83,3 @@ def test_terraform_test_passes(terraform):
     print("terraform test:", summary)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr
     assert " 0 failed" in summary and "passed" in summary
-

@@ -75,7 +75,7 @@ def test_highest_key_estimate_is_above_every_key(s3):
 
 
 def test_interpolate_gives_ordered_points_strictly_inside():
-    points = interpolate("data/0000", "data/9999", 5)
+    points = interpolate("data/0000", "data/9999", 5, alphabet="adt/0123456789")
     assert points == sorted(points) and len(points) == 4
     assert all("data/0000" < p < "data/9999" for p in points)
 

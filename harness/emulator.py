@@ -1,0 +1,204 @@
+"""In-process AWS emulator: moto server + real Lambda execution + SFN interpreter."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import urllib.request
+from types import TracebackType
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from moto.server import ThreadedMotoServer
+
+from harness import moto_patches
+from harness.lambda_runtime import LambdaRuntime
+
+__all__ = ["Emulator"]
+
+# moto backends a Terraform apply + SFN execution touch (moto's names).
+_PREWARM_BACKENDS = (
+    "iam",
+    "lambda",
+    "stepfunctions",
+    "logs",
+    "s3",
+    "sts",
+    "cloudwatch",
+    "events",
+    "scheduler",
+    "sns",
+    "kms",
+)
+
+_MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
+
+
+def _prewarm_backends() -> None:
+    # moto builds each service's account backend lazily on the first request
+    # via one shared botocore Session.  Under terraform's parallel first
+    # requests we once saw that raise DataNotFoundError("stepfunctions")
+    # (not reproducible since); building them up front, single-threaded,
+    # takes that path out of request threads.
+    from moto.awslambda_simple.models import lambda_simple_backends
+    from moto.backends import get_backend
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.stepfunctions.parser.models import stepfunctions_parser_backends
+
+    for name in _PREWARM_BACKENDS:
+        get_backend(name)[DEFAULT_ACCOUNT_ID]  # type: ignore[call-overload]
+    lambda_simple_backends[DEFAULT_ACCOUNT_ID]
+    stepfunctions_parser_backends[DEFAULT_ACCOUNT_ID]
+
+
+def _bypass_proxies_for_loopback() -> None:
+    # boto3, urllib, the SFN interpreter and terraform honour HTTP(S)_PROXY;
+    # emulator traffic must never leave the machine.
+    hosts = ["127.0.0.1", "localhost"]
+    for name in ("NO_PROXY", "no_proxy"):
+        current = [h for h in os.environ.get(name, "").split(",") if h]
+        os.environ[name] = ",".join(current + [h for h in hosts if h not in current])
+
+
+class Emulator:
+    """A moto server on 127.0.0.1 in this process, with our patches applied.
+
+    Step Functions executions really run (moto's ASL interpreter) and Lambda
+    invocations run the deployed zip in worker processes, so a state machine
+    deployed by Terraform can be executed end to end.  Only one Emulator may
+    run per process: moto's backends, config and ``MOTO_PORT`` are global.
+    """
+
+    _active: Emulator | None = None
+
+    def __init__(self, lambda_workers: int = 4, port: int | None = None) -> None:
+        self._lambda_workers = lambda_workers
+        self._requested_port = port
+        self._server: ThreadedMotoServer | None = None
+        self._runtime: LambdaRuntime | None = None
+        self._port = 0
+        self._saved_moto_port: str | None = None
+
+    # -- lifecycle -----------------------------------------------------------
+
+    def start(self) -> Emulator:
+        """Start the server, patch moto and enable SFN execution / local Lambda."""
+        if self._server is not None:
+            return self
+        if Emulator._active is not None:
+            raise RuntimeError("another Emulator is already running in this process")
+        moto_patches.apply()
+        _prewarm_backends()
+        _bypass_proxies_for_loopback()
+        # verbose=False only silences moto's banner; werkzeug still logs
+        # every request, which drowns test output.
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
+        # Port 0 lets the OS pick a free port without a probe/bind race.
+        port = self._requested_port or 0
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+        server.start()
+        self._server = server
+        self._port = server.get_host_and_port()[1]
+        # moto's SFN interpreter calls Lambda etc. back over HTTP on MOTO_PORT.
+        self._saved_moto_port = os.environ.get("MOTO_PORT")
+        os.environ["MOTO_PORT"] = str(self._port)
+        self._runtime = LambdaRuntime(self._lambda_workers)
+        moto_patches.set_lambda_runtime(self._runtime, self.endpoint)
+        Emulator._active = self
+        self._configure()
+        return self
+
+    def stop(self) -> None:
+        """Stop the server and every Lambda worker process."""
+        if self._server is None:
+            return
+        moto_patches.set_lambda_runtime(None)
+        if self._runtime is not None:
+            self._runtime.shutdown()
+            self._runtime = None
+        self._server.stop()
+        self._server = None
+        Emulator._active = None
+        if self._saved_moto_port is None:
+            os.environ.pop("MOTO_PORT", None)
+        else:
+            os.environ["MOTO_PORT"] = self._saved_moto_port
+
+    def __enter__(self) -> Emulator:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def reset(self) -> None:
+        """Drop all emulated resources and recorded child-history counts."""
+        self._post("/moto-api/reset", {})
+        self._configure()
+        if self._runtime is not None:
+            self._runtime.reset()
+        moto_patches.clear_child_history_event_counts()
+
+    # -- access --------------------------------------------------------------
+
+    @property
+    def port(self) -> int:
+        """TCP port of the running server."""
+        self._require_running()
+        return self._port
+
+    @property
+    def endpoint(self) -> str:
+        """Base URL every AWS client should use, e.g. ``http://127.0.0.1:PORT``."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def client(self, service: str, region: str = "us-east-1") -> Any:
+        """A boto3 client for ``service`` with fake credentials, aimed at the emulator."""
+        return boto3.client(
+            service,
+            region_name=region,
+            endpoint_url=self.endpoint,
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+            # read_timeout covers a synchronous Invoke of a 900 s (max) Lambda.
+            config=Config(
+                s3={"addressing_style": "path"},
+                retries={"max_attempts": 2},
+                read_timeout=910,
+            ),
+        )
+
+    def child_history_event_counts(self) -> list[int]:
+        """History sizes of Distributed Map child executions run so far."""
+        return moto_patches.child_history_event_counts()
+
+    def clear_child_history_event_counts(self) -> None:
+        """Forget the child-history counts (e.g. between test cases)."""
+        moto_patches.clear_child_history_event_counts()
+
+    # -- internals -----------------------------------------------------------
+
+    def _require_running(self) -> None:
+        if self._server is None:
+            raise RuntimeError("Emulator is not running; call start() first")
+
+    def _configure(self) -> None:
+        # Must happen before any state machine exists: moto picks the
+        # executing SFN backend per request from this config.
+        self._post("/moto-api/config", _MOTO_CONFIG)
+
+    def _post(self, path: str, body: dict[str, Any]) -> None:
+        request = urllib.request.Request(
+            self.endpoint + path,
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            response.read()

@@ -1,0 +1,409 @@
+"""Run Lambda handlers from their deployment zip in isolated worker processes.
+
+moto's Docker-less Lambda backend only echoes payloads, so the emulator routes
+``Invoke`` here instead.  Every function gets its own pool of ``spawn``-ed
+worker processes: a worker serves exactly one function configuration, imports
+the handler module once and is reused for later invocations, so module-level
+state and environment variables of different functions never mix, and
+concurrent invocations (e.g. a Distributed Map) really run in parallel.
+
+This module must stay cheap to import: it is the entry point of every worker
+process, so it must not import moto, boto3 or the rest of the harness.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import io
+import json
+import multiprocessing
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+import traceback
+import uuid
+import zipfile
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+__all__ = ["FunctionSpec", "InvokeResult", "LambdaRuntime"]
+
+# Generous budget for spawning a worker and importing the handler module; real
+# Lambda also has a separate (10 s) init phase not counted in the timeout.
+INIT_TIMEOUT_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """Everything a worker needs to run one configuration of one function."""
+
+    function_name: str
+    function_arn: str
+    handler: str
+    region: str
+    timeout_seconds: float
+    memory_mb: int
+    version: str
+    endpoint: str
+    environment: dict[str, str] = field(default_factory=dict)
+    code_sha256: str = ""
+
+    def fingerprint(self) -> str:
+        """Identify this configuration; a changed fingerprint means a new pool."""
+        data = json.dumps(self.__dict__, sort_keys=True, default=str)
+        return hashlib.sha256(data.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class InvokeResult:
+    """Response payload plus the ``X-Amz-Function-Error`` value, if any."""
+
+    payload: bytes
+    function_error: str | None = None
+
+
+def _error_payload(error_type: str, message: str, stack: list[str] | None = None) -> bytes:
+    return json.dumps({"errorType": error_type, "errorMessage": message, "stackTrace": stack or []}).encode()
+
+
+# --------------------------------------------------------------------------
+# Worker process side
+# --------------------------------------------------------------------------
+
+
+class LambdaContext:
+    """The subset of the Python Lambda context object handlers commonly use."""
+
+    def __init__(self, spec: FunctionSpec, request_id: str, deadline: float) -> None:
+        self.function_name = spec.function_name
+        self.function_version = spec.version
+        self.invoked_function_arn = spec.function_arn
+        self.memory_limit_in_mb = spec.memory_mb
+        self.aws_request_id = request_id
+        self.log_group_name = f"/aws/lambda/{spec.function_name}"
+        self.log_stream_name = f"emulator/{os.getpid()}"
+        self._deadline = deadline
+
+    def get_remaining_time_in_millis(self) -> int:
+        """Milliseconds left before the function's configured timeout."""
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+
+def extract_code(zip_bytes: bytes, cache_root: str) -> str:
+    """Extract a deployment zip once per content hash and return its directory.
+
+    Extraction goes to a private temp dir that is then renamed into place, so
+    several workers of the same function may race here safely.
+    """
+    digest = hashlib.sha256(zip_bytes).hexdigest()
+    target = os.path.join(cache_root, digest)
+    if os.path.isdir(target):
+        return target
+    staging = tempfile.mkdtemp(prefix=f".{digest[:12]}-", dir=cache_root)
+    with zipfile.ZipFile(io.BytesIO(zip_bytes)) as archive:
+        archive.extractall(staging)
+    try:
+        os.rename(staging, target)
+    except OSError:
+        # Another worker won the race; its copy is identical.
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def _worker_environment(spec: FunctionSpec, code_dir: str) -> dict[str, str]:
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
+        "LANG": "en_US.UTF-8",
+        "TZ": ":UTC",
+        "TMPDIR": tempfile.gettempdir(),
+    }
+    env.update({k: str(v) for k, v in spec.environment.items()})
+    # Reserved variables win over the function's own, as in real Lambda; the
+    # endpoint/credential ones point every SDK client at the emulator and keep
+    # the developer's real AWS profile out of reach.
+    env.update(
+        {
+            "AWS_ENDPOINT_URL": spec.endpoint,
+            "AWS_ACCESS_KEY_ID": "test",
+            "AWS_SECRET_ACCESS_KEY": "test",
+            "AWS_REGION": spec.region,
+            "AWS_DEFAULT_REGION": spec.region,
+            "AWS_CONFIG_FILE": os.devnull,
+            "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+            "AWS_EC2_METADATA_DISABLED": "true",
+            "AWS_LAMBDA_FUNCTION_NAME": spec.function_name,
+            "AWS_LAMBDA_FUNCTION_VERSION": spec.version,
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(spec.memory_mb),
+            "AWS_EXECUTION_ENV": "AWS_Lambda_python_emulator",
+            "LAMBDA_TASK_ROOT": code_dir,
+            "_HANDLER": spec.handler,
+        }
+    )
+    return env
+
+
+def _isolate_sys_path(code_dir: str) -> None:
+    # spawn copies the parent's sys.path (repo root, tests, ...); a real
+    # Lambda only sees its own package plus the runtime's libraries.
+    prefixes = {os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix)}
+    kept = [p for p in sys.path if p and any(os.path.realpath(p).startswith(prefix) for prefix in prefixes)]
+    sys.path[:] = [code_dir, *kept]
+
+
+def _load_handler(handler: str) -> Any:
+    module_name, _, func_name = handler.rpartition(".")
+    if not module_name:
+        raise ValueError(f"Bad handler '{handler}': expected module.function")
+    module = importlib.import_module(module_name)
+    return getattr(module, func_name)
+
+
+def _worker_main(conn: Connection, spec: FunctionSpec, zip_bytes: bytes, cache_root: str) -> None:
+    """Entry point of a worker process: init once, then serve invocations."""
+    handler_fn: Any = None
+    init_error: bytes | None = None
+    try:
+        code_dir = extract_code(zip_bytes, cache_root)
+        os.environ.clear()
+        os.environ.update(_worker_environment(spec, code_dir))
+        _isolate_sys_path(code_dir)
+        os.chdir(code_dir)
+        module_name = spec.handler.rpartition(".")[0]
+        try:
+            handler_fn = _load_handler(spec.handler)
+        except ImportError as exc:
+            init_error = _error_payload(
+                "Runtime.ImportModuleError", f"Unable to import module '{module_name}': {exc}"
+            )
+        except AttributeError as exc:
+            init_error = _error_payload("Runtime.HandlerNotFound", f"Handler not found: {exc}")
+    except Exception as exc:  # noqa: BLE001 - any init failure becomes a function error
+        init_error = _error_payload(
+            type(exc).__name__, str(exc), traceback.format_list(traceback.extract_tb(exc.__traceback__))
+        )
+    conn.send(("ready", None))
+
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        request_id, payload = message
+        if init_error is not None:
+            conn.send((init_error, True))
+            continue
+        conn.send(_run_handler(handler_fn, spec, request_id, payload))
+
+
+def _run_handler(handler_fn: Any, spec: FunctionSpec, request_id: str, payload: bytes) -> tuple[bytes, bool]:
+    deadline = time.monotonic() + spec.timeout_seconds
+    try:
+        event = json.loads(payload) if payload else {}
+    except ValueError as exc:
+        return _error_payload("Runtime.UnmarshalError", f"Unable to unmarshal input: {exc}"), True
+    context = LambdaContext(spec, request_id, deadline)
+    try:
+        result = handler_fn(event, context)
+    except Exception as exc:  # noqa: BLE001 - reported to the caller like real Lambda
+        stack = traceback.format_list(traceback.extract_tb(exc.__traceback__)[1:])
+        return _error_payload(type(exc).__name__, str(exc), stack), True
+    try:
+        return json.dumps(result).encode(), False
+    except (TypeError, ValueError) as exc:
+        return _error_payload("Runtime.MarshalError", f"Unable to marshal response: {exc}"), True
+
+
+# --------------------------------------------------------------------------
+# Parent (emulator) side
+# --------------------------------------------------------------------------
+
+
+class _Worker:
+    """One live worker process and the parent's end of its pipe."""
+
+    def __init__(
+        self,
+        ctx: Any,
+        spec: FunctionSpec,
+        zip_bytes: bytes,
+        cache_root: str,
+    ) -> None:
+        self.conn, child_conn = ctx.Pipe()
+        self.process: BaseProcess = ctx.Process(
+            target=_worker_main,
+            args=(child_conn, spec, zip_bytes, cache_root),
+            name=f"lambda:{spec.function_name}",
+            daemon=True,
+        )
+        self.process.start()
+        child_conn.close()
+        if not self.conn.poll(INIT_TIMEOUT_SECONDS):
+            self.kill()
+            raise TimeoutError(f"Lambda worker for {spec.function_name} did not start")
+        self.conn.recv()
+
+    def invoke(self, payload: bytes, timeout: float) -> InvokeResult | None:
+        """Run one invocation; None means it exceeded ``timeout``."""
+        self.conn.send((str(uuid.uuid4()), payload))
+        if not self.conn.poll(timeout):
+            return None
+        try:
+            body, is_error = self.conn.recv()
+        except EOFError:
+            # The handler killed its own process (os._exit, segfault, ...).
+            self.process.join(5)
+            return InvokeResult(
+                _error_payload(
+                    "Runtime.ExitError",
+                    f"Runtime exited with error: exit status {self.process.exitcode}",
+                ),
+                "Unhandled",
+            )
+        return InvokeResult(body, "Unhandled" if is_error else None)
+
+    def alive(self) -> bool:
+        return self.process.is_alive()
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except OSError:
+            pass
+        self.process.join(2)
+        self.kill()
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(5)
+        self.conn.close()
+
+
+class _FunctionPool:
+    """Bounded, lazily grown set of workers for one function configuration."""
+
+    def __init__(self, ctx: Any, spec: FunctionSpec, zip_bytes: bytes, cache_root: str, size: int) -> None:
+        self.spec = spec
+        self._ctx = ctx
+        self._zip = zip_bytes
+        self._cache_root = cache_root
+        self._size = size
+        self._idle: list[_Worker] = []
+        self._busy = 0
+        self._live = 0
+        self._closed = False
+        self._cond = threading.Condition()
+
+    def _acquire(self) -> _Worker:
+        with self._cond:
+            while not self._closed and not self._idle and self._live >= self._size:
+                self._cond.wait()
+            if self._closed:
+                raise RuntimeError("Lambda runtime is shut down")
+            if self._idle:
+                return self._idle.pop()
+            self._live += 1
+        try:
+            # Spawn outside the lock so cold starts of one pool overlap.
+            return _Worker(self._ctx, self.spec, self._zip, self._cache_root)
+        except BaseException:
+            with self._cond:
+                self._live -= 1
+                self._cond.notify()
+            raise
+
+    def _release(self, worker: _Worker, healthy: bool) -> None:
+        with self._cond:
+            if healthy and not self._closed and worker.alive():
+                self._idle.append(worker)
+            else:
+                self._live -= 1
+                worker.kill()
+            self._cond.notify()
+
+    def invoke(self, payload: bytes) -> InvokeResult:
+        worker = self._acquire()
+        healthy = False
+        try:
+            result = worker.invoke(payload, self.spec.timeout_seconds)
+            if result is None:
+                # Real Lambda discards the sandbox after a timeout; so do we.
+                return InvokeResult(
+                    _error_payload(
+                        "Sandbox.Timedout",
+                        f"Task timed out after {self.spec.timeout_seconds:.2f} seconds",
+                    ),
+                    "Unhandled",
+                )
+            healthy = worker.alive()
+            return result
+        except (EOFError, OSError, ConnectionError) as exc:
+            return InvokeResult(_error_payload("Runtime.ExitError", str(exc)), "Unhandled")
+        finally:
+            self._release(worker, healthy)
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            idle, self._idle = self._idle, []
+            self._live -= len(idle)
+            self._cond.notify_all()
+        for worker in idle:
+            worker.stop()
+
+
+class LambdaRuntime:
+    """Per-function worker pools; owned and shut down by the Emulator."""
+
+    def __init__(self, workers_per_function: int = 4) -> None:
+        if workers_per_function < 1:
+            raise ValueError("workers_per_function must be >= 1")
+        self._size = workers_per_function
+        self._ctx = multiprocessing.get_context("spawn")
+        self._cache_root = tempfile.mkdtemp(prefix="lambda-code-")
+        self._pools: dict[str, _FunctionPool] = {}
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def _pool_for(self, spec: FunctionSpec, zip_bytes: bytes) -> _FunctionPool:
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("Lambda runtime is shut down")
+            pool = self._pools.get(spec.function_arn)
+            if pool is not None and pool.spec.fingerprint() == spec.fingerprint():
+                return pool
+            # New code or configuration: retire the old sandboxes like Lambda does.
+            stale = pool
+            pool = _FunctionPool(self._ctx, spec, zip_bytes, self._cache_root, self._size)
+            self._pools[spec.function_arn] = pool
+        if stale is not None:
+            stale.close()
+        return pool
+
+    def invoke(self, spec: FunctionSpec, zip_bytes: bytes, payload: bytes) -> InvokeResult:
+        """Invoke ``spec``'s handler with a JSON ``payload`` in a pooled worker."""
+        return self._pool_for(spec, zip_bytes).invoke(payload)
+
+    def reset(self) -> None:
+        """Stop every worker so the next invocations start cold."""
+        with self._lock:
+            pools, self._pools = list(self._pools.values()), {}
+        for pool in pools:
+            pool.close()
+
+    def shutdown(self) -> None:
+        """Stop every worker process and delete the extracted code."""
+        with self._lock:
+            self._closed = True
+            pools, self._pools = list(self._pools.values()), {}
+        for pool in pools:
+            pool.close()
+        shutil.rmtree(self._cache_root, ignore_errors=True)

@@ -1,0 +1,164 @@
+"""Small monkeypatches that make moto 5.2.5 usable as a Terraform + SFN target.
+
+Each patch is applied once per process by :func:`apply` (idempotent) and must
+run before any backend object is created.  They fill gaps that the Terraform
+aws provider or our tests hit; none changes behaviour moto already implements.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any
+
+from moto.awslambda_simple.models import LambdaSimpleBackend
+from moto.core.responses import ActionResult
+from moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration.itemprocessor.distributed_item_processor_worker import (  # noqa: E501
+    DistributedItemProcessorWorker,
+)
+from moto.stepfunctions.parser.asl.eval.event.event_manager import EventManager
+from moto.stepfunctions.responses import StepFunctionResponse
+
+from harness.lambda_runtime import FunctionSpec, LambdaRuntime
+
+__all__ = [
+    "apply",
+    "child_history_event_counts",
+    "clear_child_history_event_counts",
+    "set_lambda_runtime",
+]
+
+_applied = False
+_apply_lock = threading.Lock()
+
+_runtime: LambdaRuntime | None = None
+_endpoint: str = ""
+
+_child_counts: list[int] = []
+_child_counts_lock = threading.Lock()
+
+
+def set_lambda_runtime(runtime: LambdaRuntime | None, endpoint: str = "") -> None:
+    """Route Lambda Invoke to ``runtime``; handlers get ``endpoint`` as AWS_ENDPOINT_URL."""
+    global _runtime, _endpoint
+    _runtime, _endpoint = runtime, endpoint
+
+
+def child_history_event_counts() -> list[int]:
+    """History event counts of every Distributed Map child run so far, in finish order."""
+    with _child_counts_lock:
+        return list(_child_counts)
+
+
+def clear_child_history_event_counts() -> None:
+    """Forget the counts recorded so far."""
+    with _child_counts_lock:
+        _child_counts.clear()
+
+
+# --- a. Step Functions API gaps -------------------------------------------
+
+
+def _validate_state_machine_definition(self: StepFunctionResponse) -> ActionResult:
+    # The aws provider validates every definition at plan/apply time; moto has
+    # no such action, so do the cheapest useful check: is it a JSON object
+    # with States and StartAt?
+    definition = self._get_param("definition") or ""
+    diagnostics: list[dict[str, str]] = []
+    try:
+        parsed = json.loads(definition)
+    except ValueError as exc:
+        diagnostics.append({"severity": "ERROR", "code": "INVALID_JSON_DESCRIPTION", "message": str(exc)})
+    else:
+        if not isinstance(parsed, dict) or "States" not in parsed or "StartAt" not in parsed:
+            diagnostics.append(
+                {
+                    "severity": "ERROR",
+                    "code": "SCHEMA_VALIDATION_FAILED",
+                    "message": "Definition must be an object with StartAt and States",
+                }
+            )
+    return ActionResult({"result": "FAIL" if diagnostics else "OK", "diagnostics": diagnostics})
+
+
+def _list_state_machine_versions(self: StepFunctionResponse) -> ActionResult:
+    # The provider lists versions while refreshing aws_sfn_state_machine; we
+    # never publish versions, so an empty list is accurate.
+    return ActionResult({"stateMachineVersions": []})
+
+
+# --- b. Lambda invoke runs the real handler --------------------------------
+
+_original_invoke = LambdaSimpleBackend.invoke
+
+
+def _invoke(
+    self: LambdaSimpleBackend,
+    function_name: str,
+    qualifier: str | None,
+    body: Any,
+    headers: Any,
+    response_headers: Any,
+) -> str | bytes | None:
+    # LambdaSimpleBackend just echoes the payload; run the deployed zip instead.
+    runtime = _runtime
+    if runtime is None:
+        return _original_invoke(self, function_name, qualifier, body, headers, response_headers)
+    fn = self.get_function(function_name, qualifier)
+    response_headers["x-amz-executed-version"] = str(fn.version)
+    invocation_type = headers.get("X-Amz-Invocation-Type") or "RequestResponse"
+    if invocation_type == "DryRun":
+        return b""
+    spec = FunctionSpec(
+        function_name=fn.function_name,
+        function_arn=fn.function_arn,
+        handler=fn.handler or "",
+        region=fn.region,
+        timeout_seconds=float(fn.timeout or 3),
+        memory_mb=int(fn.memory_size or 128),
+        version=str(fn.version),
+        endpoint=_endpoint,
+        environment=dict(fn.environment_vars or {}),
+        code_sha256=str(getattr(fn, "code_sha_256", "")),
+    )
+    zip_bytes: bytes = getattr(fn, "code_bytes", b"") or b""
+    payload = body.encode() if isinstance(body, str) else (body or b"")
+    if invocation_type == "Event":
+        threading.Thread(target=runtime.invoke, args=(spec, zip_bytes, payload), daemon=True).start()
+        return b""
+    result = runtime.invoke(spec, zip_bytes, payload)
+    if result.function_error:
+        response_headers["x-amz-function-error"] = result.function_error
+    return result.payload
+
+
+# --- c. Distributed Map child histories ------------------------------------
+
+_original_eval_job = DistributedItemProcessorWorker._eval_job
+
+
+def _eval_job(self: DistributedItemProcessorWorker, env: Any, job: Any) -> None:
+    # moto funnels every Distributed Map child into one throwaway EventManager,
+    # so per-child history sizes are lost; give each job its own and record it.
+    parent_manager = env.event_manager
+    child_manager = EventManager()
+    env.event_manager = child_manager
+    try:
+        _original_eval_job(self, env, job)
+    finally:
+        env.event_manager = parent_manager
+        with _child_counts_lock:
+            _child_counts.append(len(child_manager._history_event_list))
+
+
+def apply() -> None:
+    """Install every patch once for this process."""
+    global _applied
+    with _apply_lock:
+        if _applied:
+            return
+        StepFunctionResponse.validate_state_machine_definition = _validate_state_machine_definition  # type: ignore[attr-defined]
+        StepFunctionResponse.list_state_machine_versions = _list_state_machine_versions  # type: ignore[attr-defined]
+        LambdaSimpleBackend.invoke = _invoke  # type: ignore[method-assign]
+        DistributedItemProcessorWorker._eval_job = _eval_job  # type: ignore[method-assign]
+        _applied = True

@@ -1,0 +1,60 @@
+# The module as the end-to-end tests deploy it: small chunks, budgets and retry intervals,
+# so that a few thousand objects take many steps, several ranges and several rounds.
+
+provider "aws" {
+  region = "us-east-1"
+}
+
+module "bucket_sync" {
+  source = "../../.."
+
+  name                     = var.name
+  source_bucket_names      = var.source_bucket_names
+  destination_bucket_names = var.destination_bucket_names
+  chunk_size               = var.chunk_size
+  max_concurrency          = var.max_concurrency
+  max_steps_per_range      = var.max_steps_per_range
+  lambda_timeout           = 60
+  task_retry               = { interval_seconds = 1, max_attempts = 2, crash_max_attempts = 1 }
+}
+
+variable "name" {
+  description = "Prefix of the test deployment's resources."
+  type        = string
+  default     = "e2e"
+}
+
+variable "source_bucket_names" {
+  description = "Buckets the tests read from."
+  type        = list(string)
+}
+
+variable "destination_bucket_names" {
+  description = "Buckets the tests write to."
+  type        = list(string)
+}
+
+variable "chunk_size" {
+  description = "Keys per step."
+  type        = number
+}
+
+variable "max_concurrency" {
+  description = "Ranges per round."
+  type        = number
+}
+
+variable "max_steps_per_range" {
+  description = "Steps per child execution."
+  type        = number
+}
+
+output "state_machine_arn" {
+  description = "The state machine under test."
+  value       = module.bucket_sync.state_machine_arn
+}
+
+output "function_arns" {
+  description = "The handler functions under test."
+  value       = module.bucket_sync.function_arns
+}
