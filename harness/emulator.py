@@ -73,8 +73,11 @@ class Emulator:
 
     _active: Emulator | None = None
 
-    def __init__(self, lambda_workers: int = 4, port: int | None = None) -> None:
+    def __init__(
+        self, lambda_workers: int = 4, port: int | None = None, lambda_log_path: str | None = None
+    ) -> None:
         self._lambda_workers = lambda_workers
+        self.lambda_log_path = lambda_log_path
         self._requested_port = port
         self._server: ThreadedMotoServer | None = None
         self._runtime: LambdaRuntime | None = None
@@ -104,7 +107,7 @@ class Emulator:
         # moto's SFN interpreter calls Lambda etc. back over HTTP on MOTO_PORT.
         self._saved_moto_port = os.environ.get("MOTO_PORT")
         os.environ["MOTO_PORT"] = str(self._port)
-        self._runtime = LambdaRuntime(self._lambda_workers)
+        self._runtime = LambdaRuntime(self._lambda_workers, self.lambda_log_path)
         moto_patches.set_lambda_runtime(self._runtime, self.endpoint)
         Emulator._active = self
         self._configure()

@@ -164,8 +164,20 @@ def _load_handler(handler: str) -> Any:
     return getattr(module, func_name)
 
 
-def _worker_main(conn: Connection, spec: FunctionSpec, zip_bytes: bytes, cache_root: str) -> None:
+def _redirect_output(log_path: str) -> None:
+    # Handler logs go to one file, as they would go to CloudWatch Logs, not into the caller's terminal.
+    fd = os.open(log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    os.close(fd)
+
+
+def _worker_main(
+    conn: Connection, spec: FunctionSpec, zip_bytes: bytes, cache_root: str, log_path: str | None
+) -> None:
     """Entry point of a worker process: init once, then serve invocations."""
+    if log_path:
+        _redirect_output(log_path)
     handler_fn: Any = None
     init_error: bytes | None = None
     try:
@@ -235,11 +247,12 @@ class _Worker:
         spec: FunctionSpec,
         zip_bytes: bytes,
         cache_root: str,
+        log_path: str | None,
     ) -> None:
         self.conn, child_conn = ctx.Pipe()
         self.process: BaseProcess = ctx.Process(
             target=_worker_main,
-            args=(child_conn, spec, zip_bytes, cache_root),
+            args=(child_conn, spec, zip_bytes, cache_root, log_path),
             name=f"lambda:{spec.function_name}",
             daemon=True,
         )
@@ -290,11 +303,14 @@ class _Worker:
 class _FunctionPool:
     """Bounded, lazily grown set of workers for one function configuration."""
 
-    def __init__(self, ctx: Any, spec: FunctionSpec, zip_bytes: bytes, cache_root: str, size: int) -> None:
+    def __init__(
+        self, ctx: Any, spec: FunctionSpec, zip_bytes: bytes, cache_root: str, size: int, log_path: str | None
+    ) -> None:
         self.spec = spec
         self._ctx = ctx
         self._zip = zip_bytes
         self._cache_root = cache_root
+        self._log_path = log_path
         self._size = size
         self._idle: list[_Worker] = []
         self._busy = 0
@@ -313,7 +329,7 @@ class _FunctionPool:
             self._live += 1
         try:
             # Spawn outside the lock so cold starts of one pool overlap.
-            return _Worker(self._ctx, self.spec, self._zip, self._cache_root)
+            return _Worker(self._ctx, self.spec, self._zip, self._cache_root, self._log_path)
         except BaseException:
             with self._cond:
                 self._live -= 1
@@ -363,10 +379,12 @@ class _FunctionPool:
 class LambdaRuntime:
     """Per-function worker pools; owned and shut down by the Emulator."""
 
-    def __init__(self, workers_per_function: int = 4) -> None:
+    def __init__(self, workers_per_function: int = 4, log_path: str | None = None) -> None:
+        """`log_path`: file that receives every handler's stdout and stderr (None: inherit)."""
         if workers_per_function < 1:
             raise ValueError("workers_per_function must be >= 1")
         self._size = workers_per_function
+        self._log_path = log_path
         self._ctx = multiprocessing.get_context("spawn")
         self._cache_root = tempfile.mkdtemp(prefix="lambda-code-")
         self._pools: dict[str, _FunctionPool] = {}
@@ -382,7 +400,7 @@ class LambdaRuntime:
                 return pool
             # New code or configuration: retire the old sandboxes like Lambda does.
             stale = pool
-            pool = _FunctionPool(self._ctx, spec, zip_bytes, self._cache_root, self._size)
+            pool = _FunctionPool(self._ctx, spec, zip_bytes, self._cache_root, self._size, self._log_path)
             self._pools[spec.function_arn] = pool
         if stale is not None:
             stale.close()

@@ -8,6 +8,7 @@ and the state machine runs the packaged handler code.
 from __future__ import annotations
 
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -61,7 +62,8 @@ def report(title: str, execution: Execution) -> None:
 def main() -> int:
     started = time.monotonic()
     say("Starting the local AWS emulator (moto) ...")
-    with Emulator() as emulator:
+    logs = Path(tempfile.mkdtemp(prefix="bucket-sync-demo-")) / "lambda.log"
+    with Emulator(lambda_log_path=str(logs)) as emulator:
         s3 = emulator.client("s3")
         for bucket in (SOURCE, DESTINATION):
             ensure_bucket(s3, bucket)
@@ -83,7 +85,11 @@ def main() -> int:
             say(f"\nDestination equals source (keys, sizes, ETags): {'yes' if equal else 'NO'}")
             second = run_execution(sfn, arn, run_input)
             report("Re-sync", second)
+            lines = len(logs.read_text().splitlines())
+            say(f"\nHandler logs (the emulator's CloudWatch Logs stand-in): {lines} JSON lines")
             say("\nDestroying the stack and stopping the emulator ...")
+    logs.unlink(missing_ok=True)
+    logs.parent.rmdir()
     ok = first.status == second.status == "SUCCEEDED" and equal and second.output["copied"] == 0
     say(f"Demo {'succeeded' if ok else 'FAILED'} in {time.monotonic() - started:.0f} s.")
     return 0 if ok else 1
