@@ -41,6 +41,25 @@ data "aws_iam_policy_document" "lambda" {
     resources = [for b in local.destination_bucket : "${b}/*"]
   }
 
+  dynamic "statement" {
+    for_each = length(var.source_kms_key_arns) > 0 ? [1] : []
+    content {
+      sid       = "DecryptSourceObjects"
+      actions   = ["kms:Decrypt"]
+      resources = var.source_kms_key_arns
+    }
+  }
+
+  dynamic "statement" {
+    # Writing needs a data key; completing a multipart copy and reading checksums needs Decrypt.
+    for_each = length(var.destination_kms_key_arns) > 0 ? [1] : []
+    content {
+      sid       = "EncryptDestinationObjects"
+      actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
+      resources = var.destination_kms_key_arns
+    }
+  }
+
   statement {
     sid       = "WriteOwnLogs"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]

@@ -18,6 +18,7 @@ locals {
     CHUNK_SIZE             = tostring(var.chunk_size)
     COPY_THREADS           = tostring(var.copy_threads)
     MAX_RANGES             = tostring(var.max_concurrency)
+    KEEP_WEBSITE_REDIRECTS = tostring(var.keep_website_redirects)
   }
 }
 

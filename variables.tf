@@ -113,6 +113,37 @@ variable "allow_cross_region" {
   nullable    = false
 }
 
+variable "keep_website_redirects" {
+  description = "Carry x-amz-website-redirect-location over to copies. CopyObject drops it, so each copied object's headers are read first (one HEAD, a GET-class request, per copy). Set false for buckets that use no redirects."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "source_kms_key_arns" {
+  description = "ARNs of the KMS keys that encrypt source objects (SSE-KMS); the functions may decrypt with them only."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for arn in var.source_kms_key_arns : can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", arn))])
+    error_message = "Every entry of source_kms_key_arns must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)."
+  }
+}
+
+variable "destination_kms_key_arns" {
+  description = "ARNs of the KMS keys the destination buckets encrypt with (SSE-KMS default encryption); the functions may encrypt and decrypt with them only."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for arn in var.destination_kms_key_arns : can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", arn))])
+    error_message = "Every entry of destination_kms_key_arns must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)."
+  }
+}
+
 variable "lambda_runtime" {
   description = "Python runtime of the handler functions."
   type        = string

@@ -108,3 +108,44 @@ run "scopes_the_state_machine_role_to_its_own_functions_and_executions" {
     error_message = "The state machine may invoke its own functions (and their versions) only."
   }
 }
+
+run "grants_no_kms_access_without_keys" {
+  command = apply
+
+  assert {
+    condition     = alltrue([for s in data.aws_iam_policy_document.lambda.statement : alltrue([for a in s.actions : !startswith(a, "kms:")])])
+    error_message = "Without configured keys the Lambda role has no KMS permission."
+  }
+}
+
+run "grants_only_what_the_configured_kms_keys_need" {
+  command = apply
+
+  variables {
+    source_kms_key_arns      = ["arn:aws:kms:eu-west-1:123456789012:key/source-key"]
+    destination_kms_key_arns = ["arn:aws:kms:eu-west-1:123456789012:key/backup-key"]
+  }
+
+  assert {
+    condition     = one([for s in data.aws_iam_policy_document.lambda.statement : s if s.sid == "DecryptSourceObjects"]).actions == toset(["kms:Decrypt"]) && one([for s in data.aws_iam_policy_document.lambda.statement : s if s.sid == "DecryptSourceObjects"]).resources == toset(["arn:aws:kms:eu-west-1:123456789012:key/source-key"])
+    error_message = "Source keys may only decrypt."
+  }
+
+  assert {
+    condition     = one([for s in data.aws_iam_policy_document.lambda.statement : s if s.sid == "EncryptDestinationObjects"]).resources == toset(["arn:aws:kms:eu-west-1:123456789012:key/backup-key"])
+    error_message = "Destination keys are granted on those keys only."
+  }
+}
+
+run "tells_the_functions_whether_to_keep_website_redirects" {
+  command = apply
+
+  variables {
+    keep_website_redirects = false
+  }
+
+  assert {
+    condition     = local.environment.KEEP_WEBSITE_REDIRECTS == "false"
+    error_message = "keep_website_redirects must reach the handlers."
+  }
+}

@@ -105,3 +105,15 @@ run "rejects_too_many_copy_threads" {
   variables { copy_threads = 65 }
   expect_failures = [var.copy_threads]
 }
+
+run "rejects_a_kms_key_that_is_not_an_arn" {
+  command = plan
+  variables { source_kms_key_arns = ["alias/my-key"] }
+  expect_failures = [var.source_kms_key_arns]
+}
+
+run "rejects_a_destination_kms_key_that_is_not_an_arn" {
+  command = plan
+  variables { destination_kms_key_arns = ["1234abcd-12ab-34cd-56ef-1234567890ab"] }
+  expect_failures = [var.destination_kms_key_arns]
+}

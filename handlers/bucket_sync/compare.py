@@ -1,16 +1,31 @@
-"""Deciding whether a destination object already equals its source object, from listings only.
+"""Deciding whether a destination object already equals its source object.
 
-The rule (README, "Change detection"):
-1. Different sizes: changed.
-2. Comparable ETags (both single-part MD5-style, or both multipart with the same part count):
-   changed exactly when they differ.
-3. Otherwise the ETags say nothing about content (different part layouts), so the destination
-   is taken as current when it was written at or after the source's LastModified.
+The rule (README, "Change detection"), from the two listings wherever they suffice:
+1. different sizes: changed;
+2. equal ETags: unchanged;
+3. the source was written after the destination: changed (so a same-size edit is always seen);
+4. otherwise (same size, different ETags, destination written later) the listing cannot tell an
+   object whose ETag is no MD5 (SSE-KMS, SSE-C, another part layout) from a destination that was
+   overwritten: `settle` decides from both objects' HEAD.
 """
 
 from __future__ import annotations
 
+from enum import Enum
+from typing import Any
+
 from .listing import Entry
+
+# Checksums S3 can return with HEAD ChecksumMode=ENABLED, strongest first.
+CHECKSUM_FIELDS = ("ChecksumSHA256", "ChecksumSHA1", "ChecksumCRC64NVME", "ChecksumCRC32C", "ChecksumCRC32")
+# Encryption whose ETags are not an MD5 of the content.
+OPAQUE_ETAG_ENCRYPTION = frozenset({"aws:kms", "aws:kms:dsse"})
+
+
+class Verdict(Enum):
+    UNCHANGED = "unchanged"
+    CHANGED = "changed"
+    UNSURE = "unsure"
 
 
 def part_count(etag: str) -> int:
@@ -19,15 +34,39 @@ def part_count(etag: str) -> int:
     return int(parts) if dash and parts.isdigit() else 1
 
 
-def etags_comparable(source_etag: str, destination_etag: str) -> bool:
-    """True when equal content implies equal ETags for these two objects."""
-    return part_count(source_etag) == part_count(destination_etag)
-
-
-def is_unchanged(source: Entry, destination: Entry) -> bool:
-    """True when the destination object can be left as it is."""
+def classify(source: Entry, destination: Entry) -> Verdict:
+    """Rules 1-3 above; UNSURE when only the objects' headers can tell."""
     if source.size != destination.size:
-        return False
-    if etags_comparable(source.etag, destination.etag):
-        return source.etag == destination.etag
-    return destination.last_modified >= source.last_modified
+        return Verdict.CHANGED
+    if source.etag == destination.etag:
+        return Verdict.UNCHANGED
+    if destination.last_modified < source.last_modified:
+        return Verdict.CHANGED
+    return Verdict.UNSURE
+
+
+def _etag_is_md5(head: dict[str, Any]) -> bool:
+    return head.get("ServerSideEncryption") not in OPAQUE_ETAG_ENCRYPTION and not head.get(
+        "SSECustomerAlgorithm"
+    )
+
+
+def settle(source_head: dict[str, Any], destination_head: dict[str, Any]) -> bool:
+    """Rule 4: True when the destination equals the source, from HEAD with ChecksumMode=ENABLED.
+
+    Equal checksums of the same algorithm and type decide exactly. Without them, MD5 ETags over
+    the same part layout decide (they differ, so the content does). Failing both, the object is
+    taken as current, since the destination was written after the source's last change.
+    """
+    same_type = source_head.get("ChecksumType") == destination_head.get("ChecksumType")
+    for field in CHECKSUM_FIELDS:
+        if same_type and source_head.get(field) and destination_head.get(field):
+            return source_head[field] == destination_head[field]
+    comparable_etags = (
+        _etag_is_md5(source_head)
+        and _etag_is_md5(destination_head)
+        and part_count(source_head["ETag"]) == part_count(destination_head["ETag"])
+    )
+    if comparable_etags:
+        return source_head["ETag"] == destination_head["ETag"]
+    return True

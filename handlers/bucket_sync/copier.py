@@ -2,20 +2,35 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 from botocore.exceptions import ClientError
 
+from .compare import part_count
+from .heads import head_object
 from .listing import Entry
+from .multipart import CopyTooLong, copy_multipart
 from .payloads import Failure
-
-# CopyObject's limit; larger objects need a multipart copy.
-SINGLE_COPY_LIMIT = 5 * 1024**3
 
 # Objects S3 cannot read until they are restored.
 ARCHIVED_CLASSES = frozenset({"GLACIER", "DEEP_ARCHIVE"})
+
+
+@dataclass(frozen=True)
+class CopyOptions:
+    """How copies are made in one step."""
+
+    threads: int = 16
+    dry_run: bool = False
+    # CopyObject drops x-amz-website-redirect-location; reading the source's headers first
+    # (one HEAD per copied object) lets the copy set it again.
+    keep_website_redirects: bool = True
+    # Seconds the step has left; multipart copies stop before running out.
+    seconds_left: Callable[[], float] = field(default=lambda: math.inf)
 
 
 @dataclass
@@ -29,48 +44,80 @@ def refusal(entry: Entry) -> str | None:
     """Why `entry` cannot be copied at all, or None when it can."""
     if entry.storage_class in ARCHIVED_CLASSES:
         return f"stored in {entry.storage_class}: restore it before it can be copied"
-    if entry.size > SINGLE_COPY_LIMIT:
-        return "larger than 5 GiB: multipart copy is not supported yet"
     return None
 
 
-def copy_one(s3: Any, source_bucket: str, destination_bucket: str, entry: Entry) -> None:
-    """Copy one object with everything CopyObject carries (content headers, metadata, tags).
+def reason_for(error: ClientError) -> str:
+    """A sentence an operator can act on, for an S3 error on one object."""
+    details = error.response.get("Error", {})
+    code, message = str(details.get("Code", "Unknown")), details.get("Message", "")
+    if code in ("PreconditionFailed", "412"):
+        return (
+            "source changed since it was listed (ETag no longer matches): not copied; the next run copies it"
+        )
+    if code in ("NoSuchKey", "404"):
+        return "source deleted since it was listed: not copied"
+    if code in ("400", "InvalidRequest") and ("encrypt" in message.lower() or code == "400"):
+        return (
+            "S3 refused to read it: objects encrypted with a customer-provided key (SSE-C) cannot be copied"
+        )
+    if code in ("403", "AccessDenied"):
+        return f"access denied (AccessDenied){': ' + message if message else ''}"
+    if code == "InvalidObjectState":
+        return "archived (InvalidObjectState): restore it before it can be copied"
+    return f"{code}: {message}".rstrip(": ")
 
-    StorageClass is passed explicitly because CopyObject would otherwise write STANDARD.
-    CopySourceIfMatch makes a concurrent overwrite of the source fail the copy instead of
-    copying content that was never compared.
-    """
+
+def copy_one(
+    source_s3: Any,
+    destination_s3: Any,
+    source_bucket: str,
+    destination_bucket: str,
+    entry: Entry,
+    options: CopyOptions,
+) -> None:
+    """Copy one object with what it carries: content headers, metadata, tags, storage class and
+    website redirect. A multipart source is copied over its own part boundaries."""
+    multipart = part_count(entry.etag) > 1
+    head = None
+    if multipart or options.keep_website_redirects:
+        head = head_object(source_s3, source_bucket, entry.key, entry.etag)
+    if multipart:
+        copy_multipart(
+            source_s3,
+            destination_s3,
+            source_bucket,
+            destination_bucket,
+            entry,
+            head,  # type: ignore[arg-type]
+            options.threads,
+            options.seconds_left,
+        )
+        return
     params: dict[str, Any] = {
         "Bucket": destination_bucket,
         "Key": entry.key,
         "CopySource": {"Bucket": source_bucket, "Key": entry.key},
+        # A concurrent overwrite of the source fails the copy instead of copying unseen content.
         "CopySourceIfMatch": entry.etag,
         "MetadataDirective": "COPY",
         "TaggingDirective": "COPY",
     }
     if entry.storage_class != "STANDARD":
+        # CopyObject would otherwise write STANDARD.
         params["StorageClass"] = entry.storage_class
-    s3.copy_object(**params)
-
-
-def _reason(error: ClientError) -> str:
-    code = error.response.get("Error", {}).get("Code", "Unknown")
-    if code in ("PreconditionFailed", "412"):
-        return "source changed while syncing (ETag no longer matches); the next run copies it"
-    if code in ("NoSuchKey", "404"):
-        return "source deleted while syncing"
-    message = error.response.get("Error", {}).get("Message", "")
-    return f"{code}: {message}".strip(": ")
+    if head and head.get("WebsiteRedirectLocation"):
+        params["WebsiteRedirectLocation"] = head["WebsiteRedirectLocation"]
+    destination_s3.copy_object(**params)
 
 
 def copy_objects(
-    s3: Any,
+    source_s3: Any,
+    destination_s3: Any,
     source_bucket: str,
     destination_bucket: str,
     entries: list[Entry],
-    threads: int,
-    dry_run: bool,
+    options: CopyOptions,
 ) -> CopyOutcome:
     """Copy every entry (or, in a dry run, count it); every entry ends copied or failed."""
     outcome = CopyOutcome()
@@ -83,15 +130,17 @@ def copy_objects(
             copyable.append(entry)
 
     def attempt(entry: Entry) -> tuple[Entry, str | None]:
-        if dry_run:
+        if options.dry_run:
             return entry, None
         try:
-            copy_one(s3, source_bucket, destination_bucket, entry)
+            copy_one(source_s3, destination_s3, source_bucket, destination_bucket, entry, options)
         except ClientError as error:
-            return entry, _reason(error)
+            return entry, reason_for(error)
+        except (CopyTooLong, ValueError) as error:
+            return entry, str(error)
         return entry, None
 
-    with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
+    with ThreadPoolExecutor(max_workers=max(1, options.threads)) as pool:
         for entry, reason in pool.map(attempt, copyable):
             if reason:
                 outcome.failures.append(Failure(key=entry.key, reason=reason))

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .compare import is_unchanged
+from .compare import Verdict, classify
 from .listing import Entry
 
 
 @dataclass
 class Plan:
-    """What one window of keys needs: copies, orphan deletes, and how many are already equal."""
+    """What one window of keys needs: copies, orphan deletes, pairs the listings cannot settle,
+    and how many objects are already equal."""
 
     to_copy: list[Entry] = field(default_factory=list)
     to_delete: list[Entry] = field(default_factory=list)
+    unsure: list[tuple[Entry, Entry]] = field(default_factory=list)
     unchanged: int = 0
 
 
@@ -31,10 +33,13 @@ def merge(source: list[Entry], destination: list[Entry]) -> Plan:
             plan.to_delete.append(dst)
             j += 1
         else:
-            if is_unchanged(src, dst):
+            verdict = classify(src, dst)
+            if verdict is Verdict.UNCHANGED:
                 plan.unchanged += 1
-            else:
+            elif verdict is Verdict.CHANGED:
                 plan.to_copy.append(src)
+            else:
+                plan.unsure.append((src, dst))
             i += 1
             j += 1
     return plan

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from .copier import copy_objects
+from botocore.exceptions import ClientError
+
+from .compare import settle
+from .copier import CopyOptions, copy_objects
 from .deleter import delete_objects
-from .diff import merge
-from .listing import list_range
+from .diff import Plan, merge
+from .heads import head_object
+from .listing import Entry, list_range
 from .payloads import Counts, Failure, KeyRange, Progress, RunConfig, add_counts, zero_counts
 from .settings import Settings
 
@@ -24,6 +31,7 @@ def sync_window(
     key_range: KeyRange,
     progress: Progress,
     settings: Settings,
+    seconds_left: Callable[[], float] = lambda: math.inf,
 ) -> tuple[Progress, dict[str, int]]:
     """Sync the keys after the cursor, at most `chunk_size` per side, and move the cursor on.
 
@@ -44,11 +52,15 @@ def sync_window(
     done = not source.more and not destination.more
 
     plan = merge(source_entries, destination.entries)
-    counting_only = run["countingOnly"]
-    dry_run = run["dryRun"] or counting_only
-    copies = copy_objects(
-        destination_s3, run["source"], run["destination"], plan.to_copy, settings.copy_threads, dry_run
+    settle_unsure(source_s3, destination_s3, run, plan, settings.copy_threads)
+    dry_run = run["dryRun"] or run["countingOnly"]
+    options = CopyOptions(
+        threads=settings.copy_threads,
+        dry_run=dry_run,
+        keep_website_redirects=settings.keep_website_redirects,
+        seconds_left=seconds_left,
     )
+    copies = copy_objects(source_s3, destination_s3, run["source"], run["destination"], plan.to_copy, options)
     to_delete = plan.to_delete if run["deleteOrphans"] else []
     deletes = delete_objects(destination_s3, run["destination"], to_delete, settings.copy_threads, dry_run)
 
@@ -68,4 +80,32 @@ def sync_window(
         counts=add_counts(progress["counts"], step_counts),
         failures=listed_failures,
     )
-    return new_progress, {"sourceLists": source.requests, "destinationLists": destination.requests}
+    requests = {
+        "sourceLists": source.requests,
+        "destinationLists": destination.requests,
+        "settled": len(plan.unsure),
+    }
+    return new_progress, requests
+
+
+def settle_unsure(source_s3: Any, destination_s3: Any, run: RunConfig, plan: Plan, threads: int) -> None:
+    """Decide the pairs the listings could not, from both objects' headers (two HEADs a pair)."""
+
+    def decide(pair: tuple[Entry, Entry]) -> bool:
+        source, destination = pair
+        try:
+            source_head = head_object(source_s3, run["source"], source.key, source.etag)
+            destination_head = head_object(
+                destination_s3, run["destination"], destination.key, destination.etag
+            )
+        except ClientError:
+            # Unreadable headers cannot prove equality; the copy reports why it fails, if it does.
+            return False
+        return settle(source_head, destination_head)
+
+    with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
+        for (source, _), unchanged in zip(plan.unsure, pool.map(decide, plan.unsure), strict=True):
+            if unchanged:
+                plan.unchanged += 1
+            else:
+                plan.to_copy.append(source)

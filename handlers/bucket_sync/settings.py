@@ -22,6 +22,8 @@ class Settings:
     copy_threads: int = 16
     # Ranges planned per round; the Distributed Map runs this many children at once.
     max_ranges: int = 10
+    # Read each copied object's headers first, to carry x-amz-website-redirect-location over.
+    keep_website_redirects: bool = True
     # Failures named per range and in the run's output; the counts stay exact beyond it.
     max_failures_listed: int = 100
 
@@ -47,5 +49,6 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         chunk_size=int(env.get("CHUNK_SIZE", base.chunk_size)),
         copy_threads=int(env.get("COPY_THREADS", base.copy_threads)),
         max_ranges=int(env.get("MAX_RANGES", base.max_ranges)),
+        keep_website_redirects=_flag(env.get("KEEP_WEBSITE_REDIRECTS"), base.keep_website_redirects),
         max_failures_listed=int(env.get("MAX_FAILURES_LISTED", base.max_failures_listed)),
     )

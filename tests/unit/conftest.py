@@ -9,7 +9,10 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from harness import s3_fidelity
 from tests.unit.support import REGION
+
+s3_fidelity.apply()
 
 
 @pytest.fixture(autouse=True)

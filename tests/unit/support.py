@@ -52,3 +52,22 @@ def keys(s3: Any, bucket: str) -> dict[str, tuple[int, str]]:
         for row in page.get("Contents", []):
             found[row["Key"]] = (row["Size"], row["ETag"])
     return found
+
+
+MIB = 1024 * 1024
+
+
+def put_multipart(s3: Any, bucket: str, key: str, part_sizes: list[int], **extra: Any) -> str:
+    """Upload `key` in parts of the given sizes (S3's 5 MiB minimum holds except for the last)."""
+    upload = s3.create_multipart_upload(Bucket=bucket, Key=key, **extra)
+    parts = []
+    for number, size in enumerate(part_sizes, 1):
+        body = bytes([number % 256]) * size
+        response = s3.upload_part(
+            Bucket=bucket, Key=key, UploadId=upload["UploadId"], PartNumber=number, Body=body
+        )
+        parts.append({"ETag": response["ETag"], "PartNumber": number})
+    done = s3.complete_multipart_upload(
+        Bucket=bucket, Key=key, UploadId=upload["UploadId"], MultipartUpload={"Parts": parts}
+    )
+    return done["ETag"]

@@ -1,14 +1,19 @@
 from datetime import UTC, datetime, timedelta
 
-from bucket_sync.compare import etags_comparable, is_unchanged, part_count
+from bucket_sync.compare import Verdict, classify, part_count, settle
 from bucket_sync.diff import merge
 from bucket_sync.listing import Entry
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
+LATER = T0 + timedelta(minutes=5)
 
 
 def entry(key: str, size: int = 1, etag: str = '"aa"', modified: datetime = T0) -> Entry:
     return Entry(key=key, size=size, etag=etag, last_modified=modified, storage_class="STANDARD")
+
+
+def head(etag: str = '"aa"', **fields) -> dict:
+    return {"ETag": etag, **fields}
 
 
 def test_part_count_reads_multipart_etags():
@@ -16,35 +21,47 @@ def test_part_count_reads_multipart_etags():
     assert part_count('"d41d8cd98f00b204e9800998ecf8427e-12"') == 12
 
 
-def test_etags_compare_only_with_the_same_part_layout():
-    assert etags_comparable('"aa"', '"bb"')
-    assert etags_comparable('"aa-3"', '"bb-3"')
-    assert not etags_comparable('"aa-3"', '"bb"')
-    assert not etags_comparable('"aa-3"', '"bb-4"')
-
-
-def test_same_size_different_content_is_a_change():
-    assert not is_unchanged(entry("k", etag='"aa"'), entry("k", etag='"bb"'))
-
-
 def test_size_change_is_a_change_even_with_equal_etags():
-    assert not is_unchanged(entry("k", size=1), entry("k", size=2))
+    assert classify(entry("k", size=1), entry("k", size=2)) is Verdict.CHANGED
 
 
 def test_equal_size_and_etag_is_unchanged_whatever_the_dates():
-    assert is_unchanged(entry("k", modified=T0 + timedelta(days=1)), entry("k", modified=T0))
+    assert classify(entry("k", modified=LATER), entry("k", modified=T0)) is Verdict.UNCHANGED
 
 
-def test_incomparable_etags_fall_back_to_last_modified():
-    source = entry("k", etag='"aa-2"', modified=T0)
-    assert is_unchanged(source, entry("k", etag='"bb"', modified=T0 + timedelta(seconds=1)))
-    assert not is_unchanged(source, entry("k", etag='"bb"', modified=T0 - timedelta(seconds=1)))
+def test_same_size_edit_of_the_source_is_a_change_without_any_request():
+    assert classify(entry("k", etag='"new"', modified=LATER), entry("k", etag='"old"')) is Verdict.CHANGED
+
+
+def test_destination_written_later_with_another_etag_needs_the_headers():
+    assert classify(entry("k", etag='"aa"'), entry("k", etag='"kms"', modified=LATER)) is Verdict.UNSURE
+
+
+def test_equal_checksums_settle_kms_objects_as_unchanged():
+    kms = {"ServerSideEncryption": "aws:kms", "ChecksumCRC32": "AAAAAA==", "ChecksumType": "FULL_OBJECT"}
+    assert settle(head('"x1"', **kms), head('"x2"', **kms))
+
+
+def test_different_checksums_are_a_change():
+    assert not settle(head('"a"', ChecksumCRC32="AAAA"), head('"b"', ChecksumCRC32="BBBB"))
+
+
+def test_md5_etags_over_the_same_layout_decide_without_checksums():
+    assert not settle(head('"aa"'), head('"bb"'))
+    assert not settle(head('"aa-3"'), head('"bb-3"'))
+
+
+def test_without_checksums_opaque_etags_fall_back_to_the_later_write():
+    assert settle(head('"aa"', ServerSideEncryption="aws:kms"), head('"bb"'))
+    assert settle(head('"aa-3"'), head('"bb-4"'))
+    assert settle(head('"aa"', SSECustomerAlgorithm="AES256"), head('"bb"'))
 
 
 def test_merge_sorts_every_key_into_exactly_one_outcome():
-    source = [entry("a"), entry("b"), entry("c", etag='"new"'), entry("e")]
-    destination = [entry("b"), entry("c"), entry("d"), entry("f")]
+    source = [entry("a"), entry("b"), entry("c", etag='"new"', modified=LATER), entry("d"), entry("e")]
+    destination = [entry("b"), entry("c"), entry("d", etag='"kms"', modified=LATER), entry("f")]
     plan = merge(source, destination)
     assert [e.key for e in plan.to_copy] == ["a", "c", "e"]
-    assert [e.key for e in plan.to_delete] == ["d", "f"]
+    assert [e.key for e in plan.to_delete] == ["f"]
+    assert [(s.key, d.key) for s, d in plan.unsure] == [("d", "d")]
     assert plan.unchanged == 1

@@ -21,6 +21,7 @@ def handler(event: RangeState, context: Any) -> RangeState:
         key_range,
         progress,
         load_settings(),
+        seconds_left=lambda: context.get_remaining_time_in_millis() / 1000,
     )
     log(
         "range.step",
