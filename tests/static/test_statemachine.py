@@ -79,7 +79,9 @@ def test_error_names_are_the_handlers_exception_classes():
     for _, state in all_states():
         for clause in state.get("Catch", []) + state.get("Retry", []):
             named |= {
-                e for e in clause["ErrorEquals"] if not e.startswith(("States.", "Lambda.", "Sandbox.", "Runtime."))
+                e
+                for e in clause["ErrorEquals"]
+                if not e.startswith(("States.", "Lambda.", "Sandbox.", "Runtime."))
             }
         if state["Type"] == "Fail" and "Error" in state:
             named.add(state["Error"])
