@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ SRC, DST = "e2e-src", "e2e-dst"
 FAR = "e2e-far"  # a destination in another region
 GHOST = "e2e-ghost"  # configured, never created
 OUTSIDE = "e2e-outside"  # exists, not configured
+VSRC, VDST = "e2e-vsrc", "e2e-vdst"  # a pair with versioning enabled, for test_features.py
 CHUNK_SIZE, MAX_CONCURRENCY, MAX_STEPS_PER_RANGE = 40, 4, 8
 
 
@@ -28,6 +29,8 @@ class Deployment:
     state_machine_arn: str
     s3: Any
     sfn: Any
+    # The second module instance, with allow_cross_region = true (see the `cross_region` fixture).
+    cross_region_state_machine_arn: str = ""
 
     def run(self, **run_input: Any) -> Execution:
         return run_execution(self.sfn, self.state_machine_arn, run_input)
@@ -39,23 +42,27 @@ class Deployment:
 @pytest.fixture(scope="session")
 def deployment(emulator: Emulator) -> Iterator[Deployment]:
     s3 = emulator.client("s3")
-    for bucket in (SRC, DST, OUTSIDE):
+    for bucket in (SRC, DST, OUTSIDE, VSRC, VDST):
         ensure_bucket(s3, bucket)
+    for bucket in (VSRC, VDST):
+        s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
     ensure_bucket(emulator.client("s3", region="us-west-2"), FAR, region="us-west-2")
     variables = {
-        "source_bucket_names": [SRC, GHOST],
-        "destination_bucket_names": [DST, FAR, GHOST],
+        "source_bucket_names": [SRC, GHOST, VSRC],
+        "destination_bucket_names": [DST, FAR, GHOST, VDST],
         "chunk_size": CHUNK_SIZE,
         "max_concurrency": MAX_CONCURRENCY,
         "max_steps_per_range": MAX_STEPS_PER_RANGE,
     }
     with TerraformStack(STACK, variables, emulator) as stack:
+        outputs = stack.outputs()
         yield Deployment(
             emulator=emulator,
             stack=stack,
-            state_machine_arn=stack.outputs()["state_machine_arn"],
+            state_machine_arn=outputs["state_machine_arn"],
             s3=s3,
             sfn=emulator.client("stepfunctions"),
+            cross_region_state_machine_arn=outputs["cross_region_state_machine_arn"],
         )
 
 
@@ -64,5 +71,31 @@ def sync(deployment: Deployment) -> Deployment:
     """The deployment with both test buckets emptied, so each test starts from nothing."""
     for bucket in (SRC, DST, FAR):
         empty(deployment.s3, bucket)
+    deployment.emulator.clear_child_history_event_counts()
+    return deployment
+
+
+@pytest.fixture
+def cross_region(sync: Deployment) -> Deployment:
+    """Like `sync`, but runs go to the module instance that allows cross-region runs."""
+    return replace(sync, state_machine_arn=sync.cross_region_state_machine_arn)
+
+
+def empty_versions(s3: Any, bucket: str) -> None:
+    """Delete every version and delete marker of a versioned `bucket`."""
+    found = [
+        {"Key": row["Key"], "VersionId": row["VersionId"]}
+        for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket)
+        for row in page.get("Versions", []) + page.get("DeleteMarkers", [])
+    ]
+    for start in range(0, len(found), 1000):
+        s3.delete_objects(Bucket=bucket, Delete={"Objects": found[start : start + 1000], "Quiet": True})
+
+
+@pytest.fixture
+def versioned(deployment: Deployment) -> Deployment:
+    """The deployment with the versioned pair (VSRC, VDST) emptied of every version."""
+    for bucket in (VSRC, VDST):
+        empty_versions(deployment.s3, bucket)
     deployment.emulator.clear_child_history_event_counts()
     return deployment

@@ -14,7 +14,23 @@ module "bucket_sync" {
   chunk_size               = var.chunk_size
   max_concurrency          = var.max_concurrency
   max_steps_per_range      = var.max_steps_per_range
-  lambda_timeout           = 60
+  lambda_timeout           = 120
+  task_retry               = { interval_seconds = 1, max_attempts = 2, crash_max_attempts = 1 }
+}
+
+# The same module with allow_cross_region = true, for runs whose buckets are in different
+# regions (the instance above must keep refusing them with BucketRegionsNotEqual).
+module "bucket_sync_cross_region" {
+  source = "../../.."
+
+  name                     = "${var.name}-xr"
+  source_bucket_names      = var.source_bucket_names
+  destination_bucket_names = var.destination_bucket_names
+  chunk_size               = var.chunk_size
+  max_concurrency          = var.max_concurrency
+  max_steps_per_range      = var.max_steps_per_range
+  allow_cross_region       = true
+  lambda_timeout           = 120
   task_retry               = { interval_seconds = 1, max_attempts = 2, crash_max_attempts = 1 }
 }
 
@@ -57,4 +73,9 @@ output "state_machine_arn" {
 output "function_arns" {
   description = "The handler functions under test."
   value       = module.bucket_sync.function_arns
+}
+
+output "cross_region_state_machine_arn" {
+  description = "The state machine of the instance that allows cross-region runs."
+  value       = module.bucket_sync_cross_region.state_machine_arn
 }
