@@ -9,8 +9,10 @@ import boto3
 from botocore.config import Config
 
 # Adaptive retries let botocore absorb SlowDown and 5xx with backoff; no retry loops of our own.
+# Six attempts outlast any realistic burst of errors, yet give up on an object that keeps failing
+# within ~30 s (backoff capped at 1+2+4+8+16 s), so it is named instead of stalling the step.
 _CONFIG = Config(
-    retries={"mode": "adaptive", "max_attempts": 10},
+    retries={"mode": "adaptive", "max_attempts": 6},
     max_pool_connections=64,
 )
 

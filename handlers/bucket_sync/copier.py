@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -29,15 +30,23 @@ class CopyOptions:
     # CopyObject drops x-amz-website-redirect-location; reading the source's headers first
     # (one HEAD per copied object) lets the copy set it again.
     keep_website_redirects: bool = True
-    # Seconds the step has left; multipart copies stop before running out.
+    # Seconds left to start work in this step (the step's safety margin already taken off).
     seconds_left: Callable[[], float] = field(default=lambda: math.inf)
 
 
 @dataclass
 class CopyOutcome:
-    copied: int = 0
-    copied_bytes: int = 0
+    copied: list[Entry] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
+    # Entries not started because the step ran out of time; the next step takes them.
+    deferred: list[Entry] = field(default_factory=list)
+
+    def before(self, cutoff: str) -> CopyOutcome:
+        """The outcome for keys below `cutoff` only (keys from there on are the next step's)."""
+        return CopyOutcome(
+            copied=[e for e in self.copied if e.key < cutoff],
+            failures=[f for f in self.failures if f["key"] is not None and f["key"] < cutoff],
+        )
 
 
 def refusal(entry: Entry) -> str | None:
@@ -119,32 +128,33 @@ def copy_objects(
     entries: list[Entry],
     options: CopyOptions,
 ) -> CopyOutcome:
-    """Copy every entry (or, in a dry run, count it); every entry ends copied or failed."""
+    """Copy every entry (or, in a dry run, count it) in key order; each ends copied, failed, or
+    deferred when the step's time runs out before it starts (never the first one, so every
+    step makes progress)."""
     outcome = CopyOutcome()
-    copyable: list[Entry] = []
-    for entry in entries:
-        reason = refusal(entry)
-        if reason:
-            outcome.failures.append(Failure(key=entry.key, reason=reason))
-        else:
-            copyable.append(entry)
+    started = threading.Event()
 
-    def attempt(entry: Entry) -> tuple[Entry, str | None]:
-        if options.dry_run:
-            return entry, None
+    def attempt(entry: Entry) -> tuple[Entry, str | None, bool]:
+        if started.is_set() and options.seconds_left() <= 0:
+            return entry, None, True
+        started.set()
+        reason = refusal(entry)
+        if reason or options.dry_run:
+            return entry, reason, False
         try:
             copy_one(source_s3, destination_s3, source_bucket, destination_bucket, entry, options)
         except ClientError as error:
-            return entry, reason_for(error)
+            return entry, reason_for(error), False
         except (CopyTooLong, ValueError) as error:
-            return entry, str(error)
-        return entry, None
+            return entry, str(error), False
+        return entry, None, False
 
     with ThreadPoolExecutor(max_workers=max(1, options.threads)) as pool:
-        for entry, reason in pool.map(attempt, copyable):
-            if reason:
+        for entry, reason, deferred in pool.map(attempt, sorted(entries, key=lambda e: e.key)):
+            if deferred:
+                outcome.deferred.append(entry)
+            elif reason:
                 outcome.failures.append(Failure(key=entry.key, reason=reason))
             else:
-                outcome.copied += 1
-                outcome.copied_bytes += entry.size
+                outcome.copied.append(entry)
     return outcome

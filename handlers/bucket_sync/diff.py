@@ -16,7 +16,16 @@ class Plan:
     to_copy: list[Entry] = field(default_factory=list)
     to_delete: list[Entry] = field(default_factory=list)
     unsure: list[tuple[Entry, Entry]] = field(default_factory=list)
-    unchanged: int = 0
+    unchanged: list[str] = field(default_factory=list)
+
+    def before(self, cutoff: str) -> Plan:
+        """The part of the plan for keys below `cutoff`: what a step that stops there has done."""
+        return Plan(
+            to_copy=[e for e in self.to_copy if e.key < cutoff],
+            to_delete=[e for e in self.to_delete if e.key < cutoff],
+            unsure=[pair for pair in self.unsure if pair[0].key < cutoff],
+            unchanged=[key for key in self.unchanged if key < cutoff],
+        )
 
 
 def merge(source: list[Entry], destination: list[Entry]) -> Plan:
@@ -35,7 +44,7 @@ def merge(source: list[Entry], destination: list[Entry]) -> Plan:
         else:
             verdict = classify(src, dst)
             if verdict is Verdict.UNCHANGED:
-                plan.unchanged += 1
+                plan.unchanged.append(src.key)
             elif verdict is Verdict.CHANGED:
                 plan.to_copy.append(src)
             else:

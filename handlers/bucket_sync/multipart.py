@@ -16,9 +16,6 @@ from .compare import part_count
 from .heads import carried_headers, head_object
 from .listing import Entry
 
-# Seconds a step keeps in hand after its last part copy; the Task's own timeout comes later.
-DEADLINE_MARGIN = 20.0
-
 
 class CopyTooLong(Exception):
     """The copy could not finish within the step's remaining time; the upload was aborted."""
@@ -87,7 +84,7 @@ def _copy_parts(
     offsets = [sum(sizes[:i]) for i in range(len(sizes))]
 
     def copy_part(number: int) -> str:
-        if seconds_left() < DEADLINE_MARGIN:
+        if seconds_left() <= 0:
             raise CopyTooLong(
                 f"{entry.size} bytes in {len(sizes)} parts did not finish within one step; "
                 "raise lambda_timeout (up to 900 s) or copy_threads so it fits"

@@ -61,15 +61,22 @@ def sync_window(
         seconds_left=seconds_left,
     )
     copies = copy_objects(source_s3, destination_s3, run["source"], run["destination"], plan.to_copy, options)
+    if copies.deferred:
+        # Out of time: this step ends just before the first object it did not start. Every key
+        # below that is settled; what was done at or above it is seen (and counted) next step.
+        cutoff = min(entry.key for entry in copies.deferred)
+        handled = [e.key for e in source_entries + destination.entries if e.key < cutoff]
+        window_end = max(handled, default=cursor)
+        plan, copies, done = plan.before(cutoff), copies.before(cutoff), False
     to_delete = plan.to_delete if run["deleteOrphans"] else []
     deletes = delete_objects(destination_s3, run["destination"], to_delete, settings.copy_threads, dry_run)
 
     failures: list[Failure] = copies.failures + deletes.failures
     step_counts = Counts(
-        copied=copies.copied,
-        copiedBytes=copies.copied_bytes,
+        copied=len(copies.copied),
+        copiedBytes=sum(entry.size for entry in copies.copied),
         deleted=deletes.deleted,
-        unchanged=plan.unchanged,
+        unchanged=len(plan.unchanged),
         failed=len(failures),
     )
     listed_failures = (progress["failures"] + failures)[: settings.max_failures_listed]
@@ -106,6 +113,6 @@ def settle_unsure(source_s3: Any, destination_s3: Any, run: RunConfig, plan: Pla
     with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
         for (source, _), unchanged in zip(plan.unsure, pool.map(decide, plan.unsure), strict=True):
             if unchanged:
-                plan.unchanged += 1
+                plan.unchanged.append(source.key)
             else:
                 plan.to_copy.append(source)

@@ -64,4 +64,4 @@ def test_merge_sorts_every_key_into_exactly_one_outcome():
     assert [e.key for e in plan.to_copy] == ["a", "c", "e"]
     assert [e.key for e in plan.to_delete] == ["f"]
     assert [(s.key, d.key) for s, d in plan.unsure] == [("d", "d")]
-    assert plan.unchanged == 1
+    assert plan.unchanged == ["b"]

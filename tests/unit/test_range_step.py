@@ -113,3 +113,28 @@ def test_prefix_limits_both_sides(s3):
     put(s3, "dst", "out/keep")
     sync_all(s3, run=run_config(prefix="in/"))
     assert set(keys(s3, "dst")) == {"in/a", "out/keep"}
+
+
+def test_a_step_out_of_time_stops_at_an_exact_cursor_and_the_next_goes_on(s3):
+    for i in range(30):
+        put(s3, "src", f"k{i:02}", b"v")
+    put(s3, "dst", "k05-orphan")
+    put(s3, "dst", "k25-orphan")
+    run, key_range = run_config(), whole_range()
+    progress, steps = start_progress(key_range), []
+    while not progress["done"]:
+        budget = iter([1.0] * 4)  # one copy always starts; then time for four more per step
+        progress, _ = sync_window(
+            s3,
+            s3,
+            run,
+            key_range,
+            progress,
+            settings(copy_threads=1),
+            seconds_left=lambda budget=budget: next(budget, -1.0),
+        )
+        steps.append(progress["cursor"])
+    assert keys(s3, "dst") == keys(s3, "src")
+    counts = progress["counts"]
+    assert (counts["copied"], counts["deleted"], counts["unchanged"], counts["failed"]) == (30, 2, 0, 0)
+    assert steps == ["k04", "k09", "k14", "k19", "k24", "k24"]

@@ -10,10 +10,15 @@ from ..payloads import RangeState
 from ..range_step import start_progress, sync_window
 from ..settings import load_settings
 
+STOP_MARGIN_SECONDS = 45.0
+
 
 def handler(event: RangeState, context: Any) -> RangeState:
     run, key_range = event["run"], event["range"]
     progress = event.get("progress") or start_progress(key_range)
+    # Stop starting copies while there is still time to finish the ones under way and report:
+    # one object's requests may take ~30 s of botocore backoff before they give up.
+    margin = min(STOP_MARGIN_SECONDS, context.get_remaining_time_in_millis() / 1000 / 3)
     progress, requests = sync_window(
         s3_client(run["sourceRegion"]),
         s3_client(run["destinationRegion"]),
@@ -21,7 +26,7 @@ def handler(event: RangeState, context: Any) -> RangeState:
         key_range,
         progress,
         load_settings(),
-        seconds_left=lambda: context.get_remaining_time_in_millis() / 1000,
+        seconds_left=lambda: context.get_remaining_time_in_millis() / 1000 - margin,
     )
     log(
         "range.step",
