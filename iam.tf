@@ -65,6 +65,25 @@ data "aws_iam_policy_document" "lambda" {
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
     resources = [for f in module.function : "${f.log_group_arn}:*"]
   }
+
+  statement {
+    # Change detection reads a destination object's headers (HEAD, which S3 authorizes as
+    # s3:GetObject) when the listings cannot tell whether it equals its source.
+    sid       = "ReadDestinationHeaders"
+    actions   = ["s3:GetObject"]
+    resources = [for b in local.destination_bucket : "${b}/*"]
+  }
+
+  dynamic "statement" {
+    #checkov:skip=CKV_AWS_111:X-Ray trace submission APIs support no resource-level permissions.
+    #checkov:skip=CKV_AWS_356:X-Ray trace submission APIs support no resource-level permissions.
+    for_each = var.tracing_enabled ? [1] : []
+    content {
+      sid       = "SendTraces"
+      actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
+      resources = ["*"]
+    }
+  }
 }
 
 resource "aws_iam_role_policy" "lambda" {
@@ -130,6 +149,15 @@ data "aws_iam_policy_document" "state_machine" {
       "logs:DescribeLogGroups",
     ]
     resources = ["*"]
+  }
+
+  dynamic "statement" {
+    for_each = var.tracing_enabled ? [1] : []
+    content {
+      sid       = "SendTraces"
+      actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"]
+      resources = ["*"]
+    }
   }
 }
 

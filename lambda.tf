@@ -36,5 +36,10 @@ module "function" {
   timeout            = var.lambda_timeout
   environment        = local.environment
   log_retention_days = var.log_retention_days
+  log_kms_key_arn    = var.log_kms_key_arn
   tags               = var.tags
+
+  application_log_level = var.lambda_application_log_level
+  system_log_level      = var.lambda_system_log_level
+  tracing_mode          = var.tracing_enabled ? "Active" : "PassThrough"
 }

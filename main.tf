@@ -26,15 +26,16 @@ locals {
 }
 
 resource "aws_cloudwatch_log_group" "state_machine" {
-  #checkov:skip=CKV_AWS_158:Execution logs carry no object data (include_execution_data = false); KMS is the consumer's choice.
+  #checkov:skip=CKV_AWS_158:KMS is the consumer's choice (log_kms_key_arn); execution logs carry no object data (include_execution_data = false).
   #checkov:skip=CKV_AWS_338:Retention is the consumer's choice (log_retention_days).
   name              = "/aws/vendedlogs/states/${var.name}"
   retention_in_days = var.log_retention_days
+  kms_key_id        = var.log_kms_key_arn
   tags              = var.tags
 }
 
 resource "aws_sfn_state_machine" "this" {
-  #checkov:skip=CKV_AWS_284:X-Ray tracing adds cost per transition and is not needed to operate a sync.
+  #checkov:skip=CKV_AWS_284:X-Ray tracing is the consumer's choice (tracing_enabled); it adds cost per transition.
   #checkov:skip=CKV_AWS_285:Logging is configured; the level is the consumer's choice (state_machine_log_level).
   name       = local.state_machine_name
   role_arn   = aws_iam_role.state_machine.arn
@@ -45,6 +46,10 @@ resource "aws_sfn_state_machine" "this" {
     log_destination        = "${aws_cloudwatch_log_group.state_machine.arn}:*"
     include_execution_data = false
     level                  = var.state_machine_log_level
+  }
+
+  tracing_configuration {
+    enabled = var.tracing_enabled
   }
 
   tags = var.tags

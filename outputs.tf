@@ -30,3 +30,18 @@ output "log_group_names" {
     { for step, function in module.function : step => function.log_group_name },
   )
 }
+
+output "sns_topic_arn" {
+  description = "ARN of the topic that receives execution status changes (created or given in notifications); null without notifications."
+  value       = local.notify ? local.sns_topic_arn : null
+}
+
+output "schedule_arns" {
+  description = "ARNs of the EventBridge Scheduler schedules, by key of var.schedules."
+  value       = { for name, schedule in aws_scheduler_schedule.this : name => schedule.arn }
+}
+
+output "alarm_arns" {
+  description = "ARNs of the CloudWatch alarms, by metric: executions_failed, executions_timed_out, executions_aborted and <step>_errors; empty when alarms are off."
+  value       = { for key, alarm in aws_cloudwatch_metric_alarm.this : key => alarm.arn }
+}

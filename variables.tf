@@ -226,6 +226,175 @@ variable "state_machine_log_level" {
   }
 }
 
+variable "lambda_application_log_level" {
+  description = "Lowest level of application log records the functions send to CloudWatch Logs (JSON log format): TRACE, DEBUG, INFO, WARN, ERROR or FATAL. Applies to records written through the Lambda runtime's logging handler."
+  type        = string
+  default     = "INFO"
+  nullable    = false
+
+  validation {
+    condition     = contains(["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"], var.lambda_application_log_level)
+    error_message = "lambda_application_log_level must be TRACE, DEBUG, INFO, WARN, ERROR or FATAL."
+  }
+}
+
+variable "lambda_system_log_level" {
+  description = "Lowest level of the Lambda platform's own log records (START, END, REPORT, ...) the functions send to CloudWatch Logs: DEBUG, INFO or WARN."
+  type        = string
+  default     = "INFO"
+  nullable    = false
+
+  validation {
+    condition     = contains(["DEBUG", "INFO", "WARN"], var.lambda_system_log_level)
+    error_message = "lambda_system_log_level must be DEBUG, INFO or WARN."
+  }
+}
+
+variable "log_kms_key_arn" {
+  description = "ARN of a KMS key that encrypts every log group the module creates; null: CloudWatch Logs' default encryption. The module grants nothing on the key: its key policy must allow the logs.<region>.amazonaws.com service principal kms:Encrypt*, kms:Decrypt*, kms:ReEncrypt*, kms:GenerateDataKey* and kms:Describe*, conditioned on kms:EncryptionContext:aws:logs:arn matching this account's log groups."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.log_kms_key_arn == null ? true : can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.log_kms_key_arn))
+    error_message = "log_kms_key_arn must be null or a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>); CloudWatch Logs takes no alias."
+  }
+}
+
+variable "tracing_enabled" {
+  description = "Trace runs with AWS X-Ray: active tracing on the functions and tracing on the state machine (charged per trace). false: the functions pass trace headers through and record nothing."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "schedules" {
+  description = <<-EOT
+    Named syncs run on a schedule by EventBridge Scheduler, each starting an execution with
+    {"source", "destination", "prefix", "dryRun"} plus "deleteOrphans" and "maxDeletes" when set
+    (unset: the module's delete_orphans and max_deletes apply). source and destination must be in
+    source_bucket_names and destination_bucket_names. schedule_expression is cron(...), rate(...) or
+    at(...), evaluated in timezone (an IANA name). The map key names the schedule in the schedule
+    group named after var.name.
+  EOT
+  type = map(object({
+    source              = string
+    destination         = string
+    prefix              = optional(string, "")
+    delete_orphans      = optional(bool)
+    dry_run             = optional(bool, false)
+    max_deletes         = optional(number)
+    schedule_expression = string
+    timezone            = optional(string, "UTC")
+    enabled             = optional(bool, true)
+  }))
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for name in keys(var.schedules) : can(regex("^[0-9A-Za-z_.-]{1,64}$", name))])
+    error_message = "Every key of schedules must be 1-64 letters, digits, '.', '-' or '_' (an EventBridge Scheduler schedule name)."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.schedules) : can(regex("^(cron|rate|at)\\(.+\\)$", s.schedule_expression))])
+    error_message = "Every schedule_expression must be cron(...), rate(...) or at(...)."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.schedules) : alltrue([for b in [s.source, s.destination] : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", b)) && !strcontains(b, "..")])])
+    error_message = "Every schedule's source and destination must be valid S3 bucket names (3-63 lowercase letters, digits, '.', '-')."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.schedules) : s.source != s.destination])
+    error_message = "A schedule's source and destination must be different buckets (one prefix applies to both sides, so they would overlap)."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.schedules) : s.max_deletes == null ? true : s.max_deletes >= 0 && floor(s.max_deletes) == s.max_deletes])
+    error_message = "A schedule's max_deletes must be null or a whole number >= 0."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.schedules) : can(regex("^[A-Za-z][A-Za-z0-9_+/-]*$", s.timezone))])
+    error_message = "A schedule's timezone must be an IANA time zone name such as UTC or Europe/Berlin."
+  }
+}
+
+variable "notifications" {
+  description = <<-EOT
+    Send Step Functions "Execution Status Change" events of this state machine whose status is in
+    statuses to an SNS topic, through an EventBridge rule. Either give sns_topic_arn (an existing
+    topic; its policy must let events.amazonaws.com publish, and a KMS-encrypted topic's key policy
+    must let it use the key) or set create_sns_topic (the module creates the topic and its policy).
+    kms_master_key_id encrypts a created topic: use a customer managed key whose key policy lets
+    events.amazonaws.com and cloudwatch.amazonaws.com call kms:GenerateDataKey* and kms:Decrypt;
+    the AWS managed key alias/aws/sns does not work, because neither service may use it.
+    Neither topic option set: no rule, no topic.
+  EOT
+  type = object({
+    sns_topic_arn     = optional(string)
+    create_sns_topic  = optional(bool, false)
+    kms_master_key_id = optional(string)
+    statuses          = optional(list(string), ["FAILED", "TIMED_OUT", "ABORTED"])
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = !(var.notifications.create_sns_topic && var.notifications.sns_topic_arn != null)
+    error_message = "notifications: set sns_topic_arn or create_sns_topic, not both."
+  }
+
+  validation {
+    condition     = var.notifications.sns_topic_arn == null ? true : can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", var.notifications.sns_topic_arn))
+    error_message = "notifications.sns_topic_arn must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)."
+  }
+
+  validation {
+    condition     = var.notifications.kms_master_key_id == null || var.notifications.create_sns_topic
+    error_message = "notifications.kms_master_key_id applies to a topic the module creates (create_sns_topic = true) only."
+  }
+
+  validation {
+    condition     = var.notifications.kms_master_key_id != "alias/aws/sns" && !endswith(coalesce(var.notifications.kms_master_key_id, "-"), ":alias/aws/sns")
+    error_message = "notifications.kms_master_key_id cannot be the AWS managed key alias/aws/sns: EventBridge and CloudWatch cannot publish to a topic encrypted with it. Use a customer managed key."
+  }
+
+  validation {
+    condition     = length(var.notifications.statuses) > 0 && alltrue([for s in var.notifications.statuses : contains(["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"], s)])
+    error_message = "notifications.statuses must name at least one of RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE."
+  }
+}
+
+variable "alarms" {
+  description = "CloudWatch alarms on the state machine's ExecutionsFailed, ExecutionsTimedOut and ExecutionsAborted and on each function's Errors: at least one in a period of period_seconds, for evaluation_periods periods. Their action is sns_topic_arn, else the notifications topic, else none. A KMS-encrypted topic's key policy must let cloudwatch.amazonaws.com use the key."
+  type = object({
+    enabled            = optional(bool, true)
+    sns_topic_arn      = optional(string)
+    period_seconds     = optional(number, 300)
+    evaluation_periods = optional(number, 1)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = var.alarms.sns_topic_arn == null ? true : can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", var.alarms.sns_topic_arn))
+    error_message = "alarms.sns_topic_arn must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)."
+  }
+
+  validation {
+    condition     = var.alarms.period_seconds >= 60 && var.alarms.period_seconds % 60 == 0 && var.alarms.period_seconds <= 86400
+    error_message = "alarms.period_seconds must be a multiple of 60 from 60 to 86400."
+  }
+
+  validation {
+    condition     = var.alarms.evaluation_periods >= 1 && floor(var.alarms.evaluation_periods) == var.alarms.evaluation_periods && var.alarms.period_seconds * var.alarms.evaluation_periods <= 86400
+    error_message = "alarms.evaluation_periods must be a whole number >= 1, spanning at most one day with period_seconds."
+  }
+}
+
 variable "tags" {
   description = "Tags added to every resource the module creates."
   type        = map(string)

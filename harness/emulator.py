@@ -14,6 +14,7 @@ from botocore.config import Config
 from moto.server import ThreadedMotoServer
 
 from harness import moto_patches
+from harness.faults import Crash, Faults, S3Error
 from harness.lambda_runtime import LambdaRuntime
 
 __all__ = ["Emulator"]
@@ -74,9 +75,17 @@ class Emulator:
     _active: Emulator | None = None
 
     def __init__(
-        self, lambda_workers: int = 4, port: int | None = None, lambda_log_path: str | None = None
+        self,
+        lambda_workers: int = 4,
+        port: int | None = None,
+        lambda_log_path: str | None = None,
+        lambda_extra_env: dict[str, str] | None = None,
     ) -> None:
+        """`lambda_extra_env`: variables added to every function's environment (e.g.
+        ``AWS_ENDPOINT_URL_S3`` to route the handlers' S3 traffic through a proxy); the
+        reserved ones (``AWS_ENDPOINT_URL``, credentials, region, ...) still win."""
         self._lambda_workers = lambda_workers
+        self._lambda_extra_env = dict(lambda_extra_env or {})
         self.lambda_log_path = lambda_log_path
         self._requested_port = port
         self._server: ThreadedMotoServer | None = None
@@ -107,7 +116,7 @@ class Emulator:
         # moto's SFN interpreter calls Lambda etc. back over HTTP on MOTO_PORT.
         self._saved_moto_port = os.environ.get("MOTO_PORT")
         os.environ["MOTO_PORT"] = str(self._port)
-        self._runtime = LambdaRuntime(self._lambda_workers, self.lambda_log_path)
+        self._runtime = LambdaRuntime(self._lambda_workers, self.lambda_log_path, self._lambda_extra_env)
         moto_patches.set_lambda_runtime(self._runtime, self.endpoint)
         Emulator._active = self
         self._configure()
@@ -175,6 +184,32 @@ class Emulator:
                 retries={"max_attempts": 2},
                 read_timeout=910,
             ),
+        )
+
+    def faults(
+        self,
+        *,
+        s3_error_rate: float = 0.0,
+        s3_errors: tuple[S3Error, ...] | None = None,
+        seed: int = 0,
+        fail_keys: dict[str, S3Error] | None = None,
+        fail_keys_bucket: str | None = None,
+        crashes: tuple[Crash, ...] | list[Crash] = (),
+    ) -> Faults:
+        """Fault injection, active inside ``with emulator.faults(...) as faults:`` only.
+
+        S3 requests fail at ``s3_error_rate`` (seeded) or always for ``fail_keys``; Lambda
+        invocations matching ``crashes`` die or hang.  See :mod:`harness.faults`.
+        """
+        self._require_running()
+        options: dict[str, Any] = {} if s3_errors is None else {"s3_errors": s3_errors}
+        return Faults(
+            s3_error_rate=s3_error_rate,
+            seed=seed,
+            fail_keys=fail_keys,
+            fail_keys_bucket=fail_keys_bucket,
+            crashes=crashes,
+            **options,
         )
 
     def child_history_event_counts(self) -> list[int]:

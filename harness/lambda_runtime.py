@@ -13,6 +13,7 @@ process, so it must not import moto, boto3 or the rest of the harness.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib
 import io
@@ -37,6 +38,9 @@ __all__ = ["FunctionSpec", "InvokeResult", "LambdaRuntime"]
 # Generous budget for spawning a worker and importing the handler module; real
 # Lambda also has a separate (10 s) init phase not counted in the timeout.
 INIT_TIMEOUT_SECONDS = 60.0
+
+# Exit status of a worker killed by crash injection (as after SIGKILL in a shell).
+CRASH_EXIT_STATUS = 137
 
 
 @dataclass(frozen=True)
@@ -208,11 +212,26 @@ def _worker_main(
             return
         if message is None:
             return
-        request_id, payload = message
+        request_id, payload, crash = message
         if init_error is not None:
             conn.send((init_error, True))
             continue
-        conn.send(_run_handler(handler_fn, spec, request_id, payload))
+        if crash == "before":
+            _crash(crash)
+        response = _run_handler(handler_fn, spec, request_id, payload)
+        if crash == "after":
+            _crash(crash)
+        if crash == "hang":
+            # Past the deadline; the parent reports Sandbox.Timedout and kills this process.
+            print(f"emulator: injected hang ({spec.function_name})", file=sys.stderr, flush=True)
+            time.sleep(spec.timeout_seconds + INIT_TIMEOUT_SECONDS)
+        conn.send(response)
+
+
+def _crash(mode: str) -> None:
+    """Die at once, as a killed sandbox would: no result, no cleanup (harness.faults.Crash)."""
+    print(f"emulator: injected crash {mode} the handler", file=sys.stderr, flush=True)
+    os._exit(CRASH_EXIT_STATUS)
 
 
 def _run_handler(handler_fn: Any, spec: FunctionSpec, request_id: str, payload: bytes) -> tuple[bytes, bool]:
@@ -263,9 +282,12 @@ class _Worker:
             raise TimeoutError(f"Lambda worker for {spec.function_name} did not start")
         self.conn.recv()
 
-    def invoke(self, payload: bytes, timeout: float) -> InvokeResult | None:
-        """Run one invocation; None means it exceeded ``timeout``."""
-        self.conn.send((str(uuid.uuid4()), payload))
+    def invoke(self, payload: bytes, timeout: float, crash: str | None = None) -> InvokeResult | None:
+        """Run one invocation; None means it exceeded ``timeout``.
+
+        ``crash`` ("before", "after", "hang" or None) is fault injection: see harness.faults.Crash.
+        """
+        self.conn.send((str(uuid.uuid4()), payload, crash))
         if not self.conn.poll(timeout):
             return None
         try:
@@ -345,11 +367,11 @@ class _FunctionPool:
                 worker.kill()
             self._cond.notify()
 
-    def invoke(self, payload: bytes) -> InvokeResult:
+    def invoke(self, payload: bytes, crash: str | None = None) -> InvokeResult:
         worker = self._acquire()
         healthy = False
         try:
-            result = worker.invoke(payload, self.spec.timeout_seconds)
+            result = worker.invoke(payload, self.spec.timeout_seconds, crash)
             if result is None:
                 # Real Lambda discards the sandbox after a timeout; so do we.
                 return InvokeResult(
@@ -379,8 +401,17 @@ class _FunctionPool:
 class LambdaRuntime:
     """Per-function worker pools; owned and shut down by the Emulator."""
 
-    def __init__(self, workers_per_function: int = 4, log_path: str | None = None) -> None:
-        """`log_path`: file that receives every handler's stdout and stderr (None: inherit)."""
+    def __init__(
+        self,
+        workers_per_function: int = 4,
+        log_path: str | None = None,
+        extra_env: dict[str, str] | None = None,
+    ) -> None:
+        """`log_path`: file that receives every handler's stdout and stderr (None: inherit).
+
+        `extra_env`: variables added to every function's own environment (reserved ones win).
+        """
+        self._extra_env = dict(extra_env or {})
         if workers_per_function < 1:
             raise ValueError("workers_per_function must be >= 1")
         self._size = workers_per_function
@@ -406,9 +437,16 @@ class LambdaRuntime:
             stale.close()
         return pool
 
-    def invoke(self, spec: FunctionSpec, zip_bytes: bytes, payload: bytes) -> InvokeResult:
-        """Invoke ``spec``'s handler with a JSON ``payload`` in a pooled worker."""
-        return self._pool_for(spec, zip_bytes).invoke(payload)
+    def invoke(
+        self, spec: FunctionSpec, zip_bytes: bytes, payload: bytes, crash: str | None = None
+    ) -> InvokeResult:
+        """Invoke ``spec``'s handler with a JSON ``payload`` in a pooled worker.
+
+        ``crash`` makes the worker die before or after the handler, or hang (harness.faults.Crash).
+        """
+        if self._extra_env:
+            spec = dataclasses.replace(spec, environment={**spec.environment, **self._extra_env})
+        return self._pool_for(spec, zip_bytes).invoke(payload, crash)
 
     def reset(self) -> None:
         """Stop every worker so the next invocations start cold."""

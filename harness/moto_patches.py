@@ -2,29 +2,36 @@
 
 Each patch is applied once per process by :func:`apply` (idempotent) and must
 run before any backend object is created.  They fill gaps that the Terraform
-aws provider or our tests hit; none changes behaviour moto already implements.
+aws provider or our tests hit; none changes behaviour moto already implements,
+except while a fault-injection block (harness/faults.py) is active.
 """
 
 from __future__ import annotations
 
 import json
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.core.responses import ActionResult
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 from moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration.itemprocessor.distributed_item_processor_worker import (  # noqa: E501
     DistributedItemProcessorWorker,
 )
 from moto.stepfunctions.parser.asl.eval.event.event_manager import EventManager
 from moto.stepfunctions.responses import StepFunctionResponse
 
+from harness import lambda_logging, s3_fidelity
 from harness.lambda_runtime import FunctionSpec, LambdaRuntime
+
+if TYPE_CHECKING:
+    from harness.faults import Faults
 
 __all__ = [
     "apply",
     "child_history_event_counts",
     "clear_child_history_event_counts",
+    "set_fault_injector",
     "set_lambda_runtime",
 ]
 
@@ -37,11 +44,21 @@ _endpoint: str = ""
 _child_counts: list[int] = []
 _child_counts_lock = threading.Lock()
 
+_faults: Faults | None = None
+
 
 def set_lambda_runtime(runtime: LambdaRuntime | None, endpoint: str = "") -> None:
     """Route Lambda Invoke to ``runtime``; handlers get ``endpoint`` as AWS_ENDPOINT_URL."""
     global _runtime, _endpoint
     _runtime, _endpoint = runtime, endpoint
+
+
+def set_fault_injector(faults: Faults | None) -> None:
+    """Install (or, with None, remove) the active :class:`harness.faults.Faults`; one at a time."""
+    global _faults
+    if faults is not None and _faults is not None and _faults is not faults:
+        raise RuntimeError("another Faults block is already active")
+    _faults = faults
 
 
 def child_history_event_counts() -> list[int]:
@@ -123,10 +140,12 @@ def _invoke(
     )
     zip_bytes: bytes = getattr(fn, "code_bytes", b"") or b""
     payload = body.encode() if isinstance(body, str) else (body or b"")
+    faults = _faults
+    crash = faults.lambda_crash_for(fn.function_name) if faults is not None else None
     if invocation_type == "Event":
-        threading.Thread(target=runtime.invoke, args=(spec, zip_bytes, payload), daemon=True).start()
+        threading.Thread(target=runtime.invoke, args=(spec, zip_bytes, payload, crash), daemon=True).start()
         return b""
-    result = runtime.invoke(spec, zip_bytes, payload)
+    result = runtime.invoke(spec, zip_bytes, payload, crash)
     if result.function_error:
         response_headers["x-amz-function-error"] = result.function_error
     return result.payload
@@ -151,6 +170,21 @@ def _eval_job(self: DistributedItemProcessorWorker, env: Any, job: Any) -> None:
             _child_counts.append(len(child_manager._history_event_list))
 
 
+# --- d. Fault injection into S3 requests -----------------------------------
+
+
+def _dispatch(self: DomainDispatcherApplication, environ: dict[str, Any], start_response: Any) -> Any:
+    # Same as moto's __call__ (route to the service's Flask app), except that a request moto
+    # routed to S3 may be answered by the active fault injector instead (harness/faults.py).
+    backend_app = self.get_application(environ)
+    faults = _faults
+    if faults is not None and getattr(backend_app, "service", None) == "s3":
+        injected = faults.intercept_s3(environ, start_response)
+        if injected is not None:
+            return injected
+    return backend_app(environ, start_response)
+
+
 def apply() -> None:
     """Install every patch once for this process."""
     global _applied
@@ -161,4 +195,7 @@ def apply() -> None:
         StepFunctionResponse.list_state_machine_versions = _list_state_machine_versions  # type: ignore[attr-defined]
         LambdaSimpleBackend.invoke = _invoke  # type: ignore[method-assign]
         DistributedItemProcessorWorker._eval_job = _eval_job  # type: ignore[method-assign]
+        DomainDispatcherApplication.__call__ = _dispatch  # type: ignore[method-assign]
+        s3_fidelity.apply()
+        lambda_logging.apply()
         _applied = True

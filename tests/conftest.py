@@ -6,10 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from harness import Emulator, s3_fidelity
-
-# moto's S3 as S3 behaves where the sync depends on it (opaque SSE-KMS ETags, conditional deletes).
-s3_fidelity.apply()
+from harness import Emulator
 
 
 @pytest.fixture(scope="session")

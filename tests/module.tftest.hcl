@@ -85,6 +85,11 @@ run "scopes_the_lambda_role_to_the_configured_buckets" {
   }
 
   assert {
+    condition     = one([for s in data.aws_iam_policy_document.lambda.statement : s if s.sid == "ReadDestinationHeaders"]).actions == toset(["s3:GetObject"]) && one([for s in data.aws_iam_policy_document.lambda.statement : s if s.sid == "ReadDestinationHeaders"]).resources == toset(["arn:aws:s3:::photos-dst/*", "arn:aws:s3:::photos-dr/*"])
+    error_message = "Destination object headers (HEAD is s3:GetObject) may be read in the destinations only, for change detection."
+  }
+
+  assert {
     condition     = alltrue([for s in data.aws_iam_policy_document.lambda.statement : !contains(s.resources, "*")])
     error_message = "The Lambda role has no wildcard resource."
   }

@@ -117,3 +117,123 @@ run "rejects_a_destination_kms_key_that_is_not_an_arn" {
   variables { destination_kms_key_arns = ["1234abcd-12ab-34cd-56ef-1234567890ab"] }
   expect_failures = [var.destination_kms_key_arns]
 }
+
+run "rejects_an_unknown_application_log_level" {
+  command = plan
+  variables { lambda_application_log_level = "VERBOSE" }
+  expect_failures = [var.lambda_application_log_level]
+}
+
+run "rejects_a_system_log_level_lambda_does_not_offer" {
+  command = plan
+  variables { lambda_system_log_level = "ERROR" }
+  expect_failures = [var.lambda_system_log_level]
+}
+
+run "rejects_a_log_key_given_as_an_alias" {
+  command = plan
+  variables { log_kms_key_arn = "alias/logs" }
+  expect_failures = [var.log_kms_key_arn]
+}
+
+run "rejects_a_schedule_name_scheduler_cannot_use" {
+  command = plan
+  variables {
+    schedules = { "every night" = { source = "photos-src", destination = "photos-dst", schedule_expression = "rate(1 day)" } }
+  }
+  expect_failures = [var.schedules]
+}
+
+run "rejects_a_schedule_expression_that_is_not_cron_rate_or_at" {
+  command = plan
+  variables {
+    schedules = { nightly = { source = "photos-src", destination = "photos-dst", schedule_expression = "0 2 * * *" } }
+  }
+  expect_failures = [var.schedules]
+}
+
+run "rejects_a_schedule_with_an_invalid_bucket_name" {
+  command = plan
+  variables {
+    schedules = { nightly = { source = "Photos_Src", destination = "photos-dst", schedule_expression = "rate(1 day)" } }
+  }
+  expect_failures = [var.schedules]
+}
+
+run "rejects_a_schedule_from_a_bucket_into_itself" {
+  command = plan
+  variables {
+    source_bucket_names      = ["photos"]
+    destination_bucket_names = ["photos"]
+    schedules                = { nightly = { source = "photos", destination = "photos", schedule_expression = "rate(1 day)" } }
+  }
+  expect_failures = [var.schedules]
+}
+
+run "rejects_a_schedule_with_a_negative_max_deletes" {
+  command = plan
+  variables {
+    schedules = { nightly = { source = "photos-src", destination = "photos-dst", schedule_expression = "rate(1 day)", max_deletes = -5 } }
+  }
+  expect_failures = [var.schedules]
+}
+
+run "rejects_a_schedule_time_zone_that_is_no_iana_name" {
+  command = plan
+  variables {
+    schedules = { nightly = { source = "photos-src", destination = "photos-dst", schedule_expression = "cron(0 2 * * ? *)", timezone = "UTC+2 hours" } }
+  }
+  expect_failures = [var.schedules]
+}
+
+run "rejects_both_a_given_and_a_created_topic" {
+  command = plan
+  variables {
+    notifications = { sns_topic_arn = "arn:aws:sns:eu-west-1:123456789012:ops", create_sns_topic = true }
+  }
+  expect_failures = [var.notifications]
+}
+
+run "rejects_a_notification_topic_that_is_not_an_arn" {
+  command = plan
+  variables { notifications = { sns_topic_arn = "ops-topic" } }
+  expect_failures = [var.notifications]
+}
+
+run "rejects_a_topic_key_for_a_topic_the_module_does_not_create" {
+  command = plan
+  variables {
+    notifications = { sns_topic_arn = "arn:aws:sns:eu-west-1:123456789012:ops", kms_master_key_id = "alias/ops" }
+  }
+  expect_failures = [var.notifications]
+}
+
+run "rejects_the_aws_managed_sns_key" {
+  command = plan
+  variables { notifications = { create_sns_topic = true, kms_master_key_id = "alias/aws/sns" } }
+  expect_failures = [var.notifications]
+}
+
+run "rejects_an_unknown_execution_status" {
+  command = plan
+  variables { notifications = { create_sns_topic = true, statuses = ["FAILED", "CRASHED"] } }
+  expect_failures = [var.notifications]
+}
+
+run "rejects_an_alarm_topic_that_is_not_an_arn" {
+  command = plan
+  variables { alarms = { sns_topic_arn = "pager" } }
+  expect_failures = [var.alarms]
+}
+
+run "rejects_an_alarm_period_cloudwatch_does_not_offer" {
+  command = plan
+  variables { alarms = { period_seconds = 90 } }
+  expect_failures = [var.alarms]
+}
+
+run "rejects_zero_alarm_evaluation_periods" {
+  command = plan
+  variables { alarms = { evaluation_periods = 0 } }
+  expect_failures = [var.alarms]
+}

@@ -1,13 +1,14 @@
 resource "aws_cloudwatch_log_group" "this" {
-  #checkov:skip=CKV_AWS_158:Logs carry keys and counts, no object data; KMS is the consumer's choice.
+  #checkov:skip=CKV_AWS_158:KMS is the consumer's choice (log_kms_key_arn); logs carry keys and counts, no object data.
   #checkov:skip=CKV_AWS_338:Retention is the consumer's choice (log_retention_days).
   name              = "/aws/lambda/${var.name}"
   retention_in_days = var.log_retention_days
+  kms_key_id        = var.log_kms_key_arn
   tags              = var.tags
 }
 
 resource "aws_lambda_function" "this" {
-  #checkov:skip=CKV_AWS_50:X-Ray tracing is optional for a batch sync; it adds cost per request.
+  #checkov:skip=CKV_AWS_50:X-Ray tracing is the consumer's choice (tracing_mode); it adds cost per request.
   #checkov:skip=CKV_AWS_115:Concurrency is bounded by the state machine's max_concurrency, not reserved here.
   #checkov:skip=CKV_AWS_116:Invoked synchronously by Step Functions, which retries and catches; a DLQ never receives anything.
   #checkov:skip=CKV_AWS_117:Talks only to S3 and needs no VPC; a VPC would need NAT or endpoints to reach S3.
@@ -27,7 +28,16 @@ resource "aws_lambda_function" "this" {
     variables = var.environment
   }
 
-  tags = var.tags
+  logging_config {
+    log_format            = "JSON"
+    log_group             = aws_cloudwatch_log_group.this.name
+    application_log_level = var.application_log_level
+    system_log_level      = var.system_log_level
+  }
 
-  depends_on = [aws_cloudwatch_log_group.this]
+  tracing_config {
+    mode = var.tracing_mode
+  }
+
+  tags = var.tags
 }

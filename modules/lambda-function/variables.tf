@@ -70,6 +70,48 @@ variable "log_retention_days" {
   nullable    = false
 }
 
+variable "log_kms_key_arn" {
+  description = "ARN of the KMS key that encrypts the log group; null: CloudWatch Logs' default encryption. The key policy must allow the CloudWatch Logs service principal."
+  type        = string
+  default     = null
+}
+
+variable "application_log_level" {
+  description = "Lowest level of application log records sent to CloudWatch Logs (JSON log format)."
+  type        = string
+  default     = "INFO"
+  nullable    = false
+
+  validation {
+    condition     = contains(["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"], var.application_log_level)
+    error_message = "application_log_level must be TRACE, DEBUG, INFO, WARN, ERROR or FATAL."
+  }
+}
+
+variable "system_log_level" {
+  description = "Lowest level of the Lambda platform's log records sent to CloudWatch Logs (JSON log format)."
+  type        = string
+  default     = "INFO"
+  nullable    = false
+
+  validation {
+    condition     = contains(["DEBUG", "INFO", "WARN"], var.system_log_level)
+    error_message = "system_log_level must be DEBUG, INFO or WARN."
+  }
+}
+
+variable "tracing_mode" {
+  description = "X-Ray tracing: Active (sample and record) or PassThrough (forward trace headers only)."
+  type        = string
+  default     = "PassThrough"
+  nullable    = false
+
+  validation {
+    condition     = contains(["Active", "PassThrough"], var.tracing_mode)
+    error_message = "tracing_mode must be Active or PassThrough."
+  }
+}
+
 variable "tags" {
   description = "Tags of the function and its log group."
   type        = map(string)

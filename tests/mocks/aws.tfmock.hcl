@@ -22,3 +22,22 @@ mock_resource "aws_lambda_function" {
 mock_resource "aws_cloudwatch_log_group" {
   defaults = { arn = "arn:aws:logs:eu-west-1:123456789012:log-group:mocked" }
 }
+# ARNs the provider would return, in formats its validation accepts; tests use name = "nightly".
+mock_resource "aws_sfn_state_machine" {
+  defaults = { arn = "arn:aws:states:eu-west-1:123456789012:stateMachine:nightly" }
+}
+mock_resource "aws_sns_topic" {
+  defaults = { arn = "arn:aws:sns:eu-west-1:123456789012:nightly-notifications" }
+}
+mock_resource "aws_cloudwatch_event_rule" {
+  defaults = { arn = "arn:aws:events:eu-west-1:123456789012:rule/nightly-execution-status" }
+}
+mock_resource "aws_scheduler_schedule_group" {
+  defaults = { arn = "arn:aws:scheduler:eu-west-1:123456789012:schedule-group/nightly" }
+}
+mock_resource "aws_scheduler_schedule" {
+  defaults = { arn = "arn:aws:scheduler:eu-west-1:123456789012:schedule/nightly/mocked" }
+}
+mock_resource "aws_cloudwatch_metric_alarm" {
+  defaults = { arn = "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:mocked" }
+}
