@@ -5,10 +5,13 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# checkov pins an older boto3 than the tests use, so it lives in a venv of its own.
+CHECKOV_VENV  := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 
 .PHONY: setup demo test lint package clean
 
-setup: $(STAMP)
+setup: $(STAMP) $(CHECKOV_STAMP)
 
 $(STAMP): pyproject.toml
 	@command -v terraform >/dev/null || { echo "terraform >= 1.7 must be on PATH"; exit 1; }
@@ -16,6 +19,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet ".[dev]"
 	@touch $(STAMP)
+
+$(CHECKOV_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet --upgrade pip
+	$(CHECKOV_VENV)/bin/pip install --quiet ".[checkov]"
+	@touch $(CHECKOV_STAMP)
 
 demo: setup
 	$(BIN)/python scripts/demo.py
@@ -29,9 +38,10 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	terraform fmt -check -recursive
+	$(CHECKOV_VENV)/bin/checkov -d . --framework terraform --quiet --compact --skip-download --skip-path tests/harness/fixture
 
 package: setup
 	$(BIN)/python scripts/package_handlers.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) $(CHECKOV_VENV) .pytest_cache .ruff_cache build *.egg-info

@@ -1,0 +1,276 @@
+"""Starting a sync execution and following it to its end.
+
+Following polls ``DescribeExecution``; when a progress display is active it also reads the
+Distributed Map runs (``ListMapRuns`` + ``DescribeMapRun``: one map run per round, one item per
+key range) and the parent execution's history, where each finished ``TallyRound`` step carries the
+run's running ``totals``. The history is read newest-first and only down to the last event already
+seen, so a long run costs one history page per poll.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+__all__ = [
+    "Outcome",
+    "Progress",
+    "ProgressProbe",
+    "build_input",
+    "execution_name",
+    "follow",
+    "start_execution",
+]
+
+TALLY_STATE = "TallyRound"
+_TASK_SUCCEEDED = {
+    "LambdaFunctionSucceeded": "lambdaFunctionSucceededEventDetails",
+    "TaskSucceeded": "taskSucceededEventDetails",
+}
+_COUNT_FIELDS = ("copied", "copiedBytes", "deleted", "unchanged", "failed")
+
+
+def build_input(
+    source: str,
+    destination: str,
+    *,
+    prefix: str | None = None,
+    start_after: str | None = None,
+    dry_run: bool = False,
+    delete_orphans: bool | None = None,
+    max_deletes: int | None = None,
+    allow_empty_source: bool = False,
+) -> dict[str, Any]:
+    """The execution input of the run contract, with only the fields the caller set.
+
+    Fields left out take the module's defaults (``delete_orphans``, ``max_deletes``).
+    """
+    run_input: dict[str, Any] = {"source": source, "destination": destination}
+    if prefix is not None:
+        run_input["prefix"] = prefix
+    if start_after is not None:
+        run_input["startAfter"] = start_after
+    if delete_orphans is not None:
+        run_input["deleteOrphans"] = delete_orphans
+    if dry_run:
+        run_input["dryRun"] = True
+    if max_deletes is not None:
+        run_input["maxDeletes"] = max_deletes
+    if allow_empty_source:
+        run_input["allowEmptySource"] = True
+    return run_input
+
+
+def execution_name(now: datetime | None = None, suffix: str | None = None) -> str:
+    """A unique execution name: ``bucket-sync-<UTC timestamp>-<6 random hex digits>``."""
+    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    return f"bucket-sync-{moment:%Y%m%dT%H%M%SZ}-{suffix or secrets.token_hex(3)}"
+
+
+def start_execution(sfn: Any, state_machine_arn: str, run_input: dict[str, Any], name: str) -> str:
+    """Start one execution and return its ARN (botocore errors propagate)."""
+    response = sfn.start_execution(stateMachineArn=state_machine_arn, name=name, input=json.dumps(run_input))
+    return response["executionArn"]
+
+
+@dataclass
+class Progress:
+    """What a running execution has done so far, as far as the probes could tell."""
+
+    rounds: int = 0
+    ranges_total: int = 0
+    ranges_succeeded: int = 0
+    ranges_failed: int = 0
+    ranges_running: int = 0
+    totals: dict[str, int] | None = None
+    counting: bool = False
+
+    @property
+    def ranges_done(self) -> int:
+        """Ranges that ended, successfully or not."""
+        return self.ranges_succeeded + self.ranges_failed
+
+
+@dataclass
+class Outcome:
+    """A finished (or, with ``--no-wait``, started) execution as DescribeExecution reports it."""
+
+    execution_arn: str
+    status: str
+    output: dict[str, Any] | None = None
+    error: str | None = None
+    cause: str | None = None
+    seconds: float | None = None
+
+
+def _as_int(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _parse_totals(text: Any) -> tuple[dict[str, int], bool] | None:
+    """``(totals, counting pass?)`` from a TallyRound result, or None when it is not one."""
+    try:
+        state = json.loads(text) if isinstance(text, str) else text
+    except ValueError:
+        return None
+    if isinstance(state, dict) and isinstance(state.get("Payload"), dict):
+        state = state["Payload"]  # arn:aws:states:::lambda:invoke wraps the function's result
+    if not isinstance(state, dict) or not isinstance(state.get("totals"), dict):
+        return None
+    totals = {name: _as_int(state["totals"].get(name)) for name in _COUNT_FIELDS}
+    run = state.get("run")
+    counting = isinstance(run, dict) and run.get("countingOnly") is True
+    return totals, counting
+
+
+@dataclass
+class ProgressProbe:
+    """Reads an execution's progress from its map runs and history; every read is best effort."""
+
+    sfn: Any
+    execution_arn: str
+    progress: Progress = field(default_factory=Progress)
+    _finished_runs: dict[str, dict[str, int]] = field(default_factory=dict)
+    _last_event_id: int = 0
+    _current_state: str = ""
+
+    def poll(self) -> Progress:
+        """Refresh and return the progress; API errors leave the previous figures in place."""
+        try:
+            self._poll_map_runs()
+        except Exception:  # noqa: BLE001 - progress is decoration; never fail a run over it
+            pass
+        try:
+            self._poll_history()
+        except Exception:  # noqa: BLE001
+            pass
+        return self.progress
+
+    def _poll_map_runs(self) -> None:
+        runs: list[dict[str, Any]] = []
+        token: str | None = None
+        while True:
+            page = self.sfn.list_map_runs(executionArn=self.execution_arn, **({"nextToken": token} if token else {}))
+            runs.extend(page.get("mapRuns", []))
+            token = page.get("nextToken")
+            if not token:
+                break
+        counts = {"total": 0, "succeeded": 0, "failed": 0, "running": 0}
+        for run in runs:
+            arn = run.get("mapRunArn")
+            if not arn:
+                continue
+            items = self._finished_runs.get(arn)
+            if items is None:
+                described = self.sfn.describe_map_run(mapRunArn=arn)
+                items = {
+                    "total": _as_int(described.get("itemCounts", {}).get("total")),
+                    "succeeded": _as_int(described.get("itemCounts", {}).get("succeeded")),
+                    "failed": sum(
+                        _as_int(described.get("itemCounts", {}).get(name))
+                        for name in ("failed", "timedOut", "aborted")
+                    ),
+                    "running": _as_int(described.get("itemCounts", {}).get("running"))
+                    + _as_int(described.get("itemCounts", {}).get("pending")),
+                }
+                if described.get("status") not in (None, "RUNNING"):
+                    self._finished_runs[arn] = items
+            for name in counts:
+                counts[name] += items[name]
+        self.progress.rounds = len(runs)
+        self.progress.ranges_total = counts["total"]
+        self.progress.ranges_succeeded = counts["succeeded"]
+        self.progress.ranges_failed = counts["failed"]
+        self.progress.ranges_running = counts["running"]
+
+    def _poll_history(self) -> None:
+        new_events: list[dict[str, Any]] = []
+        token: str | None = None
+        while True:
+            kwargs: dict[str, Any] = {"executionArn": self.execution_arn, "reverseOrder": True, "maxResults": 200}
+            if token:
+                kwargs["nextToken"] = token
+            page = self.sfn.get_execution_history(**kwargs)
+            fresh = [event for event in page.get("events", []) if event.get("id", 0) > self._last_event_id]
+            new_events.extend(fresh)
+            token = page.get("nextToken")
+            if not token or len(fresh) < len(page.get("events", [])):
+                break
+        new_events.sort(key=lambda event: event.get("id", 0))
+        for event in new_events:
+            self._read_event(event)
+            self._last_event_id = max(self._last_event_id, event.get("id", 0))
+
+    def _read_event(self, event: dict[str, Any]) -> None:
+        # The parent runs one state at a time (the ranges run in child executions), so a task
+        # event belongs to the state entered last.
+        entered = event.get("stateEnteredEventDetails")
+        if isinstance(entered, dict):
+            self._current_state = str(entered.get("name", ""))
+            return
+        kind = event.get("type", "")
+        if kind in _TASK_SUCCEEDED and self._current_state == TALLY_STATE:
+            parsed = _parse_totals((event.get(_TASK_SUCCEEDED[kind]) or {}).get("output"))
+            if parsed is not None:
+                self.progress.totals, self.progress.counting = parsed
+
+
+def _describe(sfn: Any, execution_arn: str, started: float, clock: Callable[[], float]) -> Outcome | None:
+    described = sfn.describe_execution(executionArn=execution_arn)
+    if described["status"] in ("RUNNING", "PENDING_REDRIVE"):
+        return None
+    output = described.get("output")
+    start, stop = described.get("startDate"), described.get("stopDate")
+    if isinstance(start, datetime) and isinstance(stop, datetime):
+        seconds = (stop - start).total_seconds()
+    else:
+        seconds = clock() - started
+    return Outcome(
+        execution_arn=execution_arn,
+        status=described["status"],
+        output=json.loads(output) if output else None,
+        error=described.get("error"),
+        cause=described.get("cause"),
+        seconds=round(seconds, 1),
+    )
+
+
+def follow(
+    sfn: Any,
+    execution_arn: str,
+    on_tick: Callable[[float, Progress | None], None] | None = None,
+    *,
+    tick_seconds: float = 0.5,
+    status_seconds: float = 1.0,
+    progress_seconds: float = 2.0,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Outcome:
+    """Wait for the execution to end and return its outcome.
+
+    ``on_tick(elapsed, progress)`` is called every ``tick_seconds`` (the display's refresh); the
+    progress probes run only when it is given, every ``progress_seconds``; the status is read
+    every ``status_seconds``. AWS errors from DescribeExecution propagate.
+    """
+    started = clock()
+    probe = ProgressProbe(sfn, execution_arn) if on_tick is not None else None
+    next_status = next_progress = started
+    progress: Progress | None = None
+    while True:
+        now = clock()
+        if now >= next_status:
+            outcome = _describe(sfn, execution_arn, started, clock)
+            if outcome is not None:
+                return outcome
+            next_status = now + status_seconds
+        if probe is not None and on_tick is not None:
+            if now >= next_progress:
+                progress = probe.poll()
+                next_progress = clock() + progress_seconds
+            on_tick(clock() - started, progress)
+        sleep(tick_seconds)

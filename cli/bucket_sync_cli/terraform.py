@@ -1,0 +1,59 @@
+"""Reading the state machine ARN from an applied Terraform root module."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+__all__ = ["OUTPUT_NAME", "TerraformOutputError", "parse_outputs", "state_machine_arn_from_terraform"]
+
+OUTPUT_NAME = "state_machine_arn"
+
+
+class TerraformOutputError(Exception):
+    """The ARN could not be read: terraform missing or failing, or no such output."""
+
+
+def parse_outputs(text: str, directory: str = ".") -> str:
+    """The ``state_machine_arn`` value from the text of ``terraform output -json``."""
+    try:
+        outputs: Any = json.loads(text or "{}")
+    except ValueError as error:
+        raise TerraformOutputError(f"terraform output -json in {directory} did not print JSON: {error}") from None
+    if not isinstance(outputs, dict):
+        raise TerraformOutputError(f"terraform output -json in {directory} did not print a JSON object")
+    entry = outputs.get(OUTPUT_NAME)
+    value = entry.get("value") if isinstance(entry, dict) else None
+    if not isinstance(value, str) or not value:
+        known = ", ".join(sorted(outputs)) or "none"
+        raise TerraformOutputError(
+            f"{directory} has no string output {OUTPUT_NAME!r} (outputs: {known}); "
+            "apply the module there first, or expose module.<name>.state_machine_arn as a root output"
+        )
+    return value
+
+
+def state_machine_arn_from_terraform(directory: str, terraform: str = "terraform") -> str:
+    """Run ``terraform -chdir=DIR output -json`` and return its ``state_machine_arn``."""
+    if not Path(directory).is_dir():
+        raise TerraformOutputError(f"--from-terraform: {directory} is not a directory")
+    executable = shutil.which(terraform)
+    if executable is None:
+        raise TerraformOutputError(f"--from-terraform needs {terraform!r} on the PATH")
+    try:
+        proc = subprocess.run(
+            [executable, f"-chdir={directory}", "output", "-json", "-no-color"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise TerraformOutputError(f"terraform output in {directory} failed: {error}") from None
+    if proc.returncode != 0:
+        detail = proc.stderr.strip().splitlines()[-5:] or [f"exit status {proc.returncode}"]
+        raise TerraformOutputError(f"terraform output in {directory} failed: " + " / ".join(detail))
+    return parse_outputs(proc.stdout, directory)
