@@ -12,6 +12,8 @@ from typing import NotRequired, TypedDict
 class RunConfig(TypedDict):
     """A validated execution input plus what Validate found out about the buckets."""
 
+    # ARN of the run's execution, so every log line of every step can name its run.
+    execution: str
     source: str
     destination: str
     prefix: str

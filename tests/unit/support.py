@@ -22,6 +22,7 @@ def settings(**overrides: Any) -> Settings:
 
 def run_config(**overrides: Any) -> RunConfig:
     base = RunConfig(
+        execution="arn:aws:states:us-east-1:123456789012:execution:sync:test",
         source="src",
         destination="dst",
         prefix="",

@@ -23,5 +23,10 @@ def plan_ranges(state: RunState, s3: Any, settings: Settings) -> RunState:
 
 def handler(event: RunState, context: Any) -> RunState:
     state = plan_ranges(event, s3_client(event["run"]["sourceRegion"]), load_settings())
-    log("round.planned", round=state["round"], ranges=len(state["ranges"]), run=state["run"]["source"])
+    log(
+        "round.planned",
+        execution=state["run"]["execution"],
+        round=state["round"],
+        ranges=len(state["ranges"]),
+    )
     return state

@@ -14,9 +14,9 @@ def handler(event: RunState, context: Any) -> RunState:
     state = tally_round(event, load_settings())
     log(
         "round.tallied",
+        execution=state["run"]["execution"],
         round=state["round"],
         more=state["more"],
-        totals=state["totals"],
-        run=state["run"]["source"],
+        counts=state["totals"],
     )
     return state

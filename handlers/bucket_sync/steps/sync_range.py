@@ -30,6 +30,7 @@ def handler(event: RangeState, context: Any) -> RangeState:
     )
     log(
         "range.step",
+        execution=run["execution"],
         source=run["source"],
         destination=run["destination"],
         range=key_range,

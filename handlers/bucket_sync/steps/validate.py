@@ -14,7 +14,9 @@ from ..run_input import parse_input
 from ..settings import Settings, load_settings
 
 
-def validate(event: Any, s3_for: Callable[[str | None], Any], settings: Settings) -> RunState:
+def validate(
+    event: Any, s3_for: Callable[[str | None], Any], settings: Settings, execution: str = ""
+) -> RunState:
     """Turn an execution input into the first state of the run, or raise a named error.
 
     `s3_for(region)` gives an S3 client for a region (None: the function's own).
@@ -38,6 +40,7 @@ def validate(event: Any, s3_for: Callable[[str | None], Any], settings: Settings
             "deleting orphans would empty the destination. Pass allowEmptySource: true to allow it"
         )
     run = RunConfig(
+        execution=execution,
         **options,
         sourceRegion=source_region,
         destinationRegion=destination_region,
@@ -52,7 +55,8 @@ def validate(event: Any, s3_for: Callable[[str | None], Any], settings: Settings
     )
 
 
-def handler(event: Any, context: Any) -> RunState:
-    state = validate(event, s3_client, load_settings())
-    log("run.validated", run=state["run"])
+def handler(event: dict[str, Any], context: Any) -> RunState:
+    """`event` is {"input": <the execution input>, "execution": <its ARN>} (see the ASL)."""
+    state = validate(event.get("input"), s3_client, load_settings(), event.get("execution", ""))
+    log("run.validated", execution=state["run"]["execution"], run=state["run"])
     return state

@@ -1,0 +1,22 @@
+"""Every handler log line names its run (execution ARN) and carries ranges and counts."""
+
+import json
+
+from bucket_sync.steps import sync_range
+from tests.unit.support import put, run_config, whole_range
+
+
+class Context:
+    def get_remaining_time_in_millis(self) -> int:
+        return 300_000
+
+
+def test_a_range_step_logs_execution_range_and_counts(s3, capsys):
+    put(s3, "src", "a")
+    run = run_config()
+    sync_range.handler({"run": run, "range": whole_range()}, Context())
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    step = next(line for line in lines if line["event"] == "range.step")
+    assert step["execution"] == run["execution"]
+    assert step["range"] == whole_range()
+    assert step["counts"]["copied"] == 1 and step["done"] is True
