@@ -143,11 +143,11 @@ class ProgressProbe:
         """Refresh and return the progress; API errors leave the previous figures in place."""
         try:
             self._poll_map_runs()
-        except Exception:  # noqa: BLE001 - progress is decoration; never fail a run over it
+        except Exception:  # progress is decoration: never fail or stop a run over it
             pass
         try:
             self._poll_history()
-        except Exception:  # noqa: BLE001
+        except Exception:
             pass
         return self.progress
 
@@ -155,7 +155,8 @@ class ProgressProbe:
         runs: list[dict[str, Any]] = []
         token: str | None = None
         while True:
-            page = self.sfn.list_map_runs(executionArn=self.execution_arn, **({"nextToken": token} if token else {}))
+            paging = {"nextToken": token} if token else {}
+            page = self.sfn.list_map_runs(executionArn=self.execution_arn, **paging)
             runs.extend(page.get("mapRuns", []))
             token = page.get("nextToken")
             if not token:
@@ -192,7 +193,11 @@ class ProgressProbe:
         new_events: list[dict[str, Any]] = []
         token: str | None = None
         while True:
-            kwargs: dict[str, Any] = {"executionArn": self.execution_arn, "reverseOrder": True, "maxResults": 200}
+            kwargs: dict[str, Any] = {
+                "executionArn": self.execution_arn,
+                "reverseOrder": True,
+                "maxResults": 200,
+            }
             if token:
                 kwargs["nextToken"] = token
             page = self.sfn.get_execution_history(**kwargs)
@@ -259,10 +264,11 @@ def follow(
     """
     started = clock()
     probe = ProgressProbe(sfn, execution_arn) if on_tick is not None else None
-    next_status = next_progress = started
+    next_status = next_progress = next_tick = started
     progress: Progress | None = None
     while True:
         now = clock()
+        next_tick = max(next_tick + tick_seconds, now)
         if now >= next_status:
             outcome = _describe(sfn, execution_arn, started, clock)
             if outcome is not None:
@@ -273,4 +279,4 @@ def follow(
                 progress = probe.poll()
                 next_progress = clock() + progress_seconds
             on_tick(clock() - started, progress)
-        sleep(tick_seconds)
+        sleep(max(next_tick - clock(), 0.0))

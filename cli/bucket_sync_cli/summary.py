@@ -106,7 +106,8 @@ def format_table(outcome: Outcome, run_input: dict[str, Any]) -> str:
     failures = (report or {}).get("failures") or []
     if failures:
         lines.append("")
-        lines.append(f"failures (first {min(len(failures), MAX_FAILURES_SHOWN)} of {report.get('failed', len(failures))}):")
+        shown, total = min(len(failures), MAX_FAILURES_SHOWN), facts.get("failed", len(failures))
+        lines.append(f"failures (first {shown} of {total}):" if total > shown else "failures:")
         for failure in failures[:MAX_FAILURES_SHOWN]:
             key = failure.get("key") if isinstance(failure, dict) else None
             reason = failure.get("reason", "") if isinstance(failure, dict) else str(failure)

@@ -22,7 +22,8 @@ def parse_outputs(text: str, directory: str = ".") -> str:
     try:
         outputs: Any = json.loads(text or "{}")
     except ValueError as error:
-        raise TerraformOutputError(f"terraform output -json in {directory} did not print JSON: {error}") from None
+        message = f"terraform output -json in {directory} did not print JSON: {error}"
+        raise TerraformOutputError(message) from None
     if not isinstance(outputs, dict):
         raise TerraformOutputError(f"terraform output -json in {directory} did not print a JSON object")
     entry = outputs.get(OUTPUT_NAME)

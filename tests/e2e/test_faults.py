@@ -12,7 +12,7 @@ import pytest
 
 from harness.buckets import put_objects
 from harness.faults import ACCESS_DENIED, INTERNAL_ERROR, SLOW_DOWN, Crash
-from tests.e2e.conftest import DST, SRC
+from tests.deployment import DST, SRC
 
 SYNC_RANGE = "sync-range"
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from harness.buckets import put_objects, snapshot
-from tests.e2e.conftest import DST, FAR, SRC, VDST, VSRC
+from tests.deployment import DST, FAR, SRC, VDST, VSRC
 
 # --- versioned buckets ------------------------------------------------------------------------
 

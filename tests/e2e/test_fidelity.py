@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from harness.buckets import put_objects
-from tests.e2e.conftest import DST, SRC
+from tests.deployment import DST, SRC
 from tests.unit.support import MIB, put_multipart
 
 

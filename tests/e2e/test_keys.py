@@ -17,7 +17,7 @@ from __future__ import annotations
 import unicodedata
 
 from harness.buckets import put_objects
-from tests.e2e.conftest import DST, SRC
+from tests.deployment import DST, SRC
 
 # 5 + 509 * 2 + 1 = 1,024 bytes in UTF-8: S3's longest key, with multi-byte characters.
 LONGEST_KEY = "long-" + "é" * 509 + "x"

@@ -6,7 +6,7 @@ import pytest
 
 from harness.buckets import put_objects
 from harness.executions import run_execution
-from tests.e2e.conftest import DST, FAR, GHOST, OUTSIDE, SRC
+from tests.deployment import DST, FAR, GHOST, OUTSIDE, SRC
 
 CASES = [
     pytest.param({"destination": DST}, "InvalidInput", "'source' is required", id="missing-source"),

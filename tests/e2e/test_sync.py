@@ -6,7 +6,7 @@ import json
 
 from harness.buckets import put_objects
 from harness.executions import history_event_count
-from tests.e2e.conftest import CHUNK_SIZE, DST, MAX_STEPS_PER_RANGE, SRC
+from tests.deployment import CHUNK_SIZE, DST, MAX_STEPS_PER_RANGE, SRC
 
 
 def bodies(count: int, prefix: str = "obj/", size: int = 64) -> dict[str, bytes]:

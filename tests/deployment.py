@@ -1,4 +1,5 @@
-"""One emulator and one applied stack for the whole end-to-end session (an apply takes ~20 s)."""
+"""The module applied once into the emulator for a whole test session (an apply takes ~20 s),
+with the buckets and the per-test fixtures the end-to-end and command-line tests share."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from harness import Emulator, TerraformStack
 from harness.buckets import empty, ensure_bucket, snapshot
 from harness.executions import Execution, run_execution
 
-STACK = Path(__file__).parent / "stack"
+STACK = Path(__file__).parent / "e2e" / "stack"
 SRC, DST = "e2e-src", "e2e-dst"
 FAR = "e2e-far"  # a destination in another region
 GHOST = "e2e-ghost"  # configured, never created

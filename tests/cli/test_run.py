@@ -1,0 +1,263 @@
+"""``bucket-sync run`` against the real module applied into the emulator."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+from harness.buckets import put_objects
+from harness.faults import ACCESS_DENIED
+from tests.cli.conftest import subprocess_env
+from tests.deployment import DST, GHOST, OUTSIDE, SRC
+
+NAME = re.compile(r":execution:[^:]+:bucket-sync-\d{8}T\d{6}Z-[0-9a-f]{6}$")
+
+
+def bodies(count: int, prefix: str = "obj/", size: int = 64) -> dict[str, bytes]:
+    return {f"{prefix}{i:05}": f"{i:0{size}}".encode() for i in range(count)}
+
+
+def row(stdout: str, label: str) -> str:
+    """The value of one row of the summary table."""
+    match = re.search(rf"^{re.escape(label)} +(.*)$", stdout, re.MULTILINE)
+    assert match, f"no {label!r} row in:\n{stdout}"
+    return match.group(1)
+
+
+def test_a_sync_prints_the_summary_table_and_exits_0(sync, cli):
+    put_objects(sync.s3, SRC, bodies(30, size=100))
+    put_objects(sync.s3, DST, {"orphan-1": b"x", "orphan-2": b"y"})
+    result = cli("run", "--state-machine-arn", sync.state_machine_arn, "--source", SRC, "--destination", DST)
+    assert result.code == 0, result.stderr
+    assert result.stderr == ""
+    assert row(result.stdout, "status") == "SUCCEEDED"
+    assert (row(result.stdout, "source"), row(result.stdout, "destination")) == (SRC, DST)
+    assert (row(result.stdout, "prefix"), row(result.stdout, "dry run")) == ("(all keys)", "no")
+    assert row(result.stdout, "copied") == "30"
+    assert row(result.stdout, "bytes") == "3,000 (2.9 KiB)"
+    assert (row(result.stdout, "deleted"), row(result.stdout, "unchanged")) == ("2", "0")
+    assert row(result.stdout, "failed") == "0"
+    assert re.fullmatch(r"\d+:\d\d \(\d+\.\d s\)", row(result.stdout, "elapsed"))
+    assert NAME.search(row(result.stdout, "execution"))
+    assert "\r" not in result.stdout and "\x1b" not in result.stdout  # capsys is no terminal
+    assert sync.snapshot(DST) == sync.snapshot(SRC)
+
+
+def test_json_output_is_the_contract_output_plus_arn_and_status(sync, cli):
+    put_objects(sync.s3, SRC, bodies(10) | bodies(5, prefix="other/"))
+    result = cli(
+        "run",
+        "--state-machine-arn",
+        sync.state_machine_arn,
+        "--source",
+        SRC,
+        "--destination",
+        DST,
+        "--prefix",
+        "obj/",
+        "--json",
+    )
+    assert result.code == 0, result.stderr
+    document = result.json()
+    described = sync.sfn.describe_execution(executionArn=document["executionArn"])
+    assert document == {
+        **json.loads(described["output"]),
+        "executionArn": described["executionArn"],
+        "status": "SUCCEEDED",
+    }
+    assert (document["prefix"], document["copied"], document["failures"]) == ("obj/", 10, [])
+    # Only the fields that were set travel in the input.
+    assert json.loads(described["input"]) == {"source": SRC, "destination": DST, "prefix": "obj/"}
+    assert NAME.search(document["executionArn"])
+
+
+def test_options_become_the_contract_input(sync, cli):
+    put_objects(sync.s3, SRC, bodies(3))
+    result = cli(
+        "run",
+        "--state-machine-arn",
+        sync.state_machine_arn,
+        "--source",
+        SRC,
+        "--destination",
+        DST,
+        "--start-after",
+        "obj/00000",
+        "--no-delete",
+        "--max-deletes",
+        "5",
+        "--allow-empty-source",
+        "--json",
+    )
+    assert result.code == 0, result.stderr
+    described = sync.sfn.describe_execution(executionArn=result.json()["executionArn"])
+    assert json.loads(described["input"]) == {
+        "source": SRC,
+        "destination": DST,
+        "startAfter": "obj/00000",
+        "deleteOrphans": False,
+        "maxDeletes": 5,
+        "allowEmptySource": True,
+    }
+    assert result.json()["copied"] == 2
+
+
+def test_a_dry_run_writes_nothing(sync, cli):
+    put_objects(sync.s3, SRC, bodies(12))
+    put_objects(sync.s3, DST, {"orphan": b"o"})
+    before = sync.snapshot(DST)
+    result = cli(
+        "run",
+        "--state-machine-arn",
+        sync.state_machine_arn,
+        "--source",
+        SRC,
+        "--destination",
+        DST,
+        "--dry-run",
+    )
+    assert result.code == 0, result.stderr
+    assert row(result.stdout, "dry run") == "yes"
+    assert (row(result.stdout, "copied"), row(result.stdout, "deleted")) == ("12", "1")
+    assert sync.snapshot(DST) == before
+
+
+def test_a_rejected_run_exits_1_and_names_the_error(sync, cli):
+    result = cli(
+        "run", "--state-machine-arn", sync.state_machine_arn, "--source", OUTSIDE, "--destination", DST
+    )
+    assert result.code == 1
+    assert row(result.stdout, "status") == "FAILED"
+    assert row(result.stdout, "error") == "AccessDenied"
+    assert result.stderr.startswith("error: AccessDenied: ")
+    assert "source_bucket_names" in result.stderr
+
+
+def test_a_rejected_run_in_json_gives_status_error_and_cause(sync, cli):
+    result = cli(
+        "run",
+        "--state-machine-arn",
+        sync.state_machine_arn,
+        "--source",
+        GHOST,
+        "--destination",
+        DST,
+        "--json",
+    )
+    assert result.code == 1
+    document = result.json()
+    assert set(document) == {"status", "error", "cause", "executionArn"}
+    assert (document["status"], document["error"]) == ("FAILED", "BucketNotFound")
+    assert GHOST in document["cause"]
+    assert result.stderr == ""
+
+
+def test_objects_that_fail_are_listed_and_the_report_is_parsed(sync, cli):
+    put_objects(sync.s3, SRC, bodies(8))
+    with sync.emulator.faults(fail_keys={"obj/00003": ACCESS_DENIED}, fail_keys_bucket=SRC):
+        table = cli(
+            "run", "--state-machine-arn", sync.state_machine_arn, "--source", SRC, "--destination", DST
+        )
+        as_json = cli(
+            "run",
+            "--state-machine-arn",
+            sync.state_machine_arn,
+            "--source",
+            SRC,
+            "--destination",
+            DST,
+            "--json",
+        )
+    assert table.code == 1
+    assert (row(table.stdout, "status"), row(table.stdout, "copied"), row(table.stdout, "failed")) == (
+        "FAILED",
+        "7",
+        "1",
+    )
+    assert re.search(r"^failures:\n  obj/00003: .+", table.stdout, re.MULTILINE)
+    assert table.stderr.startswith("error: ObjectsFailed: 1 object(s) could not be synced")
+    assert as_json.code == 1
+    document = as_json.json()
+    assert (document["status"], document["error"]) == ("FAILED", "ObjectsFailed")
+    assert document["report"]["failed"] == 1
+    assert [failure["key"] for failure in document["report"]["failures"]] == ["obj/00003"]
+
+
+def test_no_wait_prints_the_execution_arn_and_exits_0(sync, cli):
+    result = cli(
+        "run",
+        "--state-machine-arn",
+        sync.state_machine_arn,
+        "--source",
+        SRC,
+        "--destination",
+        DST,
+        "--no-wait",
+        "--allow-empty-source",
+    )
+    assert result.code == 0, result.stderr
+    arn = result.stdout.strip()
+    assert NAME.search(arn)
+    assert sync.sfn.describe_execution(executionArn=arn)["stateMachineArn"] == sync.state_machine_arn
+
+
+def test_usage_errors_exit_2(deployment, cli):
+    arn = deployment.state_machine_arn
+    missing_source = cli("run", "--state-machine-arn", arn, "--destination", DST)
+    assert missing_source.code == 2 and "--source" in missing_source.stderr
+    both_targets = cli(
+        "run", "--state-machine-arn", arn, "--from-terraform", ".", "--source", SRC, "--destination", DST
+    )
+    assert both_targets.code == 2 and "not allowed with" in both_targets.stderr
+    negative = cli(
+        "run", "--state-machine-arn", arn, "--source", SRC, "--destination", DST, "--max-deletes", "-1"
+    )
+    assert negative.code == 2 and "--max-deletes" in negative.stderr
+    no_command = cli()
+    assert no_command.code == 2
+
+
+def test_a_state_machine_that_does_not_exist_exits_2_before_starting(deployment, cli):
+    missing = deployment.state_machine_arn + "-missing"
+    result = cli("run", "--state-machine-arn", missing, "--source", SRC, "--destination", DST)
+    assert result.code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("error: could not start the execution:")
+    assert "StateMachineDoesNotExist" in result.stderr
+
+
+def test_as_a_subprocess_exit_codes_and_no_progress_off_a_terminal(sync):
+    put_objects(sync.s3, SRC, bodies(40))
+    env = subprocess_env(sync.emulator.endpoint)
+    base = [sys.executable, "-m", "bucket_sync_cli", "run", "--state-machine-arn", sync.state_machine_arn]
+
+    ok = subprocess.run(
+        [*base, "--source", SRC, "--destination", DST],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.startswith("status       SUCCEEDED\n")
+    assert "\r" not in ok.stdout and "\x1b" not in ok.stdout and ok.stderr == ""
+
+    failed = subprocess.run(
+        [*base, "--source", OUTSIDE, "--destination", DST],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert failed.returncode == 1
+    assert failed.stderr.startswith("error: AccessDenied: ")
+
+    usage = subprocess.run(
+        [*base, "--destination", DST], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert usage.returncode == 2
+    assert usage.stdout == ""
