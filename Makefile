@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 CHECKOV_VENV  := .venv-checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 
-.PHONY: setup demo test lint package clean
+.PHONY: setup demo test lint package clean bench
 
 setup: $(STAMP) $(CHECKOV_STAMP)
 
@@ -39,6 +39,13 @@ lint: setup
 	$(BIN)/ruff format --check .
 	terraform fmt -check -recursive
 	$(CHECKOV_VENV)/bin/checkov -d . --framework terraform --quiet --compact --skip-download --skip-path tests/harness/fixture
+
+# Benchmarks against aws s3 sync, rclone, s5cmd and the 2017 algorithm -> docs/BENCHMARKS.md
+# (~30 min on 2 cores). Quick: make bench BENCH_ARGS="--sizes 2000 --latencies 0"
+BENCH_ARGS ?=
+bench: setup
+	bench/setup.sh
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 package: setup
 	$(BIN)/python scripts/package_handlers.py

@@ -1,0 +1,389 @@
+"""A counting, latency-adding HTTP reverse proxy in front of the emulator's S3 endpoint.
+
+Every request is classified as an S3 operation from its method, path (path-style addressing:
+``/bucket`` or ``/bucket/key``), query string and the ``x-amz-copy-source`` header, counted, held
+for a fixed latency, and forwarded to the upstream (moto) over a per-thread keep-alive connection.
+
+Bodies are streamed both ways: a request body with Content-Length is forwarded with it; a chunked
+request body (Transfer-Encoding: chunked, as some uploaders send) is de-chunked and forwarded with
+the decoded length; a response body is forwarded with its Content-Length, or re-chunked when the
+upstream sent none; HEAD, 204 and 304 responses carry no body.
+
+    proxy = CountingProxy("http://127.0.0.1:5000", latency_ms=20).start()
+    ... point S3 clients at proxy.url ...
+    print(proxy.counts()); proxy.reset()
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import sys
+import threading
+import time
+import urllib.request
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+__all__ = ["CountingProxy", "ProxyProcess", "classify", "OPERATIONS"]
+
+OPERATIONS = (
+    "ListObjectsV2",
+    "ListObjects",
+    "HeadObject",
+    "GetObject",
+    "PutObject",
+    "CopyObject",
+    "UploadPartCopy",
+    "UploadPart",
+    "CreateMultipartUpload",
+    "CompleteMultipartUpload",
+    "AbortMultipartUpload",
+    "DeleteObject",
+    "DeleteObjects",
+    "other",
+)
+
+# Hop-by-hop headers (RFC 9110 7.6.1) are never forwarded.
+_HOP_BY_HOP = {
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+}
+_STREAM_CHUNK = 64 * 1024
+CONTROL_PREFIX = "/__bench__/"
+
+
+def classify(method: str, path: str, query: str, headers: dict[str, str] | None = None) -> str:
+    """The S3 operation of a path-style request (``other`` for bucket-level and unknown calls)."""
+    headers = {k.lower(): v for k, v in (headers or {}).items()}
+    params = parse_qs(query, keep_blank_values=True)
+    parts = path.lstrip("/").split("/", 1)
+    has_key = len(parts) == 2 and parts[1] != ""
+    method = method.upper()
+    if not has_key:
+        if method == "GET" and parts[0]:
+            if "list-type" in params and params["list-type"] == ["2"]:
+                return "ListObjectsV2"
+            bucket_subresources = {
+                "location", "versioning", "acl", "policy", "tagging", "versions", "uploads",
+                "lifecycle", "cors", "website", "encryption", "logging", "notification",
+                "replication", "object-lock", "ownershipControls", "publicAccessBlock",
+                "accelerate", "requestPayment", "analytics", "inventory", "metrics",
+                "intelligent-tiering",
+            }  # fmt: skip
+            if not (bucket_subresources & set(params)):
+                return "ListObjects"
+        if method == "POST" and "delete" in params:
+            return "DeleteObjects"
+        return "other"
+    if method == "HEAD":
+        return "HeadObject"
+    if method == "GET":
+        if {"tagging", "acl", "retention", "legal-hold", "attributes", "torrent"} & set(params):
+            return "other"
+        if "uploadId" in params:
+            return "other"  # ListParts
+        return "GetObject"
+    if method == "PUT":
+        if {"tagging", "acl", "retention", "legal-hold"} & set(params):
+            return "other"
+        multipart = "partNumber" in params and "uploadId" in params
+        if "x-amz-copy-source" in headers:
+            return "UploadPartCopy" if multipart else "CopyObject"
+        return "UploadPart" if multipart else "PutObject"
+    if method == "POST":
+        if "uploads" in params:
+            return "CreateMultipartUpload"
+        if "uploadId" in params:
+            return "CompleteMultipartUpload"
+        return "other"
+    if method == "DELETE":
+        if "uploadId" in params:
+            return "AbortMultipartUpload"
+        if "tagging" in params:
+            return "other"
+        return "DeleteObject"
+    return "other"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+        pass
+
+    # One method serves every verb.
+    def do_GET(self) -> None:  # noqa: N802 - stdlib naming
+        self._proxy()
+
+    do_HEAD = do_PUT = do_POST = do_DELETE = do_OPTIONS = do_PATCH = do_GET  # noqa: N815
+
+    def _read_request_body(self) -> bytes | None:
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            chunks = []
+            while True:
+                size_line = self.rfile.readline(65537)
+                size = int(size_line.split(b";", 1)[0].strip() or b"0", 16)
+                if size == 0:
+                    # Trailers until the blank line.
+                    while self.rfile.readline(65537) not in (b"\r\n", b"\n", b""):
+                        pass
+                    break
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline(65537)  # CRLF after the chunk
+            return b"".join(chunks)
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else None
+
+    def _proxy(self) -> None:
+        proxy = self.server.owner
+        split = urlsplit(self.path)
+        if split.path.startswith(CONTROL_PREFIX):
+            self._control(proxy, split.path[len(CONTROL_PREFIX) :], parse_qs(split.query))
+            return
+        headers = {k: v for k, v in self.headers.items()}
+        operation = classify(self.command, split.path, split.query, headers)
+        proxy._count(operation)
+        body = self._read_request_body()
+        if proxy.latency_s:
+            time.sleep(proxy.latency_s)
+        forward = [(k, v) for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP]
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            forward = [(k, v) for k, v in forward if k.lower() != "content-length"]
+            forward.append(("Content-Length", str(len(body or b""))))
+        response = proxy._forward(self.command, self.path, forward, body)
+        try:
+            self._relay(response)
+        finally:
+            response.close()
+
+    def _control(self, proxy: CountingProxy, action: str, params: dict[str, list[str]]) -> None:
+        # Bucket names cannot contain "_", so these paths never shadow an S3 request.
+        self._read_request_body()
+        if action == "counts":
+            body = proxy.counts()
+        elif action == "reset":
+            body = proxy.reset()
+        elif action == "config":
+            if "upstream" in params:
+                proxy.set_upstream(params["upstream"][0])
+            if "latency_ms" in params:
+                proxy.set_latency(float(params["latency_ms"][0]))
+            body = {"latency_ms": proxy.latency_s * 1000}
+        else:
+            self.send_error(404)
+            return
+        data = json.dumps(body).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _relay(self, response: http.client.HTTPResponse) -> None:
+        self.send_response_only(response.status, response.reason)
+        length = response.getheader("Content-Length")
+        no_body = self.command == "HEAD" or response.status in (204, 304) or 100 <= response.status < 200
+        for name, value in response.getheaders():
+            if name.lower() in _HOP_BY_HOP:
+                continue
+            self.send_header(name, value)
+        chunked = not no_body and length is None
+        if chunked:
+            self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        if no_body:
+            response.read()
+            return
+        while True:
+            block = response.read(_STREAM_CHUNK)
+            if not block:
+                break
+            if chunked:
+                self.wfile.write(f"{len(block):x}\r\n".encode() + block + b"\r\n")
+            else:
+                self.wfile.write(block)
+        if chunked:
+            self.wfile.write(b"0\r\n\r\n")
+        self.wfile.flush()
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 256
+    owner: CountingProxy
+
+
+class CountingProxy:
+    """The proxy; ``start()`` serves on 127.0.0.1 (free port) in a background thread."""
+
+    def __init__(self, upstream: str, latency_ms: float = 0.0, port: int = 0) -> None:
+        target = urlsplit(upstream)
+        self._upstream_host = target.hostname or "127.0.0.1"
+        self._upstream_port = target.port or 80
+        self.latency_s = latency_ms / 1000.0
+        self._port = port
+        self._counts: Counter[str] = Counter()
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle ------------------------------------------------------------
+
+    def start(self) -> CountingProxy:
+        server = _Server(("127.0.0.1", self._port), _Handler)
+        server.owner = self
+        self._server = server
+        self._thread = threading.Thread(target=server.serve_forever, name="s3-proxy", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> CountingProxy:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        assert self._server is not None, "proxy not started"
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    # -- counters -------------------------------------------------------------
+
+    def set_upstream(self, upstream: str) -> None:
+        """Aim at another upstream (e.g. once the emulator, started after the proxy, has a port)."""
+        target = urlsplit(upstream)
+        self._upstream_host = target.hostname or "127.0.0.1"
+        self._upstream_port = target.port or 80
+        self._local = threading.local()
+
+    def set_latency(self, latency_ms: float) -> None:
+        self.latency_s = latency_ms / 1000.0
+
+    def counts(self) -> dict[str, int]:
+        with self._lock:
+            return {op: n for op, n in sorted(self._counts.items()) if n}
+
+    def reset(self) -> dict[str, int]:
+        """Zero the counters; returns what they held."""
+        with self._lock:
+            held = {op: n for op, n in sorted(self._counts.items()) if n}
+            self._counts.clear()
+            return held
+
+    def _count(self, operation: str) -> None:
+        with self._lock:
+            self._counts[operation] += 1
+
+    # -- upstream -------------------------------------------------------------
+
+    def _connection(self, fresh: bool = False) -> http.client.HTTPConnection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None or fresh:
+            if conn is not None:
+                conn.close()
+            conn = http.client.HTTPConnection(self._upstream_host, self._upstream_port, timeout=900)
+            self._local.conn = conn
+        return conn
+
+    def _forward(
+        self, method: str, path: str, headers: list[tuple[str, str]], body: bytes | None
+    ) -> http.client.HTTPResponse:
+        for attempt in range(2):
+            conn = self._connection(fresh=attempt > 0)
+            try:
+                conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+                for name, value in headers:
+                    conn.putheader(name, value)
+                if (
+                    body is None
+                    and method in ("PUT", "POST")
+                    and not any(n.lower() == "content-length" for n, _ in headers)
+                ):
+                    conn.putheader("Content-Length", "0")
+                conn.endheaders(body)
+                response = conn.getresponse()
+                if response.will_close:
+                    # Read lazily by the caller; the next request opens a new connection.
+                    self._local.conn = None
+                return response
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                # A kept-alive upstream connection closed under us: retry once on a new one.
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+
+class ProxyProcess:
+    """The proxy in a child process (so it does not share the emulator's GIL), driven over HTTP."""
+
+    def __init__(self, upstream: str = "http://127.0.0.1:9", latency_ms: float = 0.0) -> None:
+        import subprocess
+
+        self._proc = subprocess.Popen(
+            [sys.executable, __file__, "--upstream", upstream, "--latency-ms", str(latency_ms)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self._proc.stdout is not None
+        self.url = self._proc.stdout.readline().strip()
+        if not self.url.startswith("http://"):
+            raise RuntimeError("proxy did not start")
+
+    def _call(self, action: str, **params: object) -> dict[str, int]:
+        query = "&".join(f"{k}={v}" for k, v in params.items())
+        request = urllib.request.Request(f"{self.url}{CONTROL_PREFIX}{action}?{query}", method="POST")
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read())
+
+    def counts(self) -> dict[str, int]:
+        return self._call("counts")
+
+    def reset(self) -> dict[str, int]:
+        return self._call("reset")
+
+    def configure(self, upstream: str | None = None, latency_ms: float | None = None) -> None:
+        params: dict[str, object] = {}
+        if upstream is not None:
+            params["upstream"] = upstream
+        if latency_ms is not None:
+            params["latency_ms"] = latency_ms
+        self._call("config", **params)
+
+    def stop(self) -> None:
+        self._proc.terminate()
+        self._proc.wait(10)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--upstream", required=True, help="e.g. http://127.0.0.1:5000")
+    parser.add_argument("--latency-ms", type=float, default=0.0)
+    parser.add_argument("--port", type=int, default=0)
+    args = parser.parse_args()
+    proxy = CountingProxy(args.upstream, args.latency_ms, args.port).start()
+    print(proxy.url, flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        proxy.stop()
+
+
+if __name__ == "__main__":
+    main()

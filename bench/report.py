@@ -1,0 +1,267 @@
+"""Render a bench/results/<date>.json into docs/BENCHMARKS.md (cost.py appends the cost section).
+
+.venv/bin/python bench/report.py [bench/results/<date>.json]   # default: the newest results
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs" / "BENCHMARKS.md"
+RESULTS = ROOT / "bench" / "results"
+
+# Column order and short names of the operations in the tables.
+OPS = (
+    ("ListObjectsV2", "LIST"),
+    ("ListObjects", "LISTv1"),
+    ("HeadObject", "HEAD"),
+    ("GetObject", "GET"),
+    ("PutObject", "PUT"),
+    ("CopyObject", "COPY"),
+    ("UploadPartCopy", "PARTCOPY"),
+    ("CreateMultipartUpload", "MPU-create"),
+    ("CompleteMultipartUpload", "MPU-complete"),
+    ("DeleteObject", "DELETE"),
+    ("DeleteObjects", "DELETE-batch"),
+    ("other", "other"),
+)
+TOOL_NAMES = {
+    "engine": "bucket-sync (this module)",
+    "engine-chunk5000": "bucket-sync, chunk_size 5000",
+    "engine-chunk10000": "bucket-sync, chunk_size 10000",
+    "2017": "2017 sample algorithm",
+    "awscli": "aws s3 sync",
+    "rclone": "rclone sync",
+    "s5cmd": "s5cmd sync",
+}
+
+
+def newest_results() -> Path:
+    found = sorted(RESULTS.glob("*.json"))
+    if not found:
+        raise SystemExit("no results in bench/results; run bench/run.py first")
+    return found[-1]
+
+
+def ops_columns(runs: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    used = {op for run in runs for op in run["requests"]}
+    return [(op, short) for op, short in OPS if op in used] + [
+        (op, op) for op in sorted(used) if op not in dict(OPS)
+    ]
+
+
+def run_table(runs: list[dict[str, Any]]) -> list[str]:
+    columns = ops_columns(runs)
+    head = ["tool", "scenario", "seconds", *[short for _, short in columns], "requests", "correct"]
+    lines = [
+        "| " + " | ".join(head) + " |",
+        "|" + "|".join(["---"] * 2 + ["---:"] * (len(head) - 3) + ["---"]) + "|",
+    ]
+    for run in runs:
+        correct = "yes" if run["correct"] else f"**no**: {run['reason']}"
+        if run.get("exit_code"):
+            correct += f" (exit {run['exit_code']})"
+        if run.get("status") and run["status"] != "SUCCEEDED":
+            correct += f" (execution {run['status']}: {run.get('error')})"
+        cells = [
+            TOOL_NAMES.get(run["tool"], run["tool"]),
+            run["scenario"],
+            f"{run['seconds']:.1f}",
+            *[f"{run['requests'].get(op, 0):,}" for op, _ in columns],
+            f"{run['requests_total']:,}",
+            correct,
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def engine_table(runs: list[dict[str, Any]]) -> list[str]:
+    lines = [
+        "| chunk_size | N | latency | scenario | state transitions (parent + children) | per 1,000 objects "
+        "| history events (all / parent) | Lambda invocations | Lambda seconds (sum) "
+        "| by step (invocations, s) |",
+        "|---:|---:|---:|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for run in runs:
+        steps = ", ".join(
+            f"{name}: {row['invocations']}, {row['seconds']:.1f}"
+            for name, row in run["lambda_by_function"].items()
+        )
+        lines.append(
+            f"| {run.get('chunk_size', 1000)} | {run['n']:,} | {run['latency_ms']:g} ms | {run['scenario']} "
+            f"| {run['state_transitions']:,} ({run['state_transitions_parent']} + "
+            f"{run['state_transitions'] - run['state_transitions_parent']:,}) "
+            f"| {1000 * run['state_transitions'] / run['n']:.2f} "
+            f"| {run['history_events_total']:,} / {run['history_events_parent']} "
+            f"| {run['lambda_invocations']:,} | {run['lambda_seconds']:.1f} | {steps} |"
+        )
+    return lines
+
+
+def per_1000_table(runs: list[dict[str, Any]]) -> list[str]:
+    """S3 requests per 1,000 source objects, per tool and scenario, at each tool's largest N."""
+    lines = [
+        "| tool | N | initial | noop | change | correct in all three |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    tools = list(dict.fromkeys(run["tool"] for run in runs))
+    for tool in tools:
+        mine = [run for run in runs if run["tool"] == tool]
+        n = max(run["n"] for run in mine)
+        latency = min(run["latency_ms"] for run in mine if run["n"] == n)
+        chosen = {run["scenario"]: run for run in mine if run["n"] == n and run["latency_ms"] == latency}
+        cells = [
+            f"{1000 * chosen[s]['requests_total'] / n:,.1f}" if s in chosen else "-"
+            for s in ("initial", "noop", "change")
+        ]
+        correct = "yes" if all(run["correct"] for run in chosen.values()) else "no"
+        lines.append(f"| {TOOL_NAMES.get(tool, tool)} | {n:,} | " + " | ".join(cells) + f" | {correct} |")
+    return lines
+
+
+def render(results: dict[str, Any], source: Path) -> str:
+    runs = results["runs"]
+    machine, versions, settings = results["machine"], results["versions"], results["settings"]
+    out = [
+        "# Benchmarks",
+        "",
+        f"Generated by `bench/report.py` from `{source.relative_to(ROOT)}` "
+        f"(run started {results['started_at']}). Regenerate with `make bench` (see `bench/README.md`).",
+        "",
+        "Everything runs on the local emulator: moto in server mode, in-process, on "
+        f"{machine['nproc']} cores / {machine['memory_gib']} GiB ({machine['cpu']}). "
+        "**Absolute seconds say little about AWS**: moto serves roughly 300-350 S3 requests a second "
+        "here and every tool shares the same two cores with it, so wall time mostly measures how many "
+        "requests a tool sends. The request counts are the portable result.",
+        "",
+        "- Versions: " + ", ".join(f"{k} {v}" for k, v in versions.items()) + ".",
+        f"- Objects: {settings['object_bodies']}. Keys spread over 37 prefixes.",
+        "- Scenarios, on a fresh bucket pair per tool, N and latency: **initial** (empty destination), "
+        "**noop** (re-sync, nothing changed), **change** (10% of the source rewritten — half with the "
+        "same size and new content, half with a new size, all with changed user metadata — 5% added, "
+        "5% deleted).",
+        "- Requests are counted by `bench/proxy.py`, a reverse proxy in front of moto's S3 endpoint, "
+        "by operation (method + path + query + `x-amz-copy-source`); latency is a fixed delay the "
+        "proxy adds to every request. The engine's handlers reach the proxy through "
+        "`AWS_ENDPOINT_URL_S3`; its Lambda and Step Functions traffic does not pass it.",
+        "- **correct**: after each run the destination is compared with the source through moto's "
+        "backend: same keys, sizes, ETags, Content-Type and user metadata (`x-amz-meta-*`); the first "
+        "failing check is named.",
+        f"- Engine: the module applied with Terraform (`bench/stack`), chunk_size "
+        f"{settings['engine']['chunk_size']}, max_concurrency {settings['engine']['max_concurrency']}, "
+        f"copy_threads {settings['engine']['copy_threads']}, one Lambda worker process per concurrent "
+        "slot; a warm-up sync runs first, so Lambda durations exclude cold starts.",
+        "- Peers with their defaults: `aws s3 sync --delete` (10 concurrent requests), "
+        "`rclone sync` (provider Other, list_version 2, `--s3-no-check-bucket`; 4 transfers, 8 checkers), "
+        "`s5cmd sync --delete` (256 workers); the 2017 algorithm is `bench/sync_2017.py`, 10 threads "
+        "per branch, both branches in parallel as in its state machine.",
+        "",
+    ]
+    for skipped in results.get("skipped", []):
+        out.append(
+            f"- **Not run**: {TOOL_NAMES.get(skipped['tool'], skipped['tool'])} at N = {skipped['n']:,}, "
+            f"{skipped['latency_ms']:g} ms: {skipped['reason']}."
+        )
+    if results.get("skipped"):
+        out += [
+            "  Their request counts are exactly linear in N (the 2017 algorithm: 3 requests per object "
+            "per run plus copies and deletes; rclone: a HEAD per object per side), so the N = 2,000 rows "
+            "times 10 give the N = 20,000 counts.",
+            "",
+        ]
+    if results.get("finished_at"):
+        import datetime as dt
+
+        minutes = (
+            dt.datetime.fromisoformat(results["finished_at"])
+            - dt.datetime.fromisoformat(results["started_at"])
+        ).total_seconds() / 60
+        out += [f"From the first run's start to the last one's end: {minutes:.0f} minutes of wall time.", ""]
+    if not results.get("finished_at"):
+        out += [
+            "> This results file is from a run that did not finish; the tables hold what it measured.",
+            "",
+        ]
+    out += [
+        "## Summary: S3 requests per 1,000 objects",
+        "",
+        "All requests of a run divided by N/1,000, at each tool's largest N (latency does not change "
+        "the counts). The change scenario touches 15% of the keys (10% rewritten, 5% added) and "
+        "deletes 5%.",
+        "",
+        *per_1000_table(runs),
+        "",
+    ]
+    out += [
+        "### Reading the tables",
+        "",
+        "- **bucket-sync** sends LISTs only when nothing changed (two listings per 1,000-key window "
+        "and side, plus one bucket check per bucket in Validate: `other`). A copied object costs one "
+        "CopyObject plus one HEAD (the module's default `keep_website_redirects = true` reads "
+        "`x-amz-website-redirect-location` first; `false` saves that HEAD). Orphans go in "
+        "DeleteObjects batches, one per range that has orphans.",
+        "- **2017 algorithm**: HEAD source + HEAD destination for every source key and HEAD source "
+        "for every destination key, on every run: 3 requests per object even for a no-op.",
+        "- **aws s3 sync** compares size and LastModified from the listings (no HEAD); it copies a "
+        "same-size change only because the source was written after the destination copy, and "
+        "deletes orphans one DeleteObject at a time.",
+        "- **rclone sync** compares modification times, which it keeps in `x-amz-meta-mtime`: it "
+        "HEADs objects on both sides and, on a re-sync, rewrites the destination's metadata (a "
+        "CopyObject onto itself) to store that mtime. The destination then carries a user-metadata "
+        "entry the source does not have, which the correctness check reports.",
+        "- **s5cmd sync** compares size and LastModified from listings and batches deletes, but its "
+        "server-side copies do not keep Content-Type (the copies get `binary/octet-stream`), which "
+        "the correctness check reports.",
+        "- A tool that deletes while it is still listing the same bucket (aws s3 sync) can meet a "
+        "moto race: moto's ListObjectsV2 walks the bucket's key dict while another request thread "
+        "deletes from it, raises `KeyError` and answers 500; the tool retries, and the retried LIST "
+        "is counted (a few extra LISTs in some aws s3 sync change rows). Real S3 has no such race.",
+        "- Timings were taken on a machine shared with other jobs (test suites of other sessions ran "
+        "at the same time), on top of moto's own limits: read them as rough and relative.",
+        "",
+    ]
+    cells = sorted({(run["n"], run["latency_ms"]) for run in runs})
+    for n, latency in cells:
+        subset = [run for run in runs if run["n"] == n and run["latency_ms"] == latency]
+        out += [f"## N = {n:,}, latency {latency:g} ms", "", *run_table(subset), ""]
+    engine_runs = [run for run in runs if run["tool"].startswith("engine")]
+    if engine_runs:
+        out += [
+            "## Engine: Step Functions and Lambda",
+            "",
+            "State transitions are history events of type `*StateEntered` (what Step Functions Standard "
+            "bills, one per state entered), counted for the parent execution and every Distributed Map "
+            "child execution: the benchmark wraps moto's `EventManager.add_event`, through which every "
+            "history event of every execution passes (moto keeps no child histories you could list), and "
+            "checks the parent's share against `GetExecutionHistory`. Lambda invocations and durations "
+            "are timed around the emulator's invoke (handler run in a warm worker process, plus a "
+            "pipe round trip of well under a millisecond).",
+            "",
+            *engine_table(engine_runs),
+            "",
+        ]
+    return "\n".join(out) + "\n"
+
+
+def write_docs(results_path: Path) -> None:
+    results = json.loads(Path(results_path).read_text())
+    DOCS.parent.mkdir(parents=True, exist_ok=True)
+    text = render(results, Path(results_path).resolve())
+    DOCS.write_text(text)
+    import cost
+
+    cost.append_to_docs(results, DOCS)
+
+
+def main() -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    write_docs(Path(sys.argv[1]) if len(sys.argv) > 1 else newest_results())
+    print(f"wrote {DOCS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
