@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from harness.emulator import Emulator
 
-__all__ = ["TerraformError", "TerraformStack"]
+__all__ = ["TerraformError", "TerraformStack", "plugin_dir_args", "write_cli_config"]
 
 PLUGIN_MIRROR = Path("/opt/tf-plugins")
 TERRAFORM_BIN = os.environ.get("TERRAFORM_BIN", "terraform")
@@ -54,6 +54,21 @@ class TerraformError(RuntimeError):
             f"terraform {' '.join(args)} exited {returncode}\n"
             f"--- stderr (tail) ---\n{stderr[-4000:]}\n--- stdout (tail) ---\n{stdout[-2000:]}"
         )
+
+
+def write_cli_config(path: Path) -> Path:
+    """A Terraform CLI config that installs providers from the offline mirror where it exists
+    (this machine has no registry access) and from the registry elsewhere."""
+    installation = (
+        f'filesystem_mirror {{\n    path = "{PLUGIN_MIRROR}"\n  }}' if PLUGIN_MIRROR.is_dir() else "direct {}"
+    )
+    path.write_text(f"provider_installation {{\n  {installation}\n}}\n")
+    return path
+
+
+def plugin_dir_args() -> list[str]:
+    """`terraform init` arguments that take providers from the offline mirror, where it exists."""
+    return [f"-plugin-dir={PLUGIN_MIRROR}"] if PLUGIN_MIRROR.is_dir() else []
 
 
 def _block_body(text: str, open_brace: int) -> str:
@@ -238,13 +253,7 @@ class TerraformStack:
             (self.workdir / "emulator_override.tf").write_text("\n".join(overrides))
 
         (self.workdir / "terraform.tfvars.json").write_text(json.dumps(self.variables, indent=2))
-        self._cli_config = self.workdir / ".terraformrc.emulator"
-        installation = (
-            f'filesystem_mirror {{\n    path = "{PLUGIN_MIRROR}"\n  }}'
-            if PLUGIN_MIRROR.is_dir()
-            else "direct {}"
-        )
-        self._cli_config.write_text(f"provider_installation {{\n  {installation}\n}}\n")
+        self._cli_config = write_cli_config(self.workdir / ".terraformrc.emulator")
         self._prepared = True
 
     def _should_link(self, entry: Path) -> bool:
@@ -271,10 +280,7 @@ class TerraformStack:
         self._prepare()
         if self._initialized:
             return
-        args = ["init", "-input=false"]
-        if PLUGIN_MIRROR.is_dir():
-            args.append(f"-plugin-dir={PLUGIN_MIRROR}")
-        self._run(args)
+        self._run(["init", "-input=false", *plugin_dir_args()])
         self._initialized = True
 
     def _env(self) -> dict[str, str]:

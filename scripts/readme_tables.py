@@ -19,24 +19,33 @@ _ATTRIBUTE = re.compile(r"^  ([a-z_]+)\s*=\s*", re.MULTILINE)
 _PAIRS = {"(": ")", "[": "]", "{": "}"}
 
 
-def _block_body(text: str, start: int) -> str:
-    """The text inside the braces opening at text[start - 1], skipping braces in strings."""
-    depth, index, in_string = 1, start, False
-    while depth:
+def _scan(text: str, start: int, stack: list[str]) -> int:
+    """Index where a walk from text[start] ends, skipping brackets inside strings: where the
+    closing brackets in `stack` are all met, or (with an empty stack) at a newline outside brackets."""
+    closing_all = bool(stack)
+    index, in_string = start, False
+    while index < len(text):
         char = text[index]
         if in_string:
-            if char == "\\":
-                index += 1
-            elif char == '"':
-                in_string = False
+            index += char == "\\"
+            in_string = char != '"'
         elif char == '"':
             in_string = True
-        elif char in "{([":
-            depth += char == "{"
-        elif char == "}":
-            depth -= 1
+        elif char in _PAIRS:
+            stack.append(_PAIRS[char])
+        elif stack and char == stack[-1]:
+            stack.pop()
+            if closing_all and not stack:
+                return index
+        elif char == "\n" and not stack and not closing_all:
+            return index
         index += 1
-    return text[start : index - 1]
+    return index
+
+
+def _block_body(text: str, start: int) -> str:
+    """The text inside the braces opening at text[start - 1]."""
+    return text[start : _scan(text, start, ["}"])]
 
 
 _HEREDOC = re.compile(r"<<-?([A-Z]+)\n(.*?)\n\s*\1\b", re.DOTALL)
@@ -47,25 +56,7 @@ def _expression(body: str, start: int) -> str:
     heredoc = _HEREDOC.match(body, start)
     if heredoc:
         return json.dumps(" ".join(heredoc.group(2).split()))
-    stack: list[str] = []
-    index, in_string = start, False
-    while index < len(body):
-        char = body[index]
-        if in_string:
-            if char == "\\":
-                index += 1
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in _PAIRS:
-            stack.append(_PAIRS[char])
-        elif stack and char == stack[-1]:
-            stack.pop()
-        elif char == "\n" and not stack:
-            break
-        index += 1
-    return body[start:index].strip()
+    return body[start : _scan(body, start, [])].strip()
 
 
 def attributes(body: str) -> dict[str, str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from typing import Any
 
+from .buckets import has_key
 from .listing import PAGE_SIZE, list_range
 from .payloads import KeyRange
 
@@ -53,11 +54,6 @@ def interpolate(low: str, high: str, parts: int, alphabet: str) -> list[str]:
     return sorted({p for p in points if low < p < high})
 
 
-def _has_key_after(s3: Any, bucket: str, head: str, after: str) -> bool:
-    page = s3.list_objects_v2(Bucket=bucket, Prefix=head, StartAfter=after, MaxKeys=1)
-    return bool(page.get("Contents"))
-
-
 def _probe(code_point: int) -> str:
     # Keys hold no surrogates, so "a next character above a surrogate" means above U+D7FF.
     return chr(0xD7FF if 0xD800 <= code_point <= 0xDFFF else code_point) + _HIGH
@@ -77,16 +73,16 @@ def highest_key_estimate(s3: Any, bucket: str, prefix: str, floor: str, max_leve
         low = _FIRST
         if floor.startswith(head) and len(floor) > len(head):
             known = ord(floor[len(head)])
-            if not _has_key_after(s3, bucket, head, head + _probe(known)):
+            if not has_key(s3, bucket, head, head + _probe(known)):
                 head += chr(known)
                 continue
             low = max(known + 1, _FIRST)
-        elif not _has_key_after(s3, bucket, head, head):
+        elif not has_key(s3, bucket, head, head):
             break
-        high = 0x10FFFF if _has_key_after(s3, bucket, head, head + _probe(_LAST)) else _LAST
+        high = 0x10FFFF if has_key(s3, bucket, head, head + _probe(_LAST)) else _LAST
         while low < high:
             middle = (low + high) // 2
-            if _has_key_after(s3, bucket, head, head + _probe(middle)):
+            if has_key(s3, bucket, head, head + _probe(middle)):
                 low = middle + 1
             else:
                 high = middle

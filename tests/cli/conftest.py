@@ -58,6 +58,11 @@ def cli(aws_env, capsys, emulator):
     return run
 
 
+def run_args(state_machine_arn: str, source: str, destination: str) -> list[str]:
+    """The arguments of `bucket-sync run` every test starts from."""
+    return ["run", "--state-machine-arn", state_machine_arn, "--source", source, "--destination", destination]
+
+
 def subprocess_env(endpoint: str, base: dict[str, str] | None = None) -> dict[str, str]:
     """Environment for ``python -m bucket_sync_cli``: the package on PYTHONPATH, the emulator."""
     env = {k: v for k, v in (base if base is not None else os.environ).items() if not k.startswith("AWS_")}

@@ -9,7 +9,7 @@ import sys
 
 from harness.buckets import put_objects
 from harness.faults import ACCESS_DENIED
-from tests.cli.conftest import subprocess_env
+from tests.cli.conftest import run_args, subprocess_env
 from tests.deployment import DST, GHOST, OUTSIDE, SRC
 
 NAME = re.compile(r":execution:[^:]+:bucket-sync-\d{8}T\d{6}Z-[0-9a-f]{6}$")
@@ -29,7 +29,7 @@ def row(stdout: str, label: str) -> str:
 def test_a_sync_prints_the_summary_table_and_exits_0(sync, cli):
     put_objects(sync.s3, SRC, bodies(30, size=100))
     put_objects(sync.s3, DST, {"orphan-1": b"x", "orphan-2": b"y"})
-    result = cli("run", "--state-machine-arn", sync.state_machine_arn, "--source", SRC, "--destination", DST)
+    result = cli(*run_args(sync.state_machine_arn, SRC, DST))
     assert result.code == 0, result.stderr
     assert result.stderr == ""
     assert row(result.stdout, "status") == "SUCCEEDED"
@@ -48,13 +48,7 @@ def test_a_sync_prints_the_summary_table_and_exits_0(sync, cli):
 def test_json_output_is_the_contract_output_plus_arn_and_status(sync, cli):
     put_objects(sync.s3, SRC, bodies(10) | bodies(5, prefix="other/"))
     result = cli(
-        "run",
-        "--state-machine-arn",
-        sync.state_machine_arn,
-        "--source",
-        SRC,
-        "--destination",
-        DST,
+        *run_args(sync.state_machine_arn, SRC, DST),
         "--prefix",
         "obj/",
         "--json",
@@ -76,13 +70,7 @@ def test_json_output_is_the_contract_output_plus_arn_and_status(sync, cli):
 def test_options_become_the_contract_input(sync, cli):
     put_objects(sync.s3, SRC, bodies(3))
     result = cli(
-        "run",
-        "--state-machine-arn",
-        sync.state_machine_arn,
-        "--source",
-        SRC,
-        "--destination",
-        DST,
+        *run_args(sync.state_machine_arn, SRC, DST),
         "--start-after",
         "obj/00000",
         "--no-delete",
@@ -109,13 +97,7 @@ def test_a_dry_run_writes_nothing(sync, cli):
     put_objects(sync.s3, DST, {"orphan": b"o"})
     before = sync.snapshot(DST)
     result = cli(
-        "run",
-        "--state-machine-arn",
-        sync.state_machine_arn,
-        "--source",
-        SRC,
-        "--destination",
-        DST,
+        *run_args(sync.state_machine_arn, SRC, DST),
         "--dry-run",
     )
     assert result.code == 0, result.stderr
@@ -125,9 +107,7 @@ def test_a_dry_run_writes_nothing(sync, cli):
 
 
 def test_a_rejected_run_exits_1_and_names_the_error(sync, cli):
-    result = cli(
-        "run", "--state-machine-arn", sync.state_machine_arn, "--source", OUTSIDE, "--destination", DST
-    )
+    result = cli(*run_args(sync.state_machine_arn, OUTSIDE, DST))
     assert result.code == 1
     assert row(result.stdout, "status") == "FAILED"
     assert row(result.stdout, "error") == "AccessDenied"
@@ -137,13 +117,7 @@ def test_a_rejected_run_exits_1_and_names_the_error(sync, cli):
 
 def test_a_rejected_run_in_json_gives_status_error_and_cause(sync, cli):
     result = cli(
-        "run",
-        "--state-machine-arn",
-        sync.state_machine_arn,
-        "--source",
-        GHOST,
-        "--destination",
-        DST,
+        *run_args(sync.state_machine_arn, GHOST, DST),
         "--json",
     )
     assert result.code == 1
@@ -157,17 +131,9 @@ def test_a_rejected_run_in_json_gives_status_error_and_cause(sync, cli):
 def test_objects_that_fail_are_listed_and_the_report_is_parsed(sync, cli):
     put_objects(sync.s3, SRC, bodies(8))
     with sync.emulator.faults(fail_keys={"obj/00003": ACCESS_DENIED}, fail_keys_bucket=SRC):
-        table = cli(
-            "run", "--state-machine-arn", sync.state_machine_arn, "--source", SRC, "--destination", DST
-        )
+        table = cli(*run_args(sync.state_machine_arn, SRC, DST))
         as_json = cli(
-            "run",
-            "--state-machine-arn",
-            sync.state_machine_arn,
-            "--source",
-            SRC,
-            "--destination",
-            DST,
+            *run_args(sync.state_machine_arn, SRC, DST),
             "--json",
         )
     assert table.code == 1
@@ -187,13 +153,7 @@ def test_objects_that_fail_are_listed_and_the_report_is_parsed(sync, cli):
 
 def test_no_wait_prints_the_execution_arn_and_exits_0(sync, cli):
     result = cli(
-        "run",
-        "--state-machine-arn",
-        sync.state_machine_arn,
-        "--source",
-        SRC,
-        "--destination",
-        DST,
+        *run_args(sync.state_machine_arn, SRC, DST),
         "--no-wait",
         "--allow-empty-source",
     )
@@ -211,9 +171,7 @@ def test_usage_errors_exit_2(deployment, cli):
         "run", "--state-machine-arn", arn, "--from-terraform", ".", "--source", SRC, "--destination", DST
     )
     assert both_targets.code == 2 and "not allowed with" in both_targets.stderr
-    negative = cli(
-        "run", "--state-machine-arn", arn, "--source", SRC, "--destination", DST, "--max-deletes", "-1"
-    )
+    negative = cli(*run_args(arn, SRC, DST), "--max-deletes", "-1")
     assert negative.code == 2 and "--max-deletes" in negative.stderr
     no_command = cli()
     assert no_command.code == 2
@@ -221,7 +179,7 @@ def test_usage_errors_exit_2(deployment, cli):
 
 def test_a_state_machine_that_does_not_exist_exits_2_before_starting(deployment, cli):
     missing = deployment.state_machine_arn + "-missing"
-    result = cli("run", "--state-machine-arn", missing, "--source", SRC, "--destination", DST)
+    result = cli(*run_args(missing, SRC, DST))
     assert result.code == 2
     assert result.stdout == ""
     assert result.stderr.startswith("error: could not start the execution:")

@@ -4,31 +4,21 @@ from __future__ import annotations
 
 import re
 import shlex
-import shutil
 import subprocess
 import sys
 
-import pytest
-
 from harness.buckets import put_objects
-from tests.cli.conftest import subprocess_env
+from tests.cli.conftest import run_args, subprocess_env
 from tests.deployment import DST, SRC
 
 
-@pytest.mark.skipif(shutil.which("script") is None, reason="needs util-linux script for a pseudo-terminal")
 def test_on_a_terminal_progress_is_drawn_then_erased_before_the_table(sync):
     put_objects(sync.s3, SRC, {f"obj/{i:05}": b"x" * 100 for i in range(400)})
     command = [
         sys.executable,
         "-m",
         "bucket_sync_cli",
-        "run",
-        "--state-machine-arn",
-        sync.state_machine_arn,
-        "--source",
-        SRC,
-        "--destination",
-        DST,
+        *run_args(sync.state_machine_arn, SRC, DST),
     ]
     env = subprocess_env(sync.emulator.endpoint) | {"COLUMNS": "200", "LINES": "40"}
     proc = subprocess.run(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.terraform import PLUGIN_MIRROR, TERRAFORM_BIN
+from harness.terraform import TERRAFORM_BIN, plugin_dir_args, write_cli_config
 from tests.static.asl import ROOT
 
 Terraform = Callable[..., subprocess.CompletedProcess]
@@ -19,11 +19,7 @@ Terraform = Callable[..., subprocess.CompletedProcess]
 def terraform(tmp_path_factory: pytest.TempPathFactory) -> Terraform:
     """Run terraform offline (plugin mirror when present), with state kept out of the repo."""
     home = tmp_path_factory.mktemp("terraform")
-    config = home / "cli.tfrc"
-    installation = (
-        f'filesystem_mirror {{\n    path = "{PLUGIN_MIRROR}"\n  }}' if PLUGIN_MIRROR.is_dir() else "direct {}"
-    )
-    config.write_text(f"provider_installation {{\n  {installation}\n}}\n")
+    config = write_cli_config(home / "cli.tfrc")
 
     def run(*args: str, cwd: Path = ROOT, data_dir: str = "root") -> subprocess.CompletedProcess:
         env = {k: v for k, v in os.environ.items() if not k.startswith("TF_")}
@@ -41,8 +37,7 @@ def terraform(tmp_path_factory: pytest.TempPathFactory) -> Terraform:
 
 
 def init(terraform: Terraform, cwd: Path, data_dir: str) -> None:
-    plugin = [f"-plugin-dir={PLUGIN_MIRROR}"] if PLUGIN_MIRROR.is_dir() else []
     result = terraform(
-        "init", "-input=false", "-backend=false", "-no-color", *plugin, cwd=cwd, data_dir=data_dir
+        "init", "-input=false", "-backend=false", "-no-color", *plugin_dir_args(), cwd=cwd, data_dir=data_dir
     )
     assert result.returncode == 0, result.stderr

@@ -46,15 +46,6 @@ def put(s3: Any, bucket: str, key: str, body: bytes = b"x", **extra: Any) -> Non
     s3.put_object(Bucket=bucket, Key=key, Body=body, **extra)
 
 
-def keys(s3: Any, bucket: str) -> dict[str, tuple[int, str]]:
-    """Every key of a bucket with its size and ETag."""
-    found: dict[str, tuple[int, str]] = {}
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
-        for row in page.get("Contents", []):
-            found[row["Key"]] = (row["Size"], row["ETag"])
-    return found
-
-
 MIB = 1024 * 1024
 
 

@@ -3,7 +3,8 @@
 from bucket_sync.copier import CopyOptions, copy_objects
 from bucket_sync.deleter import delete_objects
 from bucket_sync.listing import list_range
-from tests.unit.support import MIB, keys, put, put_multipart
+from harness.buckets import snapshot
+from tests.unit.support import MIB, put, put_multipart
 from tests.unit.test_range_step import sync_all
 
 
@@ -11,7 +12,7 @@ def test_multipart_source_is_copied_over_its_own_part_boundaries(s3):
     etag = put_multipart(s3, "src", "big.bin", [6 * MIB, 5 * MIB, 1234])
     counts = sync_all(s3)["counts"]
     assert counts["copied"] == 1
-    assert keys(s3, "dst")["big.bin"] == (11 * MIB + 1234, etag)
+    assert snapshot(s3, "dst")["big.bin"] == (11 * MIB + 1234, etag)
     assert s3.head_object(Bucket="dst", Key="big.bin", PartNumber=1)["ContentLength"] == 6 * MIB
     assert sync_all(s3)["counts"]["copied"] == 0
 
@@ -61,7 +62,7 @@ def test_a_copy_pinned_to_an_outdated_etag_is_refused_and_named(s3):
     listed = list_range(s3, "src", "", "", None, 10).entries
     put(s3, "src", "k", b"version 2 (written after the listing)")
     outcome = copy_objects(s3, s3, "src", "dst", listed, CopyOptions(threads=2))
-    assert outcome.copied == [] and keys(s3, "dst") == {}
+    assert outcome.copied == [] and snapshot(s3, "dst") == {}
     assert "changed since it was listed" in outcome.failures[0]["reason"]
 
 
@@ -88,7 +89,7 @@ def test_sse_c_objects_are_named_with_the_reason(s3):
     put(s3, "src", "plain")
     refuse_reads_of(s3, "secret")
     progress = sync_all(s3)
-    assert set(keys(s3, "dst")) == {"plain"}
+    assert set(snapshot(s3, "dst")) == {"plain"}
     assert progress["counts"]["failed"] == 1
     assert progress["failures"][0]["key"] == "secret" and "SSE-C" in progress["failures"][0]["reason"]
 
@@ -100,7 +101,7 @@ def test_mixed_bucket_resyncs_with_zero_copies(s3):
         put(s3, "src", f"kms-{i}", b"encrypted %d" % i, ServerSideEncryption="aws:kms")
     first = sync_all(s3)["counts"]
     assert first["copied"] == 5
-    src, dst = keys(s3, "src"), keys(s3, "dst")
+    src, dst = snapshot(s3, "src"), snapshot(s3, "dst")
     assert src["kms-0"][1] != dst["kms-0"][1], "the emulator must give KMS copies their own ETags"
     again = sync_all(s3)["counts"]
     assert (again["copied"], again["unchanged"]) == (0, 5)
@@ -119,7 +120,7 @@ def test_a_multipart_copy_that_cannot_finish_in_the_step_is_aborted_and_named(s3
     listed = list_range(s3, "src", "", "", None, 10).entries
     outcome = copy_objects(s3, s3, "src", "dst", listed, CopyOptions(threads=2, seconds_left=lambda: 0.0))
     assert outcome.copied == [] and "did not finish within one step" in outcome.failures[0]["reason"]
-    assert keys(s3, "dst") == {}
+    assert snapshot(s3, "dst") == {}
     assert s3.list_multipart_uploads(Bucket="dst").get("Uploads", []) == []
 
 

@@ -1,6 +1,7 @@
 from bucket_sync.payloads import KeyRange
 from bucket_sync.range_step import start_progress, sync_window
-from tests.unit.support import keys, put, run_config, settings, whole_range
+from harness.buckets import snapshot
+from tests.unit.support import put, run_config, settings, whole_range
 
 
 def sync_all(s3, run=None, key_range=None, chunk=1000):
@@ -17,7 +18,7 @@ def test_initial_sync_copies_everything(s3):
     for i in range(25):
         put(s3, "src", f"k{i:02}", b"v" * i)
     progress = sync_all(s3, chunk=4)
-    assert keys(s3, "dst") == keys(s3, "src")
+    assert snapshot(s3, "dst") == snapshot(s3, "src")
     assert progress["counts"]["copied"] == 25
     assert progress["counts"]["copiedBytes"] == sum(range(25))
     assert progress["steps"] >= 7
@@ -38,7 +39,7 @@ def test_same_size_change_and_orphans(s3):
     put(s3, "dst", "zz-orphan-after-last-source-key")
     counts = sync_all(s3, chunk=1)["counts"]
     assert s3.get_object(Bucket="dst", Key="same")["Body"].read() == b"aaaa"
-    assert set(keys(s3, "dst")) == {"same"}
+    assert set(snapshot(s3, "dst")) == {"same"}
     assert counts["copied"] == 1 and counts["deleted"] == 2
 
 
@@ -47,21 +48,21 @@ def test_destination_with_many_more_keys_than_source(s3):
     for i in range(30):
         put(s3, "dst", f"a{i:02}")
     counts = sync_all(s3, chunk=4)["counts"]
-    assert set(keys(s3, "dst")) == {"m"} and counts["deleted"] == 30
+    assert set(snapshot(s3, "dst")) == {"m"} and counts["deleted"] == 30
 
 
 def test_delete_orphans_false_keeps_them(s3):
     put(s3, "src", "a")
     put(s3, "dst", "orphan")
     counts = sync_all(s3, run=run_config(deleteOrphans=False))["counts"]
-    assert set(keys(s3, "dst")) == {"a", "orphan"} and counts["deleted"] == 0
+    assert set(snapshot(s3, "dst")) == {"a", "orphan"} and counts["deleted"] == 0
 
 
 def test_dry_run_counts_and_writes_nothing(s3):
     put(s3, "src", "new", b"123")
     put(s3, "dst", "orphan")
     counts = sync_all(s3, run=run_config(dryRun=True))["counts"]
-    assert set(keys(s3, "dst")) == {"orphan"}
+    assert set(snapshot(s3, "dst")) == {"orphan"}
     assert counts["copied"] == 1 and counts["copiedBytes"] == 3 and counts["deleted"] == 1
 
 
@@ -70,7 +71,7 @@ def test_range_bounds_are_respected(s3):
         put(s3, "src", name)
     put(s3, "dst", "e")
     sync_all(s3, key_range=KeyRange(after="a", upTo="c"))
-    assert set(keys(s3, "dst")) == {"b", "c", "e"}
+    assert set(snapshot(s3, "dst")) == {"b", "c", "e"}
 
 
 def test_copy_keeps_headers_metadata_tags_and_storage_class(s3):
@@ -101,7 +102,7 @@ def test_archived_objects_are_named_as_failures(s3):
     put(s3, "src", "cold", StorageClass="GLACIER")
     put(s3, "src", "warm")
     progress = sync_all(s3)
-    assert set(keys(s3, "dst")) == {"warm"}
+    assert set(snapshot(s3, "dst")) == {"warm"}
     assert progress["counts"]["failed"] == 1
     assert progress["failures"][0]["key"] == "cold" and "GLACIER" in progress["failures"][0]["reason"]
 
@@ -112,7 +113,7 @@ def test_prefix_limits_both_sides(s3):
     put(s3, "dst", "in/orphan")
     put(s3, "dst", "out/keep")
     sync_all(s3, run=run_config(prefix="in/"))
-    assert set(keys(s3, "dst")) == {"in/a", "out/keep"}
+    assert set(snapshot(s3, "dst")) == {"in/a", "out/keep"}
 
 
 def test_a_step_out_of_time_stops_at_an_exact_cursor_and_the_next_goes_on(s3):
@@ -134,7 +135,7 @@ def test_a_step_out_of_time_stops_at_an_exact_cursor_and_the_next_goes_on(s3):
             seconds_left=lambda budget=budget: next(budget, -1.0),
         )
         steps.append(progress["cursor"])
-    assert keys(s3, "dst") == keys(s3, "src")
+    assert snapshot(s3, "dst") == snapshot(s3, "src")
     counts = progress["counts"]
     assert (counts["copied"], counts["deleted"], counts["unchanged"], counts["failed"]) == (30, 2, 0, 0)
     assert steps == ["k04", "k09", "k14", "k19", "k24", "k24"]
