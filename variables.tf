@@ -41,9 +41,9 @@ variable "destination_bucket_names" {
 }
 
 variable "chunk_size" {
-  description = "Keys listed per side in one SyncRange step. Keys never travel through the state payload, so values above 1,000 are fine (several LIST pages per step)."
+  description = "Keys listed per side in one SyncRange step (several 1,000-key LIST pages). Keys never travel through the state payload; the default of 5,000 keeps a no-op re-sync under 1 state transition per 1,000 objects, and a step that runs short of time ends early at an exact cursor."
   type        = number
-  default     = 1000
+  default     = 5000
   nullable    = false
 
   validation {
@@ -65,9 +65,9 @@ variable "max_concurrency" {
 }
 
 variable "max_steps_per_range" {
-  description = "SyncRange steps one child execution runs before it hands its range back to be planned again. Each step adds about 7 history events; 25,000 is the Step Functions limit."
+  description = "SyncRange steps one child execution runs before it hands its range back to be planned again (split finer). It bounds how long a badly balanced round can last: 100 steps of the default chunk_size are 500,000 keys. Each step adds about 7 history events to the child; 25,000 is the Step Functions limit."
   type        = number
-  default     = 1000
+  default     = 100
   nullable    = false
 
   validation {

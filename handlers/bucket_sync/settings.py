@@ -17,7 +17,7 @@ class Settings:
     default_max_deletes: int | None = None
     allow_cross_region: bool = False
     # Keys listed per side in one SyncRange step; keys never travel through the state payload.
-    chunk_size: int = 1000
+    chunk_size: int = 5000
     # Parallel copy and delete requests inside one step.
     copy_threads: int = 16
     # Ranges planned per round; the Distributed Map runs this many children at once.

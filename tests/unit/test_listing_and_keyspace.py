@@ -1,6 +1,7 @@
 import pytest
 
-from bucket_sync.keyspace import highest_key_estimate, interpolate, split_range
+from bucket_sync.keyscale import KeyScale
+from bucket_sync.keyspace import ceiling_above, split_range
 from bucket_sync.listing import list_range
 from bucket_sync.payloads import KeyRange
 from tests.unit.support import put
@@ -66,18 +67,49 @@ def test_large_range_is_split_by_probes_into_balanced_parts(s3):
     assert len(ranges) == 4 and max(counts) <= 1500
 
 
-def test_highest_key_estimate_is_above_every_key(s3):
-    names = ["a/x", "m/zz", "q/\u00e9t\u00e9", "q/\u65e5\u672c"]
+def test_ceiling_is_above_every_key_and_keeps_what_the_highest_key_shares_with_the_floor(s3):
+    names = ["a/x", "q/a/1", "q/b/\u00e9t\u00e9", "q/b/\u65e5\u672c"]
     fill(s3, names)
-    estimate = highest_key_estimate(s3, "src", "", "a/x")
-    assert all(name < estimate for name in names)
-    assert estimate.startswith("q")
+    ceiling = ceiling_above(s3, "src", "", "q/a/1")
+    assert all(name < ceiling for name in names)
+    assert ceiling.startswith("q/") and not ceiling.startswith("q/a")
 
 
-def test_interpolate_gives_ordered_points_strictly_inside():
-    points = interpolate("data/0000", "data/9999", 5, alphabet="adt/0123456789")
-    assert points == sorted(points) and len(points) == 4
-    assert all("data/0000" < p < "data/9999" for p in points)
+@pytest.mark.parametrize(
+    ("low", "high", "seen"),
+    [
+        ("data/0000", "data/9999", "adt/0123456789"),
+        ("a/00000", "\U0010ffff" * 4, "a/0123456789"),
+        ("2", "9\u65e5", "0123456789"),
+    ],
+)
+def test_key_scale_keeps_order_and_names_keys_in_between(low, high, seen):
+    scale = KeyScale(low, high, seen)
+    a, b = scale.number(low), scale.number(high)
+    assert a < b
+    points = [scale.key(a + (b - a) * i // 8) for i in range(1, 8)]
+    assert points == sorted(points) and len(set(points)) == 7
+    assert all(low < p < high for p in points)
+    assert [scale.number(p) for p in points] == sorted(scale.number(p) for p in points)
+
+
+SKEWED = {
+    "one busy prefix": lambda i: f"logs/2026/11/26/host-{i * 7919 % 4000:06x}.gz",
+    "unpadded numbers": str,
+    "ascii then other scripts": lambda i: f"a/{i:05}" if i < 1000 else f"{chr(0x4E00 + i * 37 % 20000)}/{i}",
+}
+
+
+@pytest.mark.parametrize("shape", SKEWED)
+def test_skewed_keys_are_cut_into_ranges_of_similar_size(s3, shape):
+    names = sorted({SKEWED[shape](i) for i in range(4000)})
+    fill(s3, names)
+    whole = KeyRange(after="", upTo=None)
+    ranges = split_range(s3, "src", "", whole, 8)
+    assert_partition(ranges, whole)
+    counts = keys_in(ranges, names)
+    assert sum(counts) == len(names)
+    assert len(ranges) == 8 and max(counts) <= 2 * len(names) / 8, counts
 
 
 @pytest.mark.parametrize("parts", [1, 2, 7])

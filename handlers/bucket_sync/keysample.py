@@ -1,0 +1,143 @@
+"""Where the keys of a large range are, from a few sampled pages, and where to cut it evenly.
+
+A range too large to list is described in key order by pieces: pages whose keys were listed
+(known exactly) and the gaps between them (estimated from the density of the pages on either
+side, measured on a KeyScale). Each probe lists one page in the gap currently estimated to hold
+the most keys, so the probes go where the keys are and an empty stretch is found out in one
+request. Cuts are then placed at equal shares of the (partly estimated) total:
+on a real key when the share falls in a page, by interpolation when it falls in a gap. Skewed
+key sets (one busy prefix, unpadded numbers, other scripts) thus get cuts that follow the keys,
+not the alphabet.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from .keyscale import KeyScale
+from .listing import PAGE_SIZE, list_range
+
+
+@dataclass(frozen=True)
+class Page:
+    """Every key in (after, up_to], as listed."""
+
+    after: str
+    up_to: str
+    keys: list[str]
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Unlisted keys in (after, up_to]: about `keys` of them, spread evenly on the scale.
+
+    `from_start` when its middle was just found empty: the next probe lists from its start.
+    """
+
+    after: str
+    up_to: str
+    keys: float = 0.0
+    from_start: bool = False
+
+
+def _size(piece: Page | Gap) -> float:
+    return len(piece.keys) if isinstance(piece, Page) else piece.keys
+
+
+@dataclass
+class Sample:
+    """A range described in key order by listed pages and estimated gaps."""
+
+    pieces: list[Page | Gap]
+    scale: KeyScale | None = None
+
+    def cuts(self, parts: int) -> list[str]:
+        """Up to `parts - 1` ascending keys that share the sampled keys out evenly."""
+        total = sum(_size(p) for p in self.pieces)
+        found = []
+        for i in range(1, parts):
+            target, passed = total * i / parts, 0.0
+            for piece in self.pieces:
+                size = _size(piece)
+                if size > 0 and target <= passed + size:
+                    found.append(self._cut_in(piece, target - passed))
+                    break
+                passed += size
+        return sorted(set(found))
+
+    def _cut_in(self, piece: Page | Gap, offset: float) -> str:
+        if isinstance(piece, Page):
+            return piece.keys[max(0, math.ceil(offset) - 1)]
+        assert self.scale is not None, "a sample with gaps has a scale"
+        low, high = self.scale.number(piece.after), self.scale.number(piece.up_to)
+        return self.scale.key(low + int((high - low) * (offset / piece.keys)))
+
+    def estimate_gaps(self) -> None:
+        """Give each gap the mean density of the listed keys next to it, times its width.
+
+        An empty page next to a gap says where keys are not, not how dense they are nearby, so
+        it does not count.
+        """
+        assert self.scale is not None
+        scale = self.scale
+
+        def density(i: int) -> float | None:
+            page = self.pieces[i] if 0 <= i < len(self.pieces) else None
+            if not isinstance(page, Page) or not page.keys:
+                return None
+            return len(page.keys) / max(1, scale.number(page.up_to) - scale.number(page.after))
+
+        for i, piece in enumerate(self.pieces):
+            if isinstance(piece, Gap):
+                near = [d for d in (density(i - 1), density(i + 1)) if d is not None]
+                width = max(0, scale.number(piece.up_to) - scale.number(piece.after))
+                estimate = width * sum(near) / max(1, len(near))
+                self.pieces[i] = Gap(piece.after, piece.up_to, estimate, piece.from_start)
+
+    def probe(self, s3: Any, bucket: str, prefix: str) -> bool:
+        """List one page in the gap estimated to hold the most keys; False when none is left.
+
+        The page starts in the middle of the gap, or at its start when the gap's middle was just
+        found empty: halving again could miss the keys for many probes (other scripts, a long
+        empty stretch), a page from the start cannot. The probe after that halves again, so a
+        long range is not read page by page.
+        """
+        assert self.scale is not None
+        gaps = [i for i, piece in enumerate(self.pieces) if isinstance(piece, Gap) and piece.keys > 0]
+        for i in sorted(gaps, key=lambda j: -_size(self.pieces[j])):
+            gap = self.pieces[i]
+            assert isinstance(gap, Gap)
+            start = gap.after
+            if not gap.from_start:
+                low, high = self.scale.number(gap.after), self.scale.number(gap.up_to)
+                start = self.scale.key((low + high) // 2)
+                if not gap.after < start < gap.up_to:
+                    continue  # too narrow for the scale to name a key inside
+            page = list_range(s3, bucket, prefix, start, gap.up_to, PAGE_SIZE)
+            keys = [entry.key for entry in page.entries]
+            listed_to = keys[-1] if page.more else gap.up_to
+            split: list[Page | Gap] = [Page(start, listed_to, keys)]
+            if start != gap.after:
+                split.insert(0, Gap(gap.after, start, from_start=not keys))
+            if page.more:
+                split.append(Gap(listed_to, gap.up_to))
+            self.pieces[i : i + 1] = split
+            self.estimate_gaps()
+            return True
+        return False
+
+
+def sample_keys(s3: Any, bucket: str, prefix: str, first: list[str], ceiling: str, probes: int) -> Sample:
+    """Sample a range whose first page of keys is `first` and whose other keys all sort at or
+    below `ceiling`, with up to `probes` more pages."""
+    sample = Sample(
+        [Page(first[0], first[-1], first), Gap(first[-1], ceiling)],
+        KeyScale(first[0], ceiling, "".join(first) + ceiling),
+    )
+    sample.estimate_gaps()
+    for _ in range(probes):
+        if not sample.probe(s3, bucket, prefix):
+            break
+    return sample
