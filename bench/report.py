@@ -1,11 +1,13 @@
 """Render a bench/results/<date>.json into docs/BENCHMARKS.md (cost.py appends the cost section).
 
-.venv/bin/python bench/report.py [bench/results/<date>.json]   # default: the newest results
+.venv/bin/python bench/report.py [results.json] [--docs PATH]   # default: the newest results
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -31,13 +33,38 @@ OPS = (
 )
 TOOL_NAMES = {
     "engine": "bucket-sync (this module)",
-    "engine-chunk5000": "bucket-sync, chunk_size 5000",
-    "engine-chunk10000": "bucket-sync, chunk_size 10000",
     "2017": "2017 sample algorithm",
     "awscli": "aws s3 sync",
     "rclone": "rclone sync",
     "s5cmd": "s5cmd sync",
 }
+# The issue's change-set target: requests at most this multiple of the minimum a sync needs.
+CHANGE_SET_TARGET = 1.1
+TIER1 = 0.005 / 1000  # LIST, COPY, POST (DeleteObjects), bucket-level calls
+TIER2 = 0.0004 / 1000  # HEAD, GET
+TIER2_OPS = {"HeadObject", "GetObject"}
+FREE_OPS = {"DeleteObject", "AbortMultipartUpload"}
+
+
+def tool_name(tool: str) -> str:
+    """Engine variants are labelled engine[-chunk<N>][-noredirect] by bench/run.py."""
+    if tool in TOOL_NAMES or not tool.startswith("engine"):
+        return TOOL_NAMES.get(tool, tool)
+    name = "bucket-sync"
+    rest = tool.removeprefix("engine")
+    if rest.startswith("-chunk"):
+        chunk, _, rest = rest.removeprefix("-chunk").partition("-")
+        name += f", chunk_size {chunk}"
+        rest = f"-{rest}" if rest else ""
+    if rest == "-noredirect":
+        name += ", keep_website_redirects = false"
+    return name
+
+
+def shown(path: Path) -> str:
+    """A path relative to the repository when it lies inside it."""
+    path = Path(path).resolve()
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
 def newest_results() -> Path:
@@ -68,7 +95,7 @@ def run_table(runs: list[dict[str, Any]]) -> list[str]:
         if run.get("status") and run["status"] != "SUCCEEDED":
             correct += f" (execution {run['status']}: {run.get('error')})"
         cells = [
-            TOOL_NAMES.get(run["tool"], run["tool"]),
+            tool_name(run["tool"]),
             run["scenario"],
             f"{run['seconds']:.1f}",
             *[f"{run['requests'].get(op, 0):,}" for op, _ in columns],
@@ -83,12 +110,13 @@ def engine_table(runs: list[dict[str, Any]]) -> list[str]:
     lines = [
         "| chunk_size | N | latency | scenario | state transitions (parent + children) | per 1,000 objects "
         "| history events (all / parent) | Lambda invocations | Lambda seconds (sum) "
-        "| by step (invocations, s) |",
+        "| by step (invocations, wall s / CPU s, LIST pages) |",
         "|---:|---:|---:|---|---:|---:|---:|---:|---:|---|",
     ]
     for run in runs:
-        steps = ", ".join(
+        steps = "; ".join(
             f"{name}: {row['invocations']}, {row['seconds']:.1f}"
+            + (f" / {row['cpu_seconds']:.1f} CPU, {row['list_pages']} LIST" if "cpu_seconds" in row else "")
             for name, row in run["lambda_by_function"].items()
         )
         lines.append(
@@ -119,7 +147,37 @@ def per_1000_table(runs: list[dict[str, Any]]) -> list[str]:
             for s in ("initial", "noop", "change")
         ]
         correct = "yes" if all(run["correct"] for run in chosen.values()) else "no"
-        lines.append(f"| {TOOL_NAMES.get(tool, tool)} | {n:,} | " + " | ".join(cells) + f" | {correct} |")
+        lines.append(f"| {tool_name(tool)} | {n:,} | " + " | ".join(cells) + f" | {correct} |")
+    return lines
+
+
+def change_set_table(runs: list[dict[str, Any]]) -> list[str]:
+    """The issue's check: change-set requests against the fewest a sync could send, per engine variant."""
+    lines = [
+        "| engine | N | requests | LIST | copied | deleted | minimum | ratio (target ≤ 1.1) "
+        "| ratio in dollars |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    tools = list(dict.fromkeys(run["tool"] for run in runs if run["tool"].startswith("engine")))
+    for tool in tools:
+        mine = [run for run in runs if run["tool"] == tool and run["scenario"] == "change"]
+        if not mine:
+            continue
+        run = max(mine, key=lambda r: (r["n"], -r["latency_ms"]))
+        requests, output = run["requests"], run.get("output") or {}
+        lists = requests.get("ListObjectsV2", 0)
+        copied, deleted = output.get("copied", 0), output.get("deleted", 0)
+        minimum = lists + copied + math.ceil(deleted / 1000)
+        dollars = sum(
+            n * (TIER2 if op in TIER2_OPS else TIER1) for op, n in requests.items() if op not in FREE_OPS
+        )
+        ratio = run["requests_total"] / minimum
+        verdict = "met" if ratio <= CHANGE_SET_TARGET else "not met"
+        lines.append(
+            f"| {tool_name(tool)} | {run['n']:,} | {run['requests_total']:,} | {lists:,} | {copied:,} "
+            f"| {deleted:,} | {minimum:,} | {ratio:.2f} ({verdict}) "
+            f"| {dollars / (minimum * TIER1):.3f} |"
+        )
     return lines
 
 
@@ -129,7 +187,7 @@ def render(results: dict[str, Any], source: Path) -> str:
     out = [
         "# Benchmarks",
         "",
-        f"Generated by `bench/report.py` from `{source.relative_to(ROOT)}` "
+        f"Generated by `bench/report.py` from `{shown(source)}` "
         f"(run started {results['started_at']}). Regenerate with `make bench` (see `bench/README.md`).",
         "",
         "Everything runs on the local emulator: moto in server mode, in-process, on "
@@ -163,7 +221,7 @@ def render(results: dict[str, Any], source: Path) -> str:
     ]
     for skipped in results.get("skipped", []):
         out.append(
-            f"- **Not run**: {TOOL_NAMES.get(skipped['tool'], skipped['tool'])} at N = {skipped['n']:,}, "
+            f"- **Not run**: {tool_name(skipped['tool'])} at N = {skipped['n']:,}, "
             f"{skipped['latency_ms']:g} ms: {skipped['reason']}."
         )
     if results.get("skipped"):
@@ -239,28 +297,51 @@ def render(results: dict[str, Any], source: Path) -> str:
             "history event of every execution passes (moto keeps no child histories you could list), and "
             "checks the parent's share against `GetExecutionHistory`. Lambda invocations and durations "
             "are timed around the emulator's invoke (handler run in a warm worker process, plus a "
-            "pipe round trip of well under a millisecond).",
+            "pipe round trip of well under a millisecond). CPU seconds are the worker process's CPU time "
+            "over the handler call (all its threads); LIST pages per step come from the proxy's counts "
+            "around each step that runs alone (every step but SyncRange), SyncRange's are the rest.",
             "",
             *engine_table(engine_runs),
+            "",
+            "### Change-set requests vs the minimum",
+            "",
+            "The issue asks for a change set in at most 1.1× the requests a sync cannot avoid: its LISTs, "
+            "one CopyObject per copied object (`output.copied`) and one DeleteObjects per 1,000 deleted "
+            "objects. Ratio = all S3 requests of the change scenario / that minimum, at each variant's "
+            "largest N. Under `keep_website_redirects = true` (the default) each copy is preceded by one "
+            "HEAD: S3's CopyObject does not copy `x-amz-website-redirect-location` and no listing reports "
+            "it, so reading it is the only way to keep it. The default therefore sends about two requests "
+            "per copied object and cannot meet 1.1× in raw request count; `false` drops the HEAD. In "
+            "dollars the HEAD weighs little: it is billed at $0.0004 per 1,000 (GET class) against $0.005 "
+            "per 1,000 for COPY and LIST, which the last column shows (the run's S3 bill / the minimum's).",
+            "",
+            *change_set_table(engine_runs),
             "",
         ]
     return "\n".join(out) + "\n"
 
 
-def write_docs(results_path: Path) -> None:
+def write_docs(results_path: Path, docs: Path = DOCS) -> None:
     results = json.loads(Path(results_path).read_text())
-    DOCS.parent.mkdir(parents=True, exist_ok=True)
+    docs.parent.mkdir(parents=True, exist_ok=True)
     text = render(results, Path(results_path).resolve())
-    DOCS.write_text(text)
+    docs.write_text(text)
     import cost
 
-    cost.append_to_docs(results, DOCS)
+    cost.append_to_docs(results, docs)
 
 
 def main() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    write_docs(Path(sys.argv[1]) if len(sys.argv) > 1 else newest_results())
-    print(f"wrote {DOCS.relative_to(ROOT)}")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("results", nargs="?", help="results file (default: the newest in bench/results)")
+    parser.add_argument(
+        "--docs", default=str(DOCS), help="markdown file to write (default docs/BENCHMARKS.md)"
+    )
+    args = parser.parse_args()
+    docs = Path(args.docs)
+    write_docs(Path(args.results) if args.results else newest_results(), docs)
+    print(f"wrote {shown(docs)}")
 
 
 if __name__ == "__main__":

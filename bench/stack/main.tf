@@ -1,6 +1,6 @@
-# The module as the benchmark deploys it into the emulator: defaults except chunk_size and
-# max_concurrency, which bench/run.py passes (1000 and 10 unless told otherwise), and a short
-# retry interval.
+# The module as the benchmark deploys it into the emulator: defaults except chunk_size,
+# max_concurrency and keep_website_redirects, which bench/run.py passes (5000, 10 and true unless
+# told otherwise), and a short retry interval.
 
 provider "aws" {
   region = "us-east-1"
@@ -14,6 +14,7 @@ module "bucket_sync" {
   destination_bucket_names = var.destination_bucket_names
   max_concurrency          = var.max_concurrency
   chunk_size               = var.chunk_size
+  keep_website_redirects   = var.keep_website_redirects
   task_retry               = { interval_seconds = 1 }
 }
 
@@ -30,7 +31,13 @@ variable "destination_bucket_names" {
 variable "chunk_size" {
   description = "Keys listed per side in one SyncRange step."
   type        = number
-  default     = 1000
+  default     = 5000
+}
+
+variable "keep_website_redirects" {
+  description = "Read each copied object's headers first (one HEAD per copy) to keep its website redirect."
+  type        = bool
+  default     = true
 }
 
 variable "max_concurrency" {
