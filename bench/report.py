@@ -181,6 +181,38 @@ def change_set_table(runs: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def wall_vs_fastest_peer(runs: list[dict[str, Any]]) -> list[str]:
+    """Each engine variant's wall time over the fastest correct peer's, per scenario, at the
+    largest N and the highest latency measured (the closest to S3)."""
+    n = max(run["n"] for run in runs)
+    latency = max(run["latency_ms"] for run in runs if run["n"] == n)
+    here = [run for run in runs if run["n"] == n and run["latency_ms"] == latency]
+    engines = sorted(
+        {r["tool"] for r in here if r["tool"].startswith("engine")}, key=lambda t: (t != "engine", t)
+    )
+    lines = [
+        f"## Wall time against the fastest correct peer (N = {n:,}, {latency:g} ms)",
+        "",
+        "| engine | scenario | seconds | fastest correct peer | its seconds | ratio |",
+        "|---|---|---:|---|---:|---:|",
+    ]
+    for scenario in ("initial", "noop", "change"):
+        peers = [r for r in here if not r["tool"].startswith("engine") and r["scenario"] == scenario]
+        correct = [r for r in peers if r["correct"]]
+        if not correct:
+            continue
+        best = min(correct, key=lambda r: r["seconds"])
+        for tool in engines:
+            mine = next((r for r in here if r["tool"] == tool and r["scenario"] == scenario), None)
+            if mine is None:
+                continue
+            lines.append(
+                f"| {tool_name(tool)} | {scenario} | {mine['seconds']:.1f} | {tool_name(best['tool'])} "
+                f"| {best['seconds']:.1f} | {mine['seconds'] / best['seconds']:.2f}x |"
+            )
+    return [*lines, ""]
+
+
 def render(results: dict[str, Any], source: Path) -> str:
     runs = results["runs"]
     machine, versions, settings = results["machine"], results["versions"], results["settings"]
@@ -238,7 +270,11 @@ def render(results: dict[str, Any], source: Path) -> str:
             dt.datetime.fromisoformat(results["finished_at"])
             - dt.datetime.fromisoformat(results["started_at"])
         ).total_seconds() / 60
-        out += [f"From the first run's start to the last one's end: {minutes:.0f} minutes of wall time.", ""]
+        out += [
+            f"The rows come from one or more `run.py` runs appended to this file (`--append`), between "
+            f"{results['started_at']} and {results['finished_at']} ({minutes:.0f} minutes).",
+            "",
+        ]
     if not results.get("finished_at"):
         out += [
             "> This results file is from a run that did not finish; the tables hold what it measured.",
@@ -257,8 +293,9 @@ def render(results: dict[str, Any], source: Path) -> str:
     out += [
         "### Reading the tables",
         "",
-        "- **bucket-sync** sends LISTs only when nothing changed (two listings per 1,000-key window "
-        "and side, plus one bucket check per bucket in Validate: `other`). A copied object costs one "
+        "- **bucket-sync** sends LISTs only when nothing changed (one per 1,000 keys and side, one "
+        "partial page per range and side, PlanRanges' probes, and one bucket check per bucket in "
+        "Validate: `other`). A copied object costs one "
         "CopyObject plus one HEAD (the module's default `keep_website_redirects = true` reads "
         "`x-amz-website-redirect-location` first; `false` saves that HEAD). Orphans go in "
         "DeleteObjects batches, one per range that has orphans.",
@@ -282,6 +319,7 @@ def render(results: dict[str, Any], source: Path) -> str:
         "at the same time), on top of moto's own limits: read them as rough and relative.",
         "",
     ]
+    out += wall_vs_fastest_peer(runs)
     cells = sorted({(run["n"], run["latency_ms"]) for run in runs})
     for n, latency in cells:
         subset = [run for run in runs if run["n"] == n and run["latency_ms"] == latency]
