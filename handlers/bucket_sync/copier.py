@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +32,8 @@ class CopyOptions:
     keep_website_redirects: bool = True
     # Seconds left to start work in this step (the step's safety margin already taken off).
     seconds_left: Callable[[], float] = field(default=lambda: math.inf)
+    # Source headers this step already read (pinned to the listed ETag), by key.
+    source_heads: Mapping[str, dict] = field(default_factory=dict)
 
 
 @dataclass
@@ -90,7 +92,9 @@ def copy_one(
     multipart = part_count(entry.etag) > 1
     head = None
     if multipart or options.keep_website_redirects:
-        head = head_object(source_s3, source_bucket, entry.key, entry.etag)
+        head = options.source_heads.get(entry.key) or head_object(
+            source_s3, source_bucket, entry.key, entry.etag
+        )
     if multipart:
         copy_multipart(
             source_s3,

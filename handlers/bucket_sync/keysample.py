@@ -31,19 +31,19 @@ class Page:
 
 @dataclass(frozen=True)
 class Gap:
-    """Unlisted keys in (after, up_to]: about `keys` of them, spread evenly on the scale.
+    """Unlisted keys in (after, up_to]: about `estimate` of them, spread evenly on the scale.
 
     `from_start` when its middle was just found empty: the next probe lists from its start.
     """
 
     after: str
     up_to: str
-    keys: float = 0.0
+    estimate: float = 0.0
     from_start: bool = False
 
 
 def _size(piece: Page | Gap) -> float:
-    return len(piece.keys) if isinstance(piece, Page) else piece.keys
+    return len(piece.keys) if isinstance(piece, Page) else piece.estimate
 
 
 @dataclass
@@ -72,7 +72,7 @@ class Sample:
             return piece.keys[max(0, math.ceil(offset) - 1)]
         assert self.scale is not None, "a sample with gaps has a scale"
         low, high = self.scale.number(piece.after), self.scale.number(piece.up_to)
-        return self.scale.key(low + int((high - low) * (offset / piece.keys)))
+        return self.scale.key(low + int((high - low) * (offset / piece.estimate)))
 
     def estimate_gaps(self) -> None:
         """Give each gap the mean density of the listed keys next to it, times its width.
@@ -105,7 +105,7 @@ class Sample:
         long range is not read page by page.
         """
         assert self.scale is not None
-        gaps = [i for i, piece in enumerate(self.pieces) if isinstance(piece, Gap) and piece.keys > 0]
+        gaps = [i for i, piece in enumerate(self.pieces) if isinstance(piece, Gap) and piece.estimate > 0]
         for i in sorted(gaps, key=lambda j: -_size(self.pieces[j])):
             gap = self.pieces[i]
             assert isinstance(gap, Gap)

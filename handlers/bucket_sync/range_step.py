@@ -52,13 +52,14 @@ def sync_window(
     done = not source.more and not destination.more
 
     plan = merge(source_entries, destination.entries)
-    settle_unsure(source_s3, destination_s3, run, plan, settings.copy_threads)
+    source_heads = settle_unsure(source_s3, destination_s3, run, plan, settings.copy_threads)
     dry_run = run["dryRun"] or run["countingOnly"]
     options = CopyOptions(
         threads=settings.copy_threads,
         dry_run=dry_run,
         keep_website_redirects=settings.keep_website_redirects,
         seconds_left=seconds_left,
+        source_heads=source_heads,
     )
     copies = copy_objects(source_s3, destination_s3, run["source"], run["destination"], plan.to_copy, options)
     if copies.deferred:
@@ -95,10 +96,16 @@ def sync_window(
     return new_progress, requests
 
 
-def settle_unsure(source_s3: Any, destination_s3: Any, run: RunConfig, plan: Plan, threads: int) -> None:
-    """Decide the pairs the listings could not, from both objects' headers (two HEADs a pair)."""
+def settle_unsure(
+    source_s3: Any, destination_s3: Any, run: RunConfig, plan: Plan, threads: int
+) -> dict[str, dict]:
+    """Decide the pairs the listings could not, from both objects' headers (two HEADs a pair).
 
-    def decide(pair: tuple[Entry, Entry]) -> bool:
+    Returns the source headers read for the pairs that go to be copied, so the copy does not
+    read them again.
+    """
+
+    def decide(pair: tuple[Entry, Entry]) -> tuple[bool, dict | None]:
         source, destination = pair
         try:
             source_head = head_object(source_s3, run["source"], source.key, source.etag)
@@ -107,12 +114,16 @@ def settle_unsure(source_s3: Any, destination_s3: Any, run: RunConfig, plan: Pla
             )
         except ClientError:
             # Unreadable headers cannot prove equality; the copy reports why it fails, if it does.
-            return False
-        return settle(source_head, destination_head)
+            return False, None
+        return settle(source_head, destination_head), source_head
 
+    source_heads: dict[str, dict] = {}
     with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
-        for (source, _), unchanged in zip(plan.unsure, pool.map(decide, plan.unsure), strict=True):
+        for (source, _), (unchanged, head) in zip(plan.unsure, pool.map(decide, plan.unsure), strict=True):
             if unchanged:
                 plan.unchanged.append(source.key)
-            else:
-                plan.to_copy.append(source)
+                continue
+            plan.to_copy.append(source)
+            if head is not None:
+                source_heads[source.key] = head
+    return source_heads

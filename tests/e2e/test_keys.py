@@ -202,8 +202,8 @@ def test_a_hostile_start_after_leaves_earlier_keys_alone(sync):
     assert set(sync.snapshot(DST)) == later
 
 
-# Scripts and separators for a bucket larger than one listing page, so PlanRanges estimates the
-# highest key with one-key probes and cuts ranges at interpolated keys beyond ASCII.
+# Scripts and separators for a bucket larger than one listing page, so PlanRanges bounds the
+# highest key with one-key probes and cuts ranges at sampled or computed keys beyond ASCII.
 SCRIPTS = ["a b", "a+b", "é", "Ø", "ж", "Ж", "ع", "中", "日", "한", "😀", "🚀", "%", "~", "'", '"']
 
 

@@ -43,6 +43,17 @@ def test_same_size_change_and_orphans(s3):
     assert counts["copied"] == 1 and counts["deleted"] == 2
 
 
+def test_a_pair_settled_by_headers_reads_the_source_once_before_its_copy(s3):
+    put(s3, "src", "same", b"aaaa")
+    put(s3, "dst", "same", b"bbbb")  # same size, written later: only the headers can tell
+    heads = []
+    s3.meta.events.register(
+        "before-parameter-build.s3.HeadObject", lambda params, **_: heads.append(params["Bucket"])
+    )
+    assert sync_all(s3)["counts"]["copied"] == 1
+    assert sorted(heads) == ["dst", "src"]
+
+
 def test_destination_with_many_more_keys_than_source(s3):
     put(s3, "src", "m")
     for i in range(30):
