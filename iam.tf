@@ -61,6 +61,14 @@ data "aws_iam_policy_document" "lambda" {
   }
 
   statement {
+    # PlanRanges writes a round's ranges, each child reads and updates its own, TallyRound
+    # reads them back (runstore.py); nothing else uses the table.
+    sid       = "KeepRunState"
+    actions   = ["dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"]
+    resources = [aws_dynamodb_table.runs.arn]
+  }
+
+  statement {
     sid       = "WriteOwnLogs"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
     resources = [for f in module.function : "${f.log_group_arn}:*"]

@@ -19,6 +19,7 @@ locals {
     COPY_THREADS           = tostring(var.copy_threads)
     MAX_RANGES             = tostring(var.max_concurrency)
     KEEP_WEBSITE_REDIRECTS = tostring(var.keep_website_redirects)
+    RUN_TABLE              = aws_dynamodb_table.runs.name
   }
 }
 

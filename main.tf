@@ -56,3 +56,32 @@ resource "aws_sfn_state_machine" "this" {
 
   depends_on = [aws_iam_role_policy.state_machine]
 }
+
+# What a run keeps outside the Step Functions payload (see handlers/bucket_sync/runstore.py):
+# per range and round its bounds, cursor, counts and a sample of failures. Items expire a week
+# after their last write; the table costs nothing while no run is going.
+resource "aws_dynamodb_table" "runs" {
+  #checkov:skip=CKV_AWS_28:Point-in-time recovery protects nothing here: items describe runs in flight and expire within a week; a lost item only fails its run, which can be run again.
+  #checkov:skip=CKV_AWS_119:Items hold bucket names, keys and counts, encrypted at rest with the AWS owned key; a customer-managed key would add cost per request for no gain the synced buckets do not already have.
+  name         = "${var.name}-runs"
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "run"
+  range_key    = "item"
+
+  attribute {
+    name = "run"
+    type = "S"
+  }
+
+  attribute {
+    name = "item"
+    type = "S"
+  }
+
+  ttl {
+    attribute_name = "expires"
+    enabled        = true
+  }
+
+  tags = var.tags
+}

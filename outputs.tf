@@ -45,3 +45,8 @@ output "alarm_arns" {
   description = "ARNs of the CloudWatch alarms, by metric: executions_failed, executions_timed_out, executions_aborted and <step>_errors; empty when alarms are off."
   value       = { for key, alarm in aws_cloudwatch_metric_alarm.this : key => alarm.arn }
 }
+
+output "run_table_name" {
+  description = "Name of the DynamoDB table where runs keep their ranges, cursors and failures while they go (items expire after a week)."
+  value       = aws_dynamodb_table.runs.name
+}

@@ -32,6 +32,7 @@ _PREWARM_BACKENDS = (
     "scheduler",
     "sns",
     "kms",
+    "dynamodb",
 )
 
 _MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}

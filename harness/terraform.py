@@ -33,6 +33,7 @@ ENDPOINT_SERVICES = (
     "scheduler",
     "sns",
     "kms",
+    "dynamodb",
 )
 
 _COPIED_SUFFIXES = (".tf", ".tftpl", ".json")

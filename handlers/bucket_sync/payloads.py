@@ -1,7 +1,9 @@
 """Typed shapes of the state payload, mirroring statemachine.asl.json exactly.
 
-Only small values travel here (run options, range bounds, counts): keys are listed by each
-step itself, so the payload stays far below Step Functions' 256 KiB limit at any bucket size.
+Only values of bounded size travel here (run options, range numbers, counts, a byte-capped
+sample of failures): keys are listed by each step itself, and range bounds and cursors live in
+the run table (runstore), so every payload stays under Step Functions' 256 KiB at any bucket
+size and any `max_concurrency` (budget.py; README "Payload budget").
 """
 
 from __future__ import annotations
@@ -61,11 +63,15 @@ class Progress(TypedDict):
 
 
 class RangeState(TypedDict):
-    """The state of one Distributed Map child: its range and its progress so far."""
+    """The state of one Distributed Map child: which range of which round, and once its first
+    step has read them from the run table, its bounds and progress so far."""
 
     run: RunConfig
-    range: KeyRange
+    round: int
+    index: int
+    range: NotRequired[KeyRange]
     progress: NotRequired[Progress]
+    # Set by the child's Catch: the error that stopped the range (RecordRangeError stores it).
     error: NotRequired[dict[str, str]]
 
 
@@ -82,6 +88,8 @@ class Report(TypedDict):
     unchanged: int
     failed: int
     failures: list[Failure]
+    # Failed objects (and failed ranges) not named in `failures`: the sample is cut by bytes.
+    failuresNotListed: int
 
 
 class RunState(TypedDict):
@@ -91,9 +99,11 @@ class RunState(TypedDict):
     round: int
     totals: Counts
     failures: list[Failure]
-    pending: list[KeyRange]
-    ranges: NotRequired[list[KeyRange]]
-    results: NotRequired[list[RangeState | None]]
+    # The round whose unfinished ranges the next round goes on with; None: the whole key space
+    # from the run's startAfter (the first round, and the real pass after a counting pass).
+    resumeRound: int | None
+    # Numbers of this round's ranges (their bounds are in the run table): the Map's items.
+    ranges: NotRequired[list[int]]
     more: NotRequired[bool]
     failedAny: NotRequired[bool]
     report: NotRequired[Report]

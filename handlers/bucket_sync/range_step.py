@@ -9,6 +9,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from .budget import sample_failures
 from .compare import settle
 from .copier import CopyOptions, copy_objects
 from .deleter import delete_objects
@@ -80,13 +81,12 @@ def sync_window(
         unchanged=len(plan.unchanged),
         failed=len(failures),
     )
-    listed_failures = (progress["failures"] + failures)[: settings.max_failures_listed]
     new_progress = Progress(
         cursor=progress["cursor"] if done else str(window_end),
         done=done,
         steps=progress["steps"] + 1,
         counts=add_counts(progress["counts"], step_counts),
-        failures=listed_failures,
+        failures=sample_failures(progress["failures"], failures),
     )
     requests = {
         "sourceLists": source.requests,

@@ -6,6 +6,7 @@ import ipaddress
 import re
 from typing import Any
 
+from .budget import MAX_KEY_BYTES
 from .errors import AccessDenied, InvalidInput
 from .settings import Settings
 
@@ -64,6 +65,9 @@ def parse_input(event: Any, settings: Settings) -> dict[str, Any]:
             not isinstance(value, types) or (isinstance(value, bool) and bool not in types)
         ):
             raise InvalidInput(f"'{name}' must be {described}")
+    for name in ("prefix", "startAfter"):
+        if len(event.get(name, "").encode("utf-8", "surrogatepass")) > MAX_KEY_BYTES:
+            raise InvalidInput(f"'{name}' is longer than an S3 key can be ({MAX_KEY_BYTES} bytes in UTF-8)")
     max_deletes = event.get("maxDeletes", settings.default_max_deletes)
     if max_deletes is not None and max_deletes < 0:
         raise InvalidInput("'maxDeletes' must be a whole number >= 0 or null")

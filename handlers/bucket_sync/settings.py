@@ -24,8 +24,8 @@ class Settings:
     max_ranges: int = 10
     # Read each copied object's headers first, to carry x-amz-website-redirect-location over.
     keep_website_redirects: bool = True
-    # Failures named per range and in the run's output; the counts stay exact beyond it.
-    max_failures_listed: int = 100
+    # DynamoDB table that holds each run's range bounds, cursors and failures (runstore).
+    run_table: str = ""
 
 
 def _flag(raw: str | None, default: bool) -> bool:
@@ -50,5 +50,5 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         copy_threads=int(env.get("COPY_THREADS", base.copy_threads)),
         max_ranges=int(env.get("MAX_RANGES", base.max_ranges)),
         keep_website_redirects=_flag(env.get("KEEP_WEBSITE_REDIRECTS"), base.keep_website_redirects),
-        max_failures_listed=int(env.get("MAX_FAILURES_LISTED", base.max_failures_listed)),
+        run_table=env.get("RUN_TABLE", base.run_table),
     )

@@ -1,12 +1,13 @@
-"""Adding up a round's range results, and deciding what the run does next."""
+"""Adding up a round's ranges, and deciding what the run does next."""
 
 from __future__ import annotations
 
 import json
 
+from .budget import CAUSE_LIMIT_CHARS, sample_failures, short_reason
 from .errors import DeleteGuardTripped
-from .payloads import Counts, Failure, KeyRange, RangeState, Report, RunState, add_counts, zero_counts
-from .settings import Settings
+from .payloads import Counts, Failure, KeyRange, Report, RunState, add_counts, zero_counts
+from .runstore import RangeRecord
 
 
 def _describe(key_range: KeyRange) -> str:
@@ -14,47 +15,52 @@ def _describe(key_range: KeyRange) -> str:
     return f"keys after {key_range['after']!r} up to {end}"
 
 
-def _range_failure(key_range: KeyRange, result: RangeState | None) -> Failure:
+def _range_failure(record: RangeRecord) -> Failure:
     """A range whose child stopped on an error: named as a whole, since its keys are unknown."""
-    if result is None:
-        return Failure(key=None, reason=f"{_describe(key_range)}: the child execution ended without a result")
-    error = result.get("error", {})
+    error = record.error or {}
     cause = error.get("Cause", "")
     try:
         cause = json.loads(cause).get("errorMessage", cause)
     except (ValueError, AttributeError):
         pass
-    return Failure(key=None, reason=f"{_describe(key_range)}: {error.get('Error', 'error')}: {cause}")
+    return Failure(
+        key=None, reason=short_reason(f"{error.get('Error', 'error')}: {cause}; {_describe(record.range)}")
+    )
 
 
-def tally_round(state: RunState, settings: Settings) -> RunState:
-    """Fold the round's results into the totals; queue unfinished ranges for the next round.
+def tally_round(state: RunState, records: list[RangeRecord]) -> RunState:
+    """Fold the round's ranges (as the run table holds them) into the totals.
 
     A range that failed as a whole counts as one failure and is not retried, so a run always
-    ends. When a guarded run has finished counting, this is where the guard is checked: before
-    the first delete of the real pass.
+    ends; one whose child ran out of steps (or whose error could not be recorded) is taken up
+    again by the next round from its cursor. When a guarded run has finished counting, this is
+    where the guard is checked: before the first delete of the real pass.
     """
     run = state["run"]
     totals: Counts = state["totals"]
-    failures = list(state["failures"])
-    pending: list[KeyRange] = []
-    for key_range, result in zip(state.get("ranges", []), state.get("results", []), strict=True):
-        if result is None or "error" in result:
+    failures = state["failures"]
+    unfinished = 0
+    for record in sorted(records, key=lambda r: r.index):
+        progress = record.progress
+        if progress is not None:
+            totals = add_counts(totals, progress["counts"])
+            failures = sample_failures(failures, progress["failures"])
+        if record.error is not None:
             totals = add_counts(totals, Counts(**{**zero_counts(), "failed": 1}))
-            failures.append(_range_failure(key_range, result))
-            if result is None or "progress" not in result:
-                continue
-        progress = result["progress"]
-        totals = add_counts(totals, progress["counts"])
-        failures.extend(progress["failures"])
-        if not progress["done"] and "error" not in result:
-            pending.append(KeyRange(after=progress["cursor"], upTo=key_range["upTo"]))
-    failures = failures[: settings.max_failures_listed]
-    base = {key: value for key, value in state.items() if key not in ("ranges", "results")}
+            failures = sample_failures(failures, [_range_failure(record)])
+        elif progress is None or not progress["done"]:
+            unfinished += 1
+    base = {key: value for key, value in state.items() if key != "ranges"}
     next_state = RunState(
-        **{**base, "totals": totals, "failures": failures, "pending": pending, "more": bool(pending)}
+        **{
+            **base,
+            "totals": totals,
+            "failures": failures,
+            "resumeRound": state["round"] if unfinished else None,
+            "more": unfinished > 0,
+        }
     )  # type: ignore[typeddict-item]
-    if pending:
+    if unfinished:
         return next_state
     if run["countingOnly"]:
         return _after_counting(next_state)
@@ -78,14 +84,15 @@ def _after_counting(state: RunState) -> RunState:
         round=state["round"],
         totals=zero_counts(),
         failures=[],
-        pending=[KeyRange(after=run["startAfter"], upTo=None)],
+        resumeRound=None,
         more=True,
     )
 
 
-def _finished(state: RunState) -> RunState:
+def report_of(state: RunState, failures: list[Failure]) -> Report:
+    """The execution contract's output for the run's totals, naming `failures`."""
     run, totals = state["run"], state["totals"]
-    report = Report(
+    return Report(
         source=run["source"],
         destination=run["destination"],
         prefix=run["prefix"],
@@ -95,8 +102,21 @@ def _finished(state: RunState) -> RunState:
         deleted=totals["deleted"],
         unchanged=totals["unchanged"],
         failed=totals["failed"],
-        failures=state["failures"],
+        failures=failures,
+        failuresNotListed=totals["failed"] - len(failures),
     )
+
+
+def _finished(state: RunState) -> RunState:
+    failures = state["failures"]
+    report = report_of(state, failures)
+    text = json.dumps(report)
+    # The sample's byte cap keeps the report far inside a failure cause's 32,768 characters;
+    # this only guards that promise, should the caps ever be changed carelessly.
+    while len(text) > CAUSE_LIMIT_CHARS and failures:
+        failures = failures[: len(failures) // 2]
+        report = report_of(state, failures)
+        text = json.dumps(report)
     return RunState(
-        **{**state, "report": report, "reportText": json.dumps(report), "failedAny": totals["failed"] > 0}  # type: ignore[typeddict-item]
+        **{**state, "report": report, "reportText": text, "failedAny": state["totals"]["failed"] > 0}  # type: ignore[typeddict-item]
     )

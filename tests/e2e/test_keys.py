@@ -92,6 +92,7 @@ def test_hostile_keys_are_copied_byte_exactly_and_a_resync_copies_nothing(sync):
         "unchanged": 0,
         "failed": 0,
         "failures": [],
+        "failuresNotListed": 0,
     }
     assert {field: result.output[field] for field in expected} == expected
     assert set(sync.snapshot(DST)) == set(HOSTILE)

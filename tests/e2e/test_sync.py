@@ -33,6 +33,7 @@ def test_initial_sync_with_the_2017_input_copies_everything(sync):
         "unchanged": 0,
         "failed": 0,
         "failures": [],
+        "failuresNotListed": 0,
     }
     assert sync.snapshot(DST) == sync.snapshot(SRC)
     head = sync.s3.head_object(Bucket=DST, Key="obj/00007")

@@ -10,7 +10,7 @@ import pytest
 from moto import mock_aws
 
 from harness import s3_fidelity
-from tests.unit.support import REGION
+from tests.unit.support import REGION, RUN_TABLE, create_run_table
 
 s3_fidelity.apply()
 
@@ -34,3 +34,14 @@ def s3() -> Iterator[Any]:
         client.create_bucket(Bucket="src")
         client.create_bucket(Bucket="dst")
         yield client
+
+
+@pytest.fixture
+def run_table(s3: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The run table, inside the same emulated account as `s3`; handlers find it by RUN_TABLE."""
+    from bucket_sync.runstore import run_table as cached_table
+
+    monkeypatch.setenv("RUN_TABLE", RUN_TABLE)
+    cached_table.cache_clear()
+    yield create_run_table()
+    cached_table.cache_clear()

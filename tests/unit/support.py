@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import boto3
+
 from bucket_sync.payloads import KeyRange, RunConfig
 from bucket_sync.settings import Settings
 
@@ -63,3 +65,25 @@ def put_multipart(s3: Any, bucket: str, key: str, part_sizes: list[int], **extra
         Bucket=bucket, Key=key, UploadId=upload["UploadId"], MultipartUpload={"Parts": parts}
     )
     return done["ETag"]
+
+
+RUN_TABLE = "test-runs"
+
+
+def create_run_table(name: str = RUN_TABLE) -> Any:
+    """The run table as main.tf declares it (same key names), as a boto3 Table resource."""
+    from bucket_sync.runstore import PARTITION_KEY, SORT_KEY
+
+    dynamodb = boto3.resource("dynamodb", region_name=REGION)
+    return dynamodb.create_table(
+        TableName=name,
+        BillingMode="PAY_PER_REQUEST",
+        KeySchema=[
+            {"AttributeName": PARTITION_KEY, "KeyType": "HASH"},
+            {"AttributeName": SORT_KEY, "KeyType": "RANGE"},
+        ],
+        AttributeDefinitions=[
+            {"AttributeName": PARTITION_KEY, "AttributeType": "S"},
+            {"AttributeName": SORT_KEY, "AttributeType": "S"},
+        ],
+    )

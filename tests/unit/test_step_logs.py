@@ -2,6 +2,7 @@
 
 import json
 
+from bucket_sync.runstore import RunStore
 from bucket_sync.steps import sync_range
 from tests.unit.support import put, run_config, whole_range
 
@@ -11,10 +12,11 @@ class Context:
         return 300_000
 
 
-def test_a_range_step_logs_execution_range_and_counts(s3, capsys):
+def test_a_range_step_logs_execution_range_and_counts(s3, run_table, capsys):
     put(s3, "src", "a")
     run = run_config()
-    sync_range.handler({"run": run, "range": whole_range()}, Context())
+    RunStore(run_table, run["execution"]).write_round(1, [whole_range()])
+    sync_range.handler({"run": run, "round": 1, "index": 0}, Context())
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     step = next(line for line in lines if line["event"] == "range.step")
     assert step["execution"] == run["execution"]

@@ -2,34 +2,38 @@ import json
 
 import pytest
 
+from bucket_sync.budget import CAUSE_LIMIT_CHARS, FAILURES_SAMPLE_BYTES, PAYLOAD_LIMIT_BYTES, json_size
 from bucket_sync.errors import DeleteGuardTripped
 from bucket_sync.payloads import Counts, RunState, zero_counts
+from bucket_sync.runstore import RangeRecord
 from bucket_sync.tally import tally_round
-from tests.unit.support import run_config, settings
+from tests.unit.support import run_config
 
 
 def counts(**values):
     return Counts(**{**zero_counts(), **values})
 
 
-def round_state(ranges, results, run=None, totals=None):
+def round_state(run=None, totals=None, ranges=2):
     return RunState(
         run=run or run_config(),
         round=1,
         totals=totals or zero_counts(),
         failures=[],
-        pending=[],
-        ranges=ranges,
-        results=results,
+        resumeRound=None,
+        ranges=list(range(ranges)),
     )
 
 
-def result(key_range, done=True, cursor="", **values):
-    return {
-        "run": run_config(),
-        "range": key_range,
-        "progress": {"cursor": cursor, "done": done, "steps": 3, "counts": counts(**values), "failures": []},
+def record(index, key_range, done=True, cursor="", failures=(), error=None, **values):
+    progress = {
+        "cursor": cursor,
+        "done": done,
+        "steps": 3,
+        "counts": counts(**values),
+        "failures": list(failures),
     }
+    return RangeRecord(index=index, range=key_range, progress=progress, error=error)
 
 
 R1 = {"after": "", "upTo": "m"}
@@ -37,9 +41,7 @@ R2 = {"after": "m", "upTo": None}
 
 
 def test_finished_round_reports_the_contract_output():
-    state = tally_round(
-        round_state([R1, R2], [result(R1, copied=2, copiedBytes=10), result(R2, unchanged=5)]), settings()
-    )
+    state = tally_round(round_state(), [record(1, R2, unchanged=5), record(0, R1, copied=2, copiedBytes=10)])
     assert state["more"] is False and state["failedAny"] is False
     assert state["report"] == {
         "source": "src",
@@ -52,45 +54,80 @@ def test_finished_round_reports_the_contract_output():
         "unchanged": 5,
         "failed": 0,
         "failures": [],
+        "failuresNotListed": 0,
     }
     assert json.loads(state["reportText"]) == state["report"]
-    assert "ranges" not in state and "results" not in state
+    assert "ranges" not in state
 
 
-def test_unfinished_ranges_are_queued_from_their_cursor():
-    state = tally_round(
-        round_state([R1, R2], [result(R1, done=False, cursor="f", copied=1), result(R2)]), settings()
-    )
-    assert state["more"] is True and state["pending"] == [{"after": "f", "upTo": "m"}]
+def test_unfinished_ranges_make_the_next_round_resume_this_one():
+    state = tally_round(round_state(), [record(0, R1, done=False, cursor="f", copied=1), record(1, R2)])
+    assert state["more"] is True and state["resumeRound"] == 1
     assert state["totals"]["copied"] == 1
 
 
+def test_a_range_no_step_reported_is_unfinished():
+    state = tally_round(round_state(), [RangeRecord(0, R1, None, None), record(1, R2)])
+    assert state["more"] is True and state["resumeRound"] == 1
+
+
 def test_a_failed_range_is_named_and_counted_not_retried():
-    crashed = {
-        **result(R1, done=False, cursor="c", copied=4),
-        "error": {"Error": "Lambda.Unknown", "Cause": '{"errorMessage": "boom"}'},
-    }
-    state = tally_round(round_state([R1, R2], [crashed, None]), settings())
+    crashed = record(
+        0,
+        R1,
+        done=False,
+        cursor="c",
+        copied=4,
+        error={"Error": "Lambda.Unknown", "Cause": '{"errorMessage": "boom"}'},
+    )
+    never_ran = RangeRecord(1, R2, None, {"Error": "States.Timeout", "Cause": ""})
+    state = tally_round(round_state(), [crashed, never_ran])
     assert state["more"] is False and state["failedAny"] is True
     assert state["totals"]["failed"] == 2 and state["totals"]["copied"] == 4
     reasons = [f["reason"] for f in state["failures"]]
-    assert "Lambda.Unknown: boom" in reasons[0] and "without a result" in reasons[1]
+    assert reasons[0].startswith("Lambda.Unknown: boom; keys after '' up to 'm'")
+    assert reasons[1].startswith("States.Timeout")
 
 
 def test_counting_pass_trips_the_guard_before_any_delete():
     run = run_config(maxDeletes=2, countingOnly=True)
     with pytest.raises(DeleteGuardTripped, match="3 destination objects"):
-        tally_round(round_state([R1], [result(R1, deleted=3)], run=run), settings())
+        tally_round(round_state(run=run, ranges=1), [record(0, R1, deleted=3)])
 
 
 def test_counting_pass_within_the_limit_restarts_for_real():
     run = run_config(maxDeletes=5, countingOnly=True, startAfter="b")
-    state = tally_round(round_state([R1], [result(R1, deleted=3, copied=7)], run=run), settings())
+    state = tally_round(round_state(run=run, ranges=1), [record(0, R1, deleted=3, copied=7)])
     assert state["more"] is True and state["run"]["countingOnly"] is False
-    assert state["totals"] == zero_counts() and state["pending"] == [{"after": "b", "upTo": None}]
+    assert state["totals"] == zero_counts() and state["resumeRound"] is None
 
 
 def test_counting_pass_of_a_dry_run_is_the_report():
     run = run_config(maxDeletes=5, countingOnly=True, dryRun=True)
-    state = tally_round(round_state([R1], [result(R1, deleted=3)], run=run), settings())
+    state = tally_round(round_state(run=run, ranges=1), [record(0, R1, deleted=3)])
     assert state["more"] is False and state["report"]["deleted"] == 3
+
+
+def worst_key(n):
+    # 1,024 UTF-8 bytes that JSON escapes to six characters each: the longest key there is.
+    return (f"{n:06}" + "\x01" * 1024)[:1024]
+
+
+def test_every_object_failing_with_the_longest_keys_stays_within_the_budget():
+    """1,000 ranges (the largest max_concurrency) whose every object failed, each range
+    carrying a full sample of failures with 1,024-byte keys that JSON escapes six-fold."""
+    prefix = "\x01" * 1024
+    run = run_config(prefix=prefix, startAfter=prefix)
+    records = []
+    for index in range(1000):
+        failures = [{"key": worst_key(index * 10 + n), "reason": "x" * 2000} for n in range(3)]
+        records.append(
+            record(index, {"after": worst_key(index), "upTo": None}, failures=failures, failed=500)
+        )
+    state = tally_round(round_state(run=run, ranges=1000), records)
+    report = state["report"]
+    assert report["failed"] == 500_000
+    assert report["failuresNotListed"] == 500_000 - len(report["failures"]) > 0
+    assert json_size(report["failures"]) <= FAILURES_SAMPLE_BYTES
+    assert len(state["reportText"]) <= CAUSE_LIMIT_CHARS
+    assert json_size(state) < PAYLOAD_LIMIT_BYTES // 2

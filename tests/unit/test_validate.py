@@ -10,10 +10,10 @@ def clients(region=None):
     return boto3.client("s3", region_name=region or REGION)
 
 
-def test_valid_input_starts_one_pending_range(s3):
+def test_valid_input_starts_with_the_whole_key_space(s3):
     put(s3, "src", "b")
     state = validate({"source": "src", "destination": "dst", "startAfter": "a"}, clients, settings())
-    assert state["pending"] == [{"after": "a", "upTo": None}]
+    assert state["resumeRound"] is None and state["run"]["startAfter"] == "a"
     assert state["run"]["sourceRegion"] == REGION and state["run"]["countingOnly"] is False
 
 

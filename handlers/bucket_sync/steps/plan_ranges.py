@@ -1,4 +1,4 @@
-"""PlanRanges: cut the pending key ranges into the children of the next round."""
+"""PlanRanges: cut what is left of the key space into the ranges of the next round."""
 
 from __future__ import annotations
 
@@ -8,21 +8,42 @@ from ..clients import s3_client
 from ..keyspace import split_range
 from ..logs import log
 from ..payloads import KeyRange, RunState
+from ..runstore import RunStore, run_table
 from ..settings import Settings, load_settings
 
 
-def plan_ranges(state: RunState, s3: Any, settings: Settings) -> RunState:
-    """Split each pending range so the round has about `max_ranges` ranges in all."""
-    pending = state["pending"]
+def pending_ranges(state: RunState, store: RunStore) -> list[KeyRange]:
+    """The key ranges still to sync: the whole space from startAfter, or what the round named
+    by `resumeRound` left unfinished (each from its cursor)."""
+    resume = state["resumeRound"]
+    if resume is None:
+        return [KeyRange(after=state["run"]["startAfter"], upTo=None)]
+    pending: list[KeyRange] = []
+    for record in store.read_round(resume):
+        if record.error is not None or (record.progress is not None and record.progress["done"]):
+            continue
+        after = record.progress["cursor"] if record.progress is not None else record.range["after"]
+        pending.append(KeyRange(after=after, upTo=record.range["upTo"]))
+    return pending
+
+
+def plan_ranges(state: RunState, s3: Any, store: RunStore, settings: Settings) -> RunState:
+    """Split the pending ranges so the round has about `max_ranges` ranges in all, store them,
+    and put only their numbers into the state (the Map's items)."""
+    pending = pending_ranges(state, store)
     parts_each = max(1, settings.max_ranges // max(1, len(pending)))
     ranges: list[KeyRange] = []
     for key_range in pending:
         ranges.extend(split_range(s3, state["run"]["source"], state["run"]["prefix"], key_range, parts_each))
-    return RunState(**{**state, "pending": [], "ranges": ranges, "round": state["round"] + 1})  # type: ignore[typeddict-item]
+    round_number = state["round"] + 1
+    store.write_round(round_number, ranges)
+    return RunState(**{**state, "ranges": list(range(len(ranges))), "round": round_number})  # type: ignore[typeddict-item]
 
 
 def handler(event: RunState, context: Any) -> RunState:
-    state = plan_ranges(event, s3_client(event["run"]["sourceRegion"]), load_settings())
+    settings = load_settings()
+    store = RunStore(run_table(settings.run_table), event["run"]["execution"])
+    state = plan_ranges(event, s3_client(event["run"]["sourceRegion"]), store, settings)
     log(
         "round.planned",
         execution=state["run"]["execution"],

@@ -1,4 +1,4 @@
-"""Summarize: fold a round's results into the run; plan another round or report."""
+"""Summarize: fold a round's ranges into the run; plan another round or report."""
 
 from __future__ import annotations
 
@@ -6,12 +6,14 @@ from typing import Any
 
 from ..logs import log
 from ..payloads import RunState
+from ..runstore import RunStore, run_table
 from ..settings import load_settings
 from ..tally import tally_round
 
 
 def handler(event: RunState, context: Any) -> RunState:
-    state = tally_round(event, load_settings())
+    store = RunStore(run_table(load_settings().run_table), event["run"]["execution"])
+    state = tally_round(event, store.read_round(event["round"]))
     log(
         "round.tallied",
         execution=state["run"]["execution"],

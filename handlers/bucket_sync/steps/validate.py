@@ -9,7 +9,7 @@ from ..buckets import bucket_region, has_key
 from ..clients import s3_client
 from ..errors import BucketRegionsNotEqual, DeleteGuardTripped
 from ..logs import log
-from ..payloads import KeyRange, RunConfig, RunState, zero_counts
+from ..payloads import RunConfig, RunState, zero_counts
 from ..run_input import parse_input
 from ..settings import Settings, load_settings
 
@@ -51,7 +51,7 @@ def validate(
         round=0,
         totals=zero_counts(),
         failures=[],
-        pending=[KeyRange(after=options["startAfter"], upTo=None)],
+        resumeRound=None,
     )
 
 

@@ -1,0 +1,138 @@
+"""The run table: where a run keeps what is too big for the Step Functions payload.
+
+One DynamoDB item per range per round, under the run's execution ARN: the range's bounds, and
+after every SyncRange step its cursor, counts and a byte-capped sample of failures (or the error
+that stopped it). PlanRanges writes a round's items, each child reads and updates its own, and
+TallyRound reads them back, so the payload only carries range numbers. Items expire on their own
+(`expires`, DynamoDB TTL) a week after their last write.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+from .payloads import KeyRange, Progress
+
+# Key schema of the table; main.tf declares the same names.
+PARTITION_KEY = "run"
+SORT_KEY = "item"
+TTL_ATTRIBUTE = "expires"
+KEEP_SECONDS = 7 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class RangeRecord:
+    """One range of one round as the table holds it."""
+
+    index: int
+    range: KeyRange
+    progress: Progress | None
+    error: dict[str, str] | None
+
+
+def _plain(value: Any) -> Any:
+    """DynamoDB numbers come back as Decimal; the payload wants int."""
+    if isinstance(value, Decimal):
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _range_item(round_number: int, index: int) -> str:
+    return f"range#{round_number:06d}#{index:06d}"
+
+
+class RunStore:
+    """The items of one run; `table` is a boto3 DynamoDB Table resource."""
+
+    def __init__(self, table: Any, execution: str) -> None:
+        self._table = table
+        self._run = execution
+
+    def _key(self, round_number: int, index: int) -> dict[str, str]:
+        return {PARTITION_KEY: self._run, SORT_KEY: _range_item(round_number, index)}
+
+    def _expiry(self) -> int:
+        return int(time.time()) + KEEP_SECONDS
+
+    def write_round(self, round_number: int, ranges: list[KeyRange]) -> None:
+        """Store the ranges of a round, numbered from 0 in key order."""
+        with self._table.batch_writer() as batch:
+            for index, key_range in enumerate(ranges):
+                batch.put_item(
+                    Item={
+                        **self._key(round_number, index),
+                        "range": dict(key_range),
+                        TTL_ATTRIBUTE: self._expiry(),
+                    }
+                )
+
+    def read_range(self, round_number: int, index: int) -> KeyRange:
+        """The bounds of one range (read consistently: PlanRanges wrote them a moment ago)."""
+        item = self._table.get_item(Key=self._key(round_number, index), ConsistentRead=True).get("Item")
+        if item is None:
+            raise LookupError(f"no range {index} of round {round_number} in the run table for {self._run}")
+        return KeyRange(**_plain(item["range"]))
+
+    def save_progress(self, round_number: int, index: int, key_range: KeyRange, progress: Progress) -> None:
+        """Record where a range stands after a step (a whole put: a retried step rewrites it)."""
+        self._table.put_item(
+            Item={
+                **self._key(round_number, index),
+                "range": dict(key_range),
+                "progress": dict(progress),
+                TTL_ATTRIBUTE: self._expiry(),
+            }
+        )
+
+    def record_error(self, round_number: int, index: int, error: dict[str, str]) -> None:
+        """Mark a range as stopped by `error`; its progress so far stays."""
+        self._table.update_item(
+            Key=self._key(round_number, index),
+            UpdateExpression="SET #error = :error, #expires = :expires",
+            ExpressionAttributeNames={"#error": "error", "#expires": TTL_ATTRIBUTE},
+            ExpressionAttributeValues={":error": error, ":expires": self._expiry()},
+        )
+
+    def read_round(self, round_number: int) -> list[RangeRecord]:
+        """Every range of a round, in index (so key) order."""
+        records: list[RangeRecord] = []
+        params: dict[str, Any] = {
+            "KeyConditionExpression": "#run = :run AND begins_with(#item, :round)",
+            "ExpressionAttributeNames": {"#run": PARTITION_KEY, "#item": SORT_KEY},
+            "ExpressionAttributeValues": {":run": self._run, ":round": f"range#{round_number:06d}#"},
+            "ConsistentRead": True,
+        }
+        while True:
+            page = self._table.query(**params)
+            for item in page.get("Items", []):
+                plain = _plain(item)
+                records.append(
+                    RangeRecord(
+                        index=int(plain[SORT_KEY].rsplit("#", 1)[1]),
+                        range=KeyRange(**plain["range"]),
+                        progress=plain.get("progress"),
+                        error=plain.get("error"),
+                    )
+                )
+            if "LastEvaluatedKey" not in page:
+                return records
+            params["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+@cache
+def run_table(name: str) -> Any:
+    """The run table as a boto3 Table resource, one per Lambda container."""
+    # DynamoDB answers in milliseconds; botocore's standard retries absorb its throttling.
+    config = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5, read_timeout=10)
+    return boto3.resource("dynamodb", config=config).Table(name)
