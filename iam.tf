@@ -2,6 +2,17 @@ locals {
   s3_arn             = "arn:${data.aws_partition.current.partition}:s3:::"
   source_buckets     = [for b in var.source_bucket_names : "${local.s3_arn}${b}"]
   destination_bucket = [for b in var.destination_bucket_names : "${local.s3_arn}${b}"]
+
+  # What the handlers do with the buckets, once: the role policy below and the statements a
+  # bucket in another account must grant (output bucket_policies) are both built from these.
+  # ListObjectsV2 and HeadBucket (Validate's existence and region check) need s3:ListBucket.
+  bucket_actions = ["s3:ListBucket"]
+  # Copies read the source (CopyObject, UploadPartCopy, HEAD) and its tags (multipart copies).
+  source_object_actions = ["s3:GetObject", "s3:GetObjectTagging"]
+  # Copies write objects and their tags, orphans are deleted, a failed multipart copy is
+  # aborted; s3:GetObject covers HEAD of a destination object (change detection) and is what S3
+  # also requires for a delete conditional on the ETag (DeleteObjects with ETag).
+  destination_object_actions = ["s3:PutObject", "s3:PutObjectTagging", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:GetObject"]
 }
 
 # Handler functions: read the sources, write and delete in the destinations, write their logs.
@@ -24,20 +35,20 @@ resource "aws_iam_role" "lambda" {
 
 data "aws_iam_policy_document" "lambda" {
   statement {
-    sid       = "ListAndLocateBuckets"
-    actions   = ["s3:ListBucket", "s3:GetBucketLocation"]
+    sid       = "ListBuckets"
+    actions   = local.bucket_actions
     resources = distinct(concat(local.source_buckets, local.destination_bucket))
   }
 
   statement {
     sid       = "ReadSourceObjects"
-    actions   = ["s3:GetObject", "s3:GetObjectTagging", "s3:GetObjectVersion", "s3:GetObjectVersionTagging"]
+    actions   = local.source_object_actions
     resources = [for b in local.source_buckets : "${b}/*"]
   }
 
   statement {
     sid       = "WriteDestinationObjects"
-    actions   = ["s3:PutObject", "s3:PutObjectTagging", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"]
+    actions   = local.destination_object_actions
     resources = [for b in local.destination_bucket : "${b}/*"]
   }
 
@@ -72,14 +83,6 @@ data "aws_iam_policy_document" "lambda" {
     sid       = "WriteOwnLogs"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
     resources = [for f in module.function : "${f.log_group_arn}:*"]
-  }
-
-  statement {
-    # Change detection reads a destination object's headers (HEAD, which S3 authorizes as
-    # s3:GetObject) when the listings cannot tell whether it equals its source.
-    sid       = "ReadDestinationHeaders"
-    actions   = ["s3:GetObject"]
-    resources = [for b in local.destination_bucket : "${b}/*"]
   }
 
   dynamic "statement" {
@@ -143,6 +146,13 @@ data "aws_iam_policy_document" "state_machine" {
   }
 
   statement {
+    # Redriving a run redrives its Map Run, which redrives the failed child executions.
+    sid       = "RedriveOwnChildExecutions"
+    actions   = ["states:RedriveExecution"]
+    resources = [local.map_run_execution_arns]
+  }
+
+  statement {
     #checkov:skip=CKV_AWS_111:CloudWatch Logs delivery APIs for Step Functions support no resource-level permissions.
     #checkov:skip=CKV_AWS_356:CloudWatch Logs delivery APIs for Step Functions support no resource-level permissions.
     sid = "DeliverExecutionLogs"
@@ -173,4 +183,46 @@ resource "aws_iam_role_policy" "state_machine" {
   name   = "run-sync"
   role   = aws_iam_role.state_machine.id
   policy = data.aws_iam_policy_document.state_machine.json
+}
+
+# The statements the owner of each configured bucket must grant the Lambda role when the bucket
+# is in another account (output bucket_policies): the same actions as the role policy above.
+data "aws_iam_policy_document" "bucket_grant" {
+  for_each = toset(concat(var.source_bucket_names, var.destination_bucket_names))
+
+  statement {
+    sid       = "BucketSyncList"
+    actions   = local.bucket_actions
+    resources = ["${local.s3_arn}${each.key}"]
+    principals {
+      type        = "AWS"
+      identifiers = [aws_iam_role.lambda.arn]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = contains(var.source_bucket_names, each.key) ? [1] : []
+    content {
+      sid       = "BucketSyncRead"
+      actions   = local.source_object_actions
+      resources = ["${local.s3_arn}${each.key}/*"]
+      principals {
+        type        = "AWS"
+        identifiers = [aws_iam_role.lambda.arn]
+      }
+    }
+  }
+
+  dynamic "statement" {
+    for_each = contains(var.destination_bucket_names, each.key) ? [1] : []
+    content {
+      sid       = "BucketSyncWrite"
+      actions   = local.destination_object_actions
+      resources = ["${local.s3_arn}${each.key}/*"]
+      principals {
+        type        = "AWS"
+        identifiers = [aws_iam_role.lambda.arn]
+      }
+    }
+  }
 }

@@ -8,6 +8,8 @@ locals {
   # (a Distributed Map starts child executions of it), and referencing it would be a cycle.
   state_machine_arn = "arn:${data.aws_partition.current.partition}:states:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:stateMachine:${local.state_machine_name}"
   execution_arns    = "arn:${data.aws_partition.current.partition}:states:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:execution:${local.state_machine_name}/*"
+  # A Map Run's child executions are named <state machine>/<map run id>:<child id>.
+  map_run_execution_arns = "arn:${data.aws_partition.current.partition}:states:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:execution:${local.state_machine_name}/*:*"
 
   definition = templatefile("${path.module}/statemachine.asl.json", {
     validate_function_arn    = module.function["validate"].arn

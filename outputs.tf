@@ -50,3 +50,8 @@ output "run_table_name" {
   description = "Name of the DynamoDB table where runs keep their ranges, cursors and failures while they go (items expire after a week)."
   value       = aws_dynamodb_table.runs.name
 }
+
+output "bucket_policies" {
+  description = "For each configured bucket, a bucket policy (JSON) granting the Lambda role exactly what the handlers need there: the owner of a bucket in another account merges these statements into its policy."
+  value       = { for bucket, document in data.aws_iam_policy_document.bucket_grant : bucket => document.json }
+}

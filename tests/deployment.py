@@ -32,6 +32,8 @@ class Deployment:
     sfn: Any
     # The second module instance, with allow_cross_region = true (see the `cross_region` fixture).
     cross_region_state_machine_arn: str = ""
+    # The third instance, at the largest max_concurrency the module accepts (see `wide`).
+    wide_state_machine_arn: str = ""
 
     def run(self, **run_input: Any) -> Execution:
         return run_execution(self.sfn, self.state_machine_arn, run_input)
@@ -64,6 +66,7 @@ def deployment(emulator: Emulator) -> Iterator[Deployment]:
             s3=s3,
             sfn=emulator.client("stepfunctions"),
             cross_region_state_machine_arn=outputs["cross_region_state_machine_arn"],
+            wide_state_machine_arn=outputs["wide_state_machine_arn"],
         )
 
 
@@ -80,6 +83,12 @@ def sync(deployment: Deployment) -> Deployment:
 def cross_region(sync: Deployment) -> Deployment:
     """Like `sync`, but runs go to the module instance that allows cross-region runs."""
     return replace(sync, state_machine_arn=sync.cross_region_state_machine_arn)
+
+
+@pytest.fixture
+def wide(sync: Deployment) -> Deployment:
+    """Like `sync`, but runs go to the instance with max_concurrency = 1000."""
+    return replace(sync, state_machine_arn=sync.wide_state_machine_arn)
 
 
 def empty_versions(s3: Any, bucket: str) -> None:

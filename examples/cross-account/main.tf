@@ -39,36 +39,14 @@ resource "aws_s3_bucket_ownership_controls" "destination" {
   }
 }
 
-# The other account lets the module's Lambda role (in this account) list and locate the bucket,
-# read object headers (HEAD needs s3:GetObject) and write and delete objects. Both sides must
-# allow: the module's role policy already grants the same actions on this bucket.
+# The bucket's policy: whatever it already says (var.destination_existing_policy_json), plus the
+# statements the module says its Lambda role needs there (output bucket_policies, built from
+# the same action lists as the role's own policy), plus a TLS-only rule. Both sides must allow.
 data "aws_iam_policy_document" "destination" {
-  statement {
-    sid       = "BucketSyncList"
-    actions   = ["s3:ListBucket", "s3:GetBucketLocation"]
-    resources = [data.aws_s3_bucket.destination.arn]
-    principals {
-      type        = "AWS"
-      identifiers = [module.bucket_sync.lambda_role_arn]
-    }
-  }
-
-  statement {
-    sid = "BucketSyncWrite"
-    actions = [
-      "s3:GetObject",
-      "s3:PutObject",
-      "s3:PutObjectTagging",
-      "s3:DeleteObject",
-      "s3:AbortMultipartUpload",
-      "s3:ListMultipartUploadParts",
-    ]
-    resources = ["${data.aws_s3_bucket.destination.arn}/*"]
-    principals {
-      type        = "AWS"
-      identifiers = [module.bucket_sync.lambda_role_arn]
-    }
-  }
+  source_policy_documents = compact([
+    var.destination_existing_policy_json,
+    module.bucket_sync.bucket_policies[var.destination_bucket_name],
+  ])
 
   statement {
     sid       = "DenyInsecureTransport"
@@ -87,7 +65,7 @@ data "aws_iam_policy_document" "destination" {
   }
 }
 
-# Replaces any policy the bucket has: merge existing statements into the document above first.
+# A bucket has one policy: this one keeps the statements it had (see the document above).
 resource "aws_s3_bucket_policy" "destination" {
   provider = aws.destination
 

@@ -24,3 +24,9 @@ variable "destination_account_role_arn" {
   description = "Role in the destination bucket's account that Terraform assumes to manage that bucket's policy and ownership controls."
   type        = string
 }
+
+variable "destination_existing_policy_json" {
+  description = "The destination bucket's current bucket policy (JSON), if it has one: its statements are kept, the module's are added. null: the bucket has no policy yet."
+  type        = string
+  default     = null
+}

@@ -34,6 +34,21 @@ module "bucket_sync_cross_region" {
   task_retry               = { interval_seconds = 1, max_attempts = 2, crash_max_attempts = 1 }
 }
 
+# The largest max_concurrency the module accepts, for the payload-limit tests (test_limits.py):
+# a round of up to 1,000 ranges must fit Step Functions' 256 KiB whatever the keys and failures.
+module "bucket_sync_wide" {
+  source = "../../.."
+
+  name                     = "${var.name}-wide"
+  source_bucket_names      = var.source_bucket_names
+  destination_bucket_names = var.destination_bucket_names
+  chunk_size               = var.chunk_size
+  max_concurrency          = 1000
+  max_steps_per_range      = var.max_steps_per_range
+  lambda_timeout           = 120
+  task_retry               = { interval_seconds = 1, max_attempts = 2, crash_max_attempts = 1 }
+}
+
 variable "name" {
   description = "Prefix of the test deployment's resources."
   type        = string
@@ -78,4 +93,9 @@ output "function_arns" {
 output "cross_region_state_machine_arn" {
   description = "The state machine of the instance that allows cross-region runs."
   value       = module.bucket_sync_cross_region.state_machine_arn
+}
+
+output "wide_state_machine_arn" {
+  description = "The state machine of the instance at the largest accepted max_concurrency."
+  value       = module.bucket_sync_wide.state_machine_arn
 }

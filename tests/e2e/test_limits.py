@@ -1,0 +1,34 @@
+"""Runs held to Step Functions' hard limits at the largest settings the module accepts: every
+state under 256 KiB and a failure cause under 32,768 characters, however many objects fail and
+however long their keys (the emulator enforces both as AWS does; see harness/)."""
+
+from __future__ import annotations
+
+import json
+
+from harness.buckets import put_objects
+from tests.deployment import DST, SRC
+
+
+def long_key(mark: str, i: int) -> str:
+    """A key of 1,023-1,024 UTF-8 bytes whose characters JSON escapes to six bytes each."""
+    head = f"{mark}/{i:05}/"
+    return head + "é" * ((1024 - len(head)) // 2)
+
+
+def test_thousands_of_failed_objects_with_the_longest_keys_in_a_thousand_ranges(wide):
+    archived = {long_key("cold", i): b"a" for i in range(2400)}
+    warm = {long_key("warm", i): b"w" for i in range(600)}
+    put_objects(wide.s3, SRC, archived, StorageClass="GLACIER")
+    put_objects(wide.s3, SRC, warm)
+
+    result = wide.run(source=SRC, destination=DST)
+
+    assert (result.status, result.error) == ("FAILED", "ObjectsFailed"), result.cause
+    assert len(result.cause) <= 32_768
+    report = json.loads(result.cause)
+    assert (report["failed"], report["copied"], report["unchanged"]) == (2400, 600, 0)
+    listed = report["failures"]
+    assert listed and report["failuresNotListed"] == 2400 - len(listed)
+    assert all(f["key"] in archived and "GLACIER" in f["reason"] for f in listed)
+    assert set(wide.snapshot(DST)) == set(warm)
