@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import urllib.request
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
@@ -196,6 +197,7 @@ class Emulator:
         fail_keys: dict[str, S3Error] | None = None,
         fail_keys_bucket: str | None = None,
         crashes: tuple[Crash, ...] | list[Crash] = (),
+        before_s3_request: Callable[[str, str | None, str | None, str], None] | None = None,
     ) -> Faults:
         """Fault injection, active inside ``with emulator.faults(...) as faults:`` only.
 
@@ -210,6 +212,7 @@ class Emulator:
             fail_keys=fail_keys,
             fail_keys_bucket=fail_keys_bucket,
             crashes=crashes,
+            before_s3_request=before_s3_request,
             **options,
         )
 

@@ -19,6 +19,9 @@ What can be injected
   Models one object that keeps failing (``INTERNAL_ERROR``) or is denied (``ACCESS_DENIED``).
   ``fail_keys_bucket`` narrows the rule to requests on one bucket (path or copy source).
   Keys inside a DeleteObjects body are not looked at.
+* ``before_s3_request``: called with (method, bucket, key, query string) before each S3 request
+  is processed, to change what the request will find, e.g. rewrite an object between a
+  step's listing and its DeleteObjects (a concurrent writer, exactly between two requests).
 * ``crashes``: :class:`Crash` rules; a Lambda invocation whose function name contains
   ``function`` and is the ``nth`` (1-based, counted per rule while the faults are active) or one
   of the ``times - 1`` that follow it dies in its worker process: ``"before"`` the handler runs,
@@ -47,7 +50,7 @@ import hashlib
 import threading
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from types import TracebackType
@@ -162,6 +165,7 @@ class Faults:
         fail_keys: Mapping[str, S3Error] | None = None,
         fail_keys_bucket: str | None = None,
         crashes: Iterable[Crash] = (),
+        before_s3_request: Callable[[str, str | None, str | None, str], None] | None = None,
     ) -> None:
         if not 0.0 <= s3_error_rate <= 1.0:
             raise ValueError("s3_error_rate must be between 0 and 1")
@@ -173,6 +177,7 @@ class Faults:
         self.fail_keys = dict(fail_keys or {})
         self.fail_keys_bucket = fail_keys_bucket
         self.crashes = tuple(crashes)
+        self.before_s3_request = before_s3_request
         self._lock = threading.Lock()
         self._enabled = True
         self._installed = False
@@ -260,6 +265,10 @@ class Faults:
 
     def intercept_s3(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes] | None:
         """Answer an S3 request with an injected error (a WSGI response), or None to pass it on."""
+        if self.active and self.before_s3_request is not None:
+            bucket, key = _request_target(environ)
+            method, query = str(environ.get("REQUEST_METHOD", "")), str(environ.get("QUERY_STRING", ""))
+            self.before_s3_request(method, bucket, key, query)
         error = self.s3_error_for(environ)
         if error is None:
             return None
