@@ -345,15 +345,7 @@ class _Worker:
         deadline = time.monotonic() + INIT_TIMEOUT_SECONDS
         while not self.conn.poll(_START_POLL_SECONDS):
             if not self.process.is_alive():
-                self.process.join(1)
-                status = self.process.exitcode
-                self.kill()
-                raise WorkerStartError(
-                    f"Lambda worker for {spec.function_name} exited with status {status} before it was "
-                    "ready. A spawned worker first re-imports the script that drives the harness: if "
-                    'that script has no `if __name__ == "__main__":` guard, its top-level code runs '
-                    "again in the worker (see the worker's traceback on stderr)."
-                )
+                raise self._died_starting(spec)
             if time.monotonic() > deadline:
                 self.kill()
                 raise WorkerStartError(
@@ -361,12 +353,20 @@ class _Worker:
                 )
         try:
             self.conn.recv()
-        except EOFError as exc:
-            self.process.join(1)
-            raise WorkerStartError(
-                f"Lambda worker for {spec.function_name} closed its pipe before it was ready "
-                f"(exit status {self.process.exitcode})"
-            ) from exc
+        except EOFError:
+            # A dead worker's pipe polls as readable: this is the usual way a failed start shows.
+            raise self._died_starting(spec) from None
+
+    def _died_starting(self, spec: FunctionSpec) -> WorkerStartError:
+        self.process.join(1)
+        status = self.process.exitcode
+        self.kill()
+        return WorkerStartError(
+            f"Lambda worker for {spec.function_name} exited with status {status} before it was ready. "
+            "A spawned worker first re-imports the script that drives the harness: if that script has "
+            'no `if __name__ == "__main__":` guard, its top-level code runs again in the worker (see '
+            "the worker's traceback on stderr)."
+        )
 
     def invoke(self, payload: bytes, timeout: float, crash: str | None = None) -> InvokeResult | None:
         """Run one invocation; None means it exceeded ``timeout``.
