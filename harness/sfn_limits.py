@@ -2,12 +2,13 @@
 
 What AWS documents, and what moto 5.2.5 does instead:
 
-* "Maximum input or output size for a task, state, or execution: 256 KiB of data as a UTF-8
-  encoded string" (Step Functions service quotas, docs.aws.amazon.com/step-functions/latest/dg/
-  service-quotas.html; the API reference gives every input/output field "Maximum length of
-  262144", bytes in UTF-8). States.DataLimitExceeded is reported "when the output of a connector
-  is larger than payload size quota", "when the output of a state is larger" and "when, after
-  Parameters processing, the input of a state is larger" (Handling errors in Step Functions
+* The payload size quota is 256 KiB of UTF-8 (Step Functions service quotas, docs.aws.amazon.com/
+  step-functions/latest/dg/service-quotas.html); the API reference gives each state's input and
+  output "Maximum length of 262144", "expressed as bytes in UTF-8 encoding"
+  (API_StateEnteredEventDetails.html), so 262,144 bytes is allowed. States.DataLimitExceeded is
+  reported "when the output of a connector is larger than payload size quota", "when the output
+  of a state is larger" and "when, after Parameters processing, the input of a state is larger"
+  (Handling errors in Step Functions
   workflows, docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html).
   moto checks only a state's final output and two Task kinds, with ``<`` (so exactly 262,144
   bytes fails), and never a state's input, its Parameters, nor a Map's or Parallel's result.
