@@ -1,12 +1,34 @@
-"""In-process AWS emulator: moto server + real Lambda execution + SFN interpreter."""
+"""In-process AWS emulator: moto server + real Lambda execution + SFN interpreter.
+
+Strict by default: the emulator enforces AWS's hard limits that moto leaves out (DESIGN.md §5),
+so a run AWS would fail fails here too:
+
+* Step Functions: 262,144 bytes (UTF-8 JSON) on every state's input, input after Parameters,
+  output, every Task result and a Map's or Parallel's aggregated result; the error,
+  States.DataLimitExceeded, and States.Runtime are not matched by States.ALL (no Retry, no Catch);
+  a Fail state's cause over 32,768 characters fails the execution with States.Runtime; a Lambda
+  Invoke API error is named ``Lambda.<Code>`` (harness/sfn_limits.py).
+* Lambda: 1,024 live threads and 1,024 open files per worker process (harness/lambda_runtime.py).
+* S3: ``CopySourceIfMatch`` on CopyObject and UploadPartCopy (412), the per-object ``ETag`` of
+  DeleteObjects (``PreconditionFailed``/``NoSuchKey`` per key), and SSE-C objects refuse to be
+  copied, read or HEADed without their key (harness/s3_fidelity.py).
+
+Each limit has a switch, named in :class:`harness.strictness.Strictness`. Turn limits off for a
+debugging session with ``BUCKET_SYNC_EMULATOR_LAX=payload_size,failure_cause`` (or ``=all``) in
+the environment, per emulator with ``Emulator(strictness=Strictness().relaxed("sse_c"))``, or
+around a block with ``with emulator.lax("payload_size"):``. Never turn one off in a committed test
+except to show that the switch works.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
 import os
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from types import TracebackType
 from typing import Any
 
@@ -17,6 +39,7 @@ from moto.server import ThreadedMotoServer
 from harness import moto_patches
 from harness.faults import Crash, Faults, S3Error
 from harness.lambda_runtime import LambdaRuntime
+from harness.strictness import Strictness, set_current
 
 __all__ = ["Emulator"]
 
@@ -65,6 +88,18 @@ def _bypass_proxies_for_loopback() -> None:
         os.environ[name] = ",".join(current + [h for h in hosts if h not in current])
 
 
+def _refuse_inside_lambda_worker() -> None:
+    # Lambda workers are spawned: each re-imports the script that drives the harness. Without an
+    # `if __name__ == "__main__":` guard that script would start a second emulator in every
+    # worker, and the invocation waiting on it would hang until its timeout. Fail at once.
+    if multiprocessing.current_process().name.startswith("lambda:"):
+        raise RuntimeError(
+            "an Emulator was started inside a Lambda worker process: the script that drives the "
+            "harness is re-imported by every worker (multiprocessing 'spawn'); put its code under "
+            '`if __name__ == "__main__":`'
+        )
+
+
 class Emulator:
     """A moto server on 127.0.0.1 in this process, with our patches applied.
 
@@ -82,10 +117,15 @@ class Emulator:
         port: int | None = None,
         lambda_log_path: str | None = None,
         lambda_extra_env: dict[str, str] | None = None,
+        strictness: Strictness | None = None,
     ) -> None:
         """`lambda_extra_env`: variables added to every function's environment (e.g.
         ``AWS_ENDPOINT_URL_S3`` to route the handlers' S3 traffic through a proxy); the
-        reserved ones (``AWS_ENDPOINT_URL``, credentials, region, ...) still win."""
+        reserved ones (``AWS_ENDPOINT_URL``, credentials, region, ...) still win.
+
+        `strictness`: which AWS limits to enforce; None means all of them except those named in
+        ``BUCKET_SYNC_EMULATOR_LAX`` (see the module docstring)."""
+        self._strictness = strictness if strictness is not None else Strictness.from_env()
         self._lambda_workers = lambda_workers
         self._lambda_extra_env = dict(lambda_extra_env or {})
         self.lambda_log_path = lambda_log_path
@@ -103,6 +143,8 @@ class Emulator:
             return self
         if Emulator._active is not None:
             raise RuntimeError("another Emulator is already running in this process")
+        _refuse_inside_lambda_worker()
+        set_current(self._strictness)
         moto_patches.apply()
         _prewarm_backends()
         _bypass_proxies_for_loopback()
@@ -135,6 +177,7 @@ class Emulator:
         self._server.stop()
         self._server = None
         Emulator._active = None
+        set_current(None)
         if self._saved_moto_port is None:
             os.environ.pop("MOTO_PORT", None)
         else:
@@ -158,6 +201,31 @@ class Emulator:
         if self._runtime is not None:
             self._runtime.reset()
         moto_patches.clear_child_history_event_counts()
+
+    # -- strictness ----------------------------------------------------------
+
+    @property
+    def strictness(self) -> Strictness:
+        """The AWS limits this emulator enforces."""
+        return self._strictness
+
+    @strictness.setter
+    def strictness(self, value: Strictness) -> None:
+        # Patches read it per request; Lambda workers get their limits when they start, and a
+        # changed limit gives the function a new pool (it is part of the worker's configuration).
+        self._strictness = value
+        if self._server is not None:
+            set_current(value)
+
+    @contextmanager
+    def lax(self, *names: str) -> Iterator[Strictness]:
+        """Turn the named limits off inside the block (for debugging, and the switches' tests)."""
+        saved = self._strictness
+        self.strictness = saved.relaxed(*names)
+        try:
+            yield self._strictness
+        finally:
+            self.strictness = saved
 
     # -- access --------------------------------------------------------------
 

@@ -20,6 +20,7 @@ import io
 import json
 import multiprocessing
 import os
+import resource
 import shutil
 import sys
 import tempfile
@@ -33,7 +34,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-__all__ = ["FunctionSpec", "InvokeResult", "LambdaRuntime"]
+__all__ = ["FunctionSpec", "InvokeResult", "LambdaRuntime", "WorkerStartError"]
 
 # Generous budget for spawning a worker and importing the handler module; real
 # Lambda also has a separate (10 s) init phase not counted in the timeout.
@@ -41,6 +42,14 @@ INIT_TIMEOUT_SECONDS = 60.0
 
 # Exit status of a worker killed by crash injection (as after SIGKILL in a shell).
 CRASH_EXIT_STATUS = 137
+
+# AWS Lambda quotas: "Execution processes/threads 1,024" and "File descriptors 1,024" per
+# sandbox. A handler that opens more fails on AWS; the worker enforces both (0: no limit).
+LAMBDA_MAX_THREADS = 1024
+LAMBDA_MAX_OPEN_FILES = 1024
+
+# How often the parent looks whether a starting worker died before it said it was ready.
+_START_POLL_SECONDS = 0.1
 
 
 @dataclass(frozen=True)
@@ -57,6 +66,9 @@ class FunctionSpec:
     endpoint: str
     environment: dict[str, str] = field(default_factory=dict)
     code_sha256: str = ""
+    # Sandbox limits (0: unlimited). Part of the fingerprint: a changed limit means new workers.
+    max_threads: int = LAMBDA_MAX_THREADS
+    max_open_files: int = LAMBDA_MAX_OPEN_FILES
 
     def fingerprint(self) -> str:
         """Identify this configuration; a changed fingerprint means a new pool."""
@@ -181,6 +193,36 @@ def _redirect_output(log_path: str) -> None:
     os.close(fd)
 
 
+def _limit_threads(limit: int) -> None:
+    """Refuse to start a thread beyond ``limit`` live ones, as CPython does when the OS refuses."""
+    original_start = threading.Thread.start
+    lock = threading.Lock()
+
+    def start(self: threading.Thread) -> None:
+        # Serialised, so that the count includes every thread started before this one (a
+        # started thread is registered before Thread.start returns).
+        with lock:
+            if threading.active_count() >= limit:
+                raise RuntimeError("can't start new thread")
+            original_start(self)
+
+    threading.Thread.start = start  # type: ignore[method-assign]
+
+
+def _limit_open_files(limit: int) -> None:
+    """Cap file descriptors like the sandbox: soft and hard RLIMIT_NOFILE (never raised)."""
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    cap = limit if hard == resource.RLIM_INFINITY else min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (cap, cap))
+
+
+def _apply_sandbox_limits(spec: FunctionSpec) -> None:
+    if spec.max_threads:
+        _limit_threads(spec.max_threads)
+    if spec.max_open_files:
+        _limit_open_files(spec.max_open_files)
+
+
 def _worker_main(
     conn: Connection, spec: FunctionSpec, zip_bytes: bytes, cache_root: str, log_path: str | None
 ) -> None:
@@ -190,6 +232,7 @@ def _worker_main(
     handler_fn: Any = None
     init_error: bytes | None = None
     try:
+        _apply_sandbox_limits(spec)
         code_dir = extract_code(zip_bytes, cache_root)
         os.environ.clear()
         os.environ.update(_worker_environment(spec, code_dir))
@@ -270,6 +313,10 @@ def _run_handler(
 # --------------------------------------------------------------------------
 
 
+class WorkerStartError(RuntimeError):
+    """A worker process died or hung before it could serve an invocation."""
+
+
 class _Worker:
     """One live worker process and the parent's end of its pipe."""
 
@@ -290,10 +337,36 @@ class _Worker:
         )
         self.process.start()
         child_conn.close()
-        if not self.conn.poll(INIT_TIMEOUT_SECONDS):
-            self.kill()
-            raise TimeoutError(f"Lambda worker for {spec.function_name} did not start")
-        self.conn.recv()
+        self._await_ready(spec)
+
+    def _await_ready(self, spec: FunctionSpec) -> None:
+        # Poll rather than wait out INIT_TIMEOUT_SECONDS: a worker that dies while starting
+        # (typically while spawn re-imports the driving script) must fail the invocation now.
+        deadline = time.monotonic() + INIT_TIMEOUT_SECONDS
+        while not self.conn.poll(_START_POLL_SECONDS):
+            if not self.process.is_alive():
+                raise self._died_starting(spec)
+            if time.monotonic() > deadline:
+                self.kill()
+                raise WorkerStartError(
+                    f"Lambda worker for {spec.function_name} did not start in {INIT_TIMEOUT_SECONDS:.0f} s"
+                )
+        try:
+            self.conn.recv()
+        except EOFError:
+            # A dead worker's pipe polls as readable: this is the usual way a failed start shows.
+            raise self._died_starting(spec) from None
+
+    def _died_starting(self, spec: FunctionSpec) -> WorkerStartError:
+        self.process.join(1)
+        status = self.process.exitcode
+        self.kill()
+        return WorkerStartError(
+            f"Lambda worker for {spec.function_name} exited with status {status} before it was ready. "
+            "A spawned worker first re-imports the script that drives the harness: if that script has "
+            'no `if __name__ == "__main__":` guard, its top-level code runs again in the worker (see '
+            "the worker's traceback on stderr)."
+        )
 
     def invoke(self, payload: bytes, timeout: float, crash: str | None = None) -> InvokeResult | None:
         """Run one invocation; None means it exceeded ``timeout``.
@@ -381,7 +454,12 @@ class _FunctionPool:
             self._cond.notify()
 
     def invoke(self, payload: bytes, crash: str | None = None) -> InvokeResult:
-        worker = self._acquire()
+        try:
+            worker = self._acquire()
+        except WorkerStartError as exc:
+            # Lambda reports a sandbox that cannot start as a function error; say why, loudly.
+            print(f"emulator: {exc}", file=sys.stderr, flush=True)
+            return InvokeResult(_error_payload("Runtime.ExitError", str(exc)), "Unhandled")
         healthy = False
         try:
             result = worker.invoke(payload, self.spec.timeout_seconds, crash)

@@ -3,11 +3,14 @@
 Each patch is applied once per process by :func:`apply` (idempotent) and must
 run before any backend object is created.  They fill gaps that the Terraform
 aws provider or our tests hit; none changes behaviour moto already implements,
-except while a fault-injection block (harness/faults.py) is active.
+except while a fault-injection block (harness/faults.py) is active, and except
+where AWS is stricter than moto (harness/s3_fidelity.py, harness/sfn_limits.py;
+switches in harness/strictness.py).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 from typing import TYPE_CHECKING, Any
@@ -21,8 +24,8 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration.item
 from moto.stepfunctions.parser.asl.eval.event.event_manager import EventManager
 from moto.stepfunctions.responses import StepFunctionResponse
 
-from harness import lambda_logging, s3_fidelity
-from harness.lambda_runtime import FunctionSpec, LambdaRuntime
+from harness import lambda_logging, s3_fidelity, sfn_limits, strictness
+from harness.lambda_runtime import LAMBDA_MAX_OPEN_FILES, LAMBDA_MAX_THREADS, FunctionSpec, LambdaRuntime
 
 if TYPE_CHECKING:
     from harness.faults import Faults
@@ -139,6 +142,12 @@ def _invoke(
         code_sha256=str(getattr(fn, "code_sha_256", "")),
     )
     zip_bytes: bytes = getattr(fn, "code_bytes", b"") or b""
+    limits = strictness.current()
+    spec = dataclasses.replace(
+        spec,
+        max_threads=LAMBDA_MAX_THREADS if limits.lambda_threads else 0,
+        max_open_files=LAMBDA_MAX_OPEN_FILES if limits.lambda_open_files else 0,
+    )
     payload = body.encode() if isinstance(body, str) else (body or b"")
     faults = _faults
     crash = faults.lambda_crash_for(fn.function_name) if faults is not None else None
@@ -197,5 +206,6 @@ def apply() -> None:
         DistributedItemProcessorWorker._eval_job = _eval_job  # type: ignore[method-assign]
         DomainDispatcherApplication.__call__ = _dispatch  # type: ignore[method-assign]
         s3_fidelity.apply()
+        sfn_limits.apply()
         lambda_logging.apply()
         _applied = True

@@ -1,9 +1,29 @@
 """Make moto's S3 behave like S3 where the sync's correctness depends on it.
 
-moto computes every ETag as the MD5 of the content and ignores the ETag condition of
-DeleteObjects; S3 does neither. Without these two patches, tests could not tell a sync that
-re-copies every SSE-KMS object forever, or deletes an object rewritten since it was listed,
-from a correct one.
+moto 5.2.5 computes every ETag as the MD5 of the content, ignores the ETag condition of
+DeleteObjects and ``x-amz-copy-source-if-match`` on CopyObject and UploadPartCopy, and serves
+and copies SSE-C objects without their key; S3 does none of these. Without these patches, tests
+could not tell a sync that re-copies every SSE-KMS object forever, deletes or copies an object
+rewritten since it was listed, or "copies" an object it could never read, from a correct one.
+
+AWS facts relied on:
+
+* Conditional deletes (docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-deletes.html):
+  "If the ETag value ... doesn't match ... the operation fails" with "412 Precondition Failed";
+  DeleteObjects takes the condition as the ETag element of each object and reports each
+  object's status in the response body. A condition on a key that no longer exists gives
+  404 NoSuchKey (same page, on concurrent deletes), so DeleteObjects lists that key with Code
+  NoSuchKey. A refused key is left in place.
+* CopyObject / UploadPartCopy: "x-amz-copy-source-if-match: Copies the object if its entity tag
+  (ETag) matches the specified tag", otherwise 412 PreconditionFailed (Add preconditions to S3
+  operations with conditional requests, .../userguide/conditional-requests.html).
+* "If the source object for the copy is stored in Amazon S3 using SSE-C, you must provide the
+  necessary encryption information in your request so that Amazon S3 can decrypt the object for
+  copying" (CopyObjectRequest.copySourceSseCustomerAlgorithm / copySourceSseCustomerKey, AWS SDK
+  API reference); S3 answers 400 InvalidRequest, and GET/HEAD without the key are 400 too.
+  Only single PUTs and copies record SSE-C here; multipart uploads with SSE-C are not tracked.
+
+Each behaviour has a switch in :class:`harness.strictness.Strictness` (off: moto's own).
 """
 
 from __future__ import annotations
@@ -12,12 +32,54 @@ import hashlib
 import os
 import threading
 from typing import Any
+from urllib.parse import parse_qs, unquote, urlparse
 
+from moto.core.responses import ActionResult, BaseResponse
+from moto.s3.exceptions import PreconditionFailed, S3ClientError
 from moto.s3.models import FakeKey, S3Backend
+from moto.s3.responses import S3Response
+
+from harness import strictness
+
+__all__ = ["SSE_C_REQUIRED_MESSAGE", "apply"]
 
 _applied = False
 _lock = threading.Lock()
 _OPAQUE_ETAG_ENCRYPTION = ("aws:kms", "aws:kms:dsse")
+
+_SSE_C_ALGORITHM = "x-amz-server-side-encryption-customer-algorithm"
+_SSE_C_KEY_MD5 = "x-amz-server-side-encryption-customer-key-MD5"
+_COPY_SOURCE_SSE_C_ALGORITHM = "x-amz-copy-source-server-side-encryption-customer-algorithm"
+_COPY_SOURCE_IF_MATCH = "x-amz-copy-source-if-match"
+# Set on a FakeKey written with a customer-provided key: the key's MD5 (S3 keeps only that).
+_SSE_C_ATTRIBUTE = "_harness_sse_c_key_md5"
+
+SSE_C_REQUIRED_MESSAGE = (
+    "The object was stored using a form of Server Side Encryption. "
+    "The correct parameters must be provided to retrieve the object."
+)
+
+
+class _SseCKeyRequired(S3ClientError):
+    code = "InvalidRequest"
+
+    def __init__(self) -> None:
+        super().__init__("InvalidRequest", SSE_C_REQUIRED_MESSAGE)
+
+
+class _RefusedDelete(str):
+    """A key DeleteObjects did not delete, carrying the per-key error S3 reports for it."""
+
+    code: str
+    message: str
+
+    def __new__(cls, key: str, code: str, message: str) -> _RefusedDelete:
+        refused = super().__new__(cls, key)
+        refused.code, refused.message = code, message
+        return refused
+
+
+# --- ETags of SSE-KMS objects ---------------------------------------------------------------
 
 
 def _kms_aware_etag(md5_etag: property) -> property:
@@ -32,32 +94,166 @@ def _kms_aware_etag(md5_etag: property) -> property:
     return property(etag)
 
 
+# --- DeleteObjects with per-object ETag -----------------------------------------------------
+
+
 def _conditional_delete_objects(original: Any) -> Any:
     def delete_objects(
         self: S3Backend, bucket_name: str, objects: list[dict[str, Any]], bypass_retention: bool = False
     ) -> tuple[list[Any], list[str]]:
-        current, stale = [], []
+        if not strictness.current().delete_objects_etag:
+            return original(self, bucket_name, objects, bypass_retention)
+        current: list[dict[str, Any]] = []
+        refused: list[str] = []
+        keys = self.get_bucket(bucket_name).keys
         for obj in objects:
             expected = obj.get("ETag")
             if expected and not obj.get("VersionId"):
-                key = self.get_bucket(bucket_name).keys.get(obj["Key"])
-                if key is not None and key.etag.strip('"') != expected.strip('"'):
-                    # S3 refuses this one delete (412); moto reports refused keys as AccessDenied.
-                    stale.append(obj["Key"])
+                key = keys.get(obj["Key"])
+                if key is None:
+                    refused.append(
+                        _RefusedDelete(obj["Key"], "NoSuchKey", "The specified key does not exist.")
+                    )
+                    continue
+                if key.etag.strip('"') != expected.strip('"'):
+                    refused.append(
+                        _RefusedDelete(
+                            obj["Key"],
+                            "PreconditionFailed",
+                            "At least one of the pre-conditions you specified did not hold",
+                        )
+                    )
                     continue
             current.append(obj)
         deleted, errors = original(self, bucket_name, current, bypass_retention)
-        return deleted, errors + stale
+        return deleted, errors + refused
 
     return delete_objects
 
 
+def _serialized(original: Any) -> Any:
+    def serialized(self: S3Response, action_result: ActionResult) -> Any:
+        # moto labels every key its backend did not delete AccessDenied; give ours their own code.
+        result = action_result.result
+        if self.data.get("Action") == "DeleteObjects" and isinstance(result, dict):
+            for error in result.get("Errors") or []:
+                key = error.get("Key")
+                if isinstance(key, _RefusedDelete):
+                    error.update(Key=str(key), Code=key.code, Message=key.message)
+        return original(self, action_result)
+
+    return serialized
+
+
+# --- copies: CopySourceIfMatch and SSE-C sources --------------------------------------------
+
+
+def _copy_source_key(response: S3Response) -> FakeKey | None:
+    copy_source = response.headers.get("x-amz-copy-source")
+    if isinstance(copy_source, bytes):
+        copy_source = copy_source.decode("utf-8")
+    if not copy_source:
+        return None
+    parsed = urlparse(copy_source)
+    src_bucket, _, src_key = unquote(parsed.path).lstrip("/").partition("/")
+    version_id = parse_qs(parsed.query).get("versionId", [None])[0]
+    try:
+        return response.backend.get_object(src_bucket, src_key, version_id=version_id)
+    except S3ClientError:
+        return None  # moto's own handler reports the missing bucket/key/version
+
+
+def _check_copy_source(response: S3Response) -> None:
+    source = _copy_source_key(response)
+    if source is None:
+        return
+    limits = strictness.current()
+    if (
+        limits.sse_c
+        and getattr(source, _SSE_C_ATTRIBUTE, None)
+        and not response.headers.get(_COPY_SOURCE_SSE_C_ALGORITHM)
+    ):
+        raise _SseCKeyRequired()
+    expected = response.headers.get(_COPY_SOURCE_IF_MATCH)
+    if limits.copy_source_if_match and expected and expected.strip('"') != source.etag.strip('"'):
+        raise PreconditionFailed(failed_condition="x-amz-copy-source-If-Match")
+
+
+def _record_sse_c(response: S3Response) -> None:
+    # Remember that the key just written needs its customer key to be read or copied again.
+    if not response.headers.get(_SSE_C_ALGORITHM):
+        return
+    key = response.backend.get_object(response.bucket_name, response.parse_key_name())
+    if key is not None:
+        setattr(key, _SSE_C_ATTRIBUTE, response.headers.get(_SSE_C_KEY_MD5) or "?")
+
+
+def _checked_copy(original: Any) -> Any:
+    def copy(self: S3Response) -> Any:
+        _check_copy_source(self)
+        return original(self)
+
+    return copy
+
+
+def _recording_write(original: Any) -> Any:
+    def write(self: S3Response) -> Any:
+        result = original(self)
+        _record_sse_c(self)
+        return result
+
+    return write
+
+
+# --- reads of SSE-C objects ------------------------------------------------------------------
+
+
+def _needs_customer_key(key: Any, headers: Any) -> bool:
+    return bool(
+        strictness.current().sse_c
+        and getattr(key, _SSE_C_ATTRIBUTE, None)
+        and not headers.get(_SSE_C_ALGORITHM)
+    )
+
+
+def _checked_get_key(original: Any) -> Any:
+    def get_key(self: S3Response, validate_storage_class: bool = True) -> Any:
+        key, not_modified = original(self, validate_storage_class)
+        if _needs_customer_key(key, self.headers):
+            raise _SseCKeyRequired()
+        return key, not_modified
+
+    return get_key
+
+
+def _checked_head(original: Any) -> Any:
+    def head_object(
+        self: S3Response, bucket_name: str, query: dict[str, Any], key_name: str, headers: dict[str, Any]
+    ) -> Any:
+        version_id = query.get("versionId", [None])[0]
+        try:
+            key = self.backend.get_object(bucket_name, key_name, version_id=version_id)
+        except S3ClientError:
+            key = None
+        if _needs_customer_key(key, headers):
+            return 400, {}, ""  # a HEAD error has no body
+        return original(self, bucket_name, query, key_name, headers)
+
+    return head_object
+
+
 def apply() -> None:
-    """Install both patches once per process (they act on moto's classes, so on every backend)."""
+    """Install the patches once per process (they act on moto's classes, so on every backend)."""
     global _applied
     with _lock:
         if _applied:
             return
         FakeKey.etag = _kms_aware_etag(FakeKey.etag)  # type: ignore[method-assign,assignment]
         S3Backend.delete_objects = _conditional_delete_objects(S3Backend.delete_objects)  # type: ignore[method-assign]
+        S3Response.serialized = _serialized(BaseResponse.serialized)  # type: ignore[method-assign]
+        S3Response.copy_object = _recording_write(_checked_copy(S3Response.copy_object))  # type: ignore[method-assign]
+        S3Response.upload_part_copy = _checked_copy(S3Response.upload_part_copy)  # type: ignore[method-assign]
+        S3Response.put_object = _recording_write(S3Response.put_object)  # type: ignore[method-assign]
+        S3Response._get_key = _checked_get_key(S3Response._get_key)  # type: ignore[method-assign]
+        S3Response.head_object = _checked_head(S3Response.head_object)  # type: ignore[method-assign]
         _applied = True
