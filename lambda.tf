@@ -20,6 +20,8 @@ locals {
     MAX_RANGES             = tostring(var.max_concurrency)
     KEEP_WEBSITE_REDIRECTS = tostring(var.keep_website_redirects)
     RUN_TABLE              = aws_dynamodb_table.runs.name
+    DEFAULT_INCLUDE        = jsonencode(var.include)
+    DEFAULT_EXCLUDE        = jsonencode(var.exclude)
   }
 }
 

@@ -401,3 +401,27 @@ variable "tags" {
   default     = {}
   nullable    = false
 }
+
+variable "include" {
+  description = "Default include patterns for runs that give none: globs matched against the key relative to the run's prefix (`*` any characters including '/', `?` one character, `[...]` a class). Empty: every key. Only keys that match are copied or deleted."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = length(var.include) <= 100 && alltrue([for p in var.include : length(p) >= 1 && length(p) <= 1024])
+    error_message = "include takes at most 100 patterns of 1 to 1024 characters."
+  }
+}
+
+variable "exclude" {
+  description = "Default exclude patterns for runs that give none (same syntax as include). A key matching any of them is neither copied nor deleted; exclude wins over include."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = length(var.exclude) <= 100 && alltrue([for p in var.exclude : length(p) >= 1 && length(p) <= 1024])
+    error_message = "exclude takes at most 100 patterns of 1 to 1024 characters."
+  }
+}

@@ -13,6 +13,7 @@ from bucket_sync.budget import CAUSE_LIMIT_CHARS, PAYLOAD_LIMIT_BYTES, json_size
 from bucket_sync.payloads import RangeState, RunConfig, RunState, zero_counts  # noqa: E402
 from bucket_sync.range_step import start_progress  # noqa: E402
 from bucket_sync.runstore import RangeRecord  # noqa: E402
+from bucket_sync.scope import check_scope  # noqa: E402
 from bucket_sync.tally import tally_round  # noqa: E402
 
 MAX_CONCURRENCY = 1000
@@ -33,6 +34,10 @@ def worst_run() -> RunConfig:
         dryRun=False,
         maxDeletes=10**15,
         allowEmptySource=False,
+        # As many patterns as run_input accepts: 16 KiB of JSON for both lists together.
+        include=["\x01" * 1024] * 2,
+        exclude=["\x01" * 680],
+        listPrefix="\x01" * 1024,
         sourceRegion="ap-southeast-5",
         destinationRegion="ap-southeast-5",
         countingOnly=False,
@@ -41,6 +46,7 @@ def worst_run() -> RunConfig:
 
 def main() -> None:
     run = worst_run()
+    check_scope(run["include"], run["exclude"])  # the largest patterns Validate accepts
     failures = [{"key": worst_key(n), "reason": "r" * 1000} for n in range(100)]
     records = []
     for index in range(MAX_CONCURRENCY):

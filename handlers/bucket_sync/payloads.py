@@ -24,6 +24,11 @@ class RunConfig(TypedDict):
     dryRun: bool
     maxDeletes: int | None
     allowEmptySource: bool
+    # Glob patterns relative to prefix (scope.py); listPrefix is prefix plus the literal start
+    # every include pattern shares: the part of the key space the run lists.
+    include: list[str]
+    exclude: list[str]
+    listPrefix: str
     sourceRegion: str
     destinationRegion: str
     # True while a guarded run counts its orphans before it may delete any.

@@ -17,6 +17,7 @@ from .diff import Plan, merge
 from .heads import head_object
 from .listing import Entry, list_range
 from .payloads import Counts, Failure, KeyRange, Progress, RunConfig, add_counts, zero_counts
+from .scope import in_scope
 from .settings import Settings
 
 
@@ -43,16 +44,16 @@ def sync_window(
     Returns the new progress and the number of LIST requests per side (for logs and benchmarks).
     """
     cursor, up_to, limit = progress["cursor"], key_range["upTo"], settings.chunk_size
-    source = list_range(source_s3, run["source"], run["prefix"], cursor, up_to, limit)
+    source = list_range(source_s3, run["source"], run["listPrefix"], cursor, up_to, limit)
     window_end = source.entries[-1].key if source.more else up_to
-    destination = list_range(destination_s3, run["destination"], run["prefix"], cursor, window_end, limit)
+    destination = list_range(destination_s3, run["destination"], run["listPrefix"], cursor, window_end, limit)
     source_entries = source.entries
     if destination.more:
         window_end = destination.entries[-1].key
         source_entries = [entry for entry in source_entries if entry.key <= window_end]
     done = not source.more and not destination.more
 
-    plan = merge(source_entries, destination.entries)
+    plan = merge(scoped(run, source_entries), scoped(run, destination.entries))
     source_heads = settle_unsure(source_s3, destination_s3, run, plan, settings.copy_threads)
     dry_run = run["dryRun"] or run["countingOnly"]
     options = CopyOptions(
@@ -94,6 +95,13 @@ def sync_window(
         "settled": len(plan.unsure),
     }
     return new_progress, requests
+
+
+def scoped(run: RunConfig, entries: list[Entry]) -> list[Entry]:
+    """The entries the run's include and exclude patterns cover (the window stays as listed)."""
+    if not run["include"] and not run["exclude"]:
+        return entries
+    return [e for e in entries if in_scope(e.key, run["prefix"], run["include"], run["exclude"])]
 
 
 def settle_unsure(

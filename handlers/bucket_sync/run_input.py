@@ -8,6 +8,7 @@ from typing import Any
 
 from .budget import MAX_KEY_BYTES
 from .errors import AccessDenied, InvalidInput
+from .scope import check_patterns, check_scope, literal_lead
 from .settings import Settings
 
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
@@ -51,7 +52,7 @@ def parse_input(event: Any, settings: Settings) -> dict[str, Any]:
     """Check types and names, apply defaults; return the options of the run."""
     if not isinstance(event, dict):
         raise InvalidInput("the execution input must be a JSON object")
-    unknown = sorted(set(event) - {"source", "destination", *_OPTIONAL})
+    unknown = sorted(set(event) - {"source", "destination", "include", "exclude", *_OPTIONAL})
     if unknown:
         raise InvalidInput(f"unknown input field(s): {', '.join(unknown)}")
     for name in ("source", "destination"):
@@ -77,13 +78,20 @@ def parse_input(event: Any, settings: Settings) -> dict[str, Any]:
         raise AccessDenied(f"bucket '{source}' is not in this deployment's source_bucket_names")
     if destination not in settings.destination_buckets:
         raise AccessDenied(f"bucket '{destination}' is not in this deployment's destination_bucket_names")
+    include = check_patterns("include", event.get("include", list(settings.default_include)))
+    exclude = check_patterns("exclude", event.get("exclude", list(settings.default_exclude)))
+    check_scope(include, exclude)
+    prefix = event.get("prefix", "")
     return {
         "source": source,
         "destination": destination,
-        "prefix": event.get("prefix", ""),
+        "prefix": prefix,
         "startAfter": event.get("startAfter", ""),
         "deleteOrphans": event.get("deleteOrphans", settings.default_delete_orphans),
         "dryRun": event.get("dryRun", False),
         "maxDeletes": max_deletes,
         "allowEmptySource": event.get("allowEmptySource", False),
+        "include": include,
+        "exclude": exclude,
+        "listPrefix": prefix + literal_lead(include),
     }

@@ -24,6 +24,9 @@ class Settings:
     max_ranges: int = 10
     # Read each copied object's headers first, to carry x-amz-website-redirect-location over.
     keep_website_redirects: bool = True
+    # Include and exclude patterns of runs that do not give their own (scope.py).
+    default_include: tuple[str, ...] = ()
+    default_exclude: tuple[str, ...] = ()
     # DynamoDB table that holds each run's range bounds, cursors and failures (runstore).
     run_table: str = ""
 
@@ -51,4 +54,6 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         max_ranges=int(env.get("MAX_RANGES", base.max_ranges)),
         keep_website_redirects=_flag(env.get("KEEP_WEBSITE_REDIRECTS"), base.keep_website_redirects),
         run_table=env.get("RUN_TABLE", base.run_table),
+        default_include=tuple(json.loads(env.get("DEFAULT_INCLUDE", "[]"))),
+        default_exclude=tuple(json.loads(env.get("DEFAULT_EXCLUDE", "[]"))),
     )

@@ -51,6 +51,9 @@ def test_an_empty_source_trips_the_delete_guard(sync):
     assert set(sync.snapshot(DST)) == {"precious"}
     allowed = sync.run(source=SRC, destination=DST, allowEmptySource=True)
     assert allowed.status == "SUCCEEDED" and allowed.output["deleted"] == 1
+    # Now both sides are empty: nothing would be deleted, so the guard has nothing to guard.
+    again = sync.run(source=SRC, destination=DST)
+    assert again.status == "SUCCEEDED" and (again.output["copied"], again.output["deleted"]) == (0, 0)
 
 
 def test_more_orphans_than_max_deletes_trips_the_guard_before_any_delete(sync):

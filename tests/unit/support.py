@@ -33,10 +33,14 @@ def run_config(**overrides: Any) -> RunConfig:
         dryRun=False,
         maxDeletes=None,
         allowEmptySource=False,
+        include=[],
+        exclude=[],
+        listPrefix="",
         sourceRegion=REGION,
         destinationRegion=REGION,
         countingOnly=False,
     )
+    overrides.setdefault("listPrefix", overrides.get("prefix", ""))
     return RunConfig(**{**base, **overrides})  # type: ignore[typeddict-item]
 
 

@@ -25,6 +25,9 @@ def test_2017_input_gets_the_defaults():
         "dryRun": False,
         "maxDeletes": None,
         "allowEmptySource": False,
+        "include": [],
+        "exclude": [],
+        "listPrefix": "",
     }
 
 

@@ -36,8 +36,14 @@ def test_regions_must_match_unless_allowed(s3):
 
 def test_empty_source_trips_the_delete_guard(s3):
     put(s3, "dst", "precious")
-    with pytest.raises(DeleteGuardTripped, match="allowEmptySource"):
+    with pytest.raises(DeleteGuardTripped, match="allowEmptySource.*--allow-empty-source"):
         validate({"source": "src", "destination": "dst"}, clients, settings())
+
+
+def test_empty_on_both_sides_is_a_run_with_nothing_to_do(s3):
+    put(s3, "dst", "elsewhere/kept")
+    state = validate({"source": "src", "destination": "dst", "prefix": "empty/"}, clients, settings())
+    assert state["run"]["prefix"] == "empty/"
 
 
 def test_empty_source_is_fine_when_allowed_or_not_deleting(s3):

@@ -34,7 +34,9 @@ def plan_ranges(state: RunState, s3: Any, store: RunStore, settings: Settings) -
     parts_each = max(1, settings.max_ranges // max(1, len(pending)))
     ranges: list[KeyRange] = []
     for key_range in pending:
-        ranges.extend(split_range(s3, state["run"]["source"], state["run"]["prefix"], key_range, parts_each))
+        ranges.extend(
+            split_range(s3, state["run"]["source"], state["run"]["listPrefix"], key_range, parts_each)
+        )
     round_number = state["round"] + 1
     store.write_round(round_number, ranges)
     return RunState(**{**state, "ranges": list(range(len(ranges))), "round": round_number})  # type: ignore[typeddict-item]

@@ -30,14 +30,20 @@ def validate(
             f"source is in {source_region} and destination in {destination_region}; "
             "set allow_cross_region = true on the module to sync across regions"
         )
+    # Where include patterns share a literal start, only that part of the key space is listed.
+    prefix, after = options["listPrefix"], options["startAfter"]
     if (
         options["deleteOrphans"]
         and not options["allowEmptySource"]
-        and not has_key(s3_for(source_region), options["source"], options["prefix"], options["startAfter"])
+        and not has_key(s3_for(source_region), options["source"], prefix, after)
+        # Only when deleting would remove something: both sides empty is a run with nothing to do.
+        and has_key(s3_for(destination_region), options["destination"], prefix, after)
     ):
         raise DeleteGuardTripped(
-            f"source '{options['source']}' has no objects under prefix '{options['prefix']}': "
-            "deleting orphans would empty the destination. Pass allowEmptySource: true to allow it"
+            f"source '{options['source']}' has no objects under prefix '{options['prefix']}' "
+            "but the destination has: deleting orphans would empty it. To allow that, pass "
+            "allowEmptySource: true in the run input (bucket-sync run --allow-empty-source), or keep "
+            "them with deleteOrphans: false (--no-delete)"
         )
     run = RunConfig(
         execution=execution,
