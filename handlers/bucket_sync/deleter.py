@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
+from .jobs import one_call, run_jobs, step_pool
 from .listing import Entry
 from .payloads import Failure
 
@@ -39,14 +41,30 @@ def delete_batch(s3: Any, bucket: str, batch: list[Entry]) -> DeleteOutcome:
     return DeleteOutcome(deleted=len(batch) - len(errors), failures=failures)
 
 
-def delete_objects(s3: Any, bucket: str, entries: list[Entry], threads: int, dry_run: bool) -> DeleteOutcome:
-    """Delete every entry (or, in a dry run, count it); every entry ends deleted or failed."""
+def delete_objects(
+    s3: Any,
+    bucket: str,
+    entries: list[Entry],
+    threads: int,
+    dry_run: bool,
+    pool: Executor | None = None,
+) -> DeleteOutcome:
+    """Delete every entry (or, in a dry run, count it); every entry ends deleted or failed.
+
+    Each batch is one request on `pool`, the step's one executor (a pool of `threads` is
+    made when none is given).
+    """
     if dry_run:
         return DeleteOutcome(deleted=len(entries))
+    if pool is None:
+        with step_pool(min(threads, len(entries) // BATCH_SIZE + 1)) as own_pool:
+            return delete_objects(s3, bucket, entries, threads, dry_run, own_pool)
     batches = [entries[i : i + BATCH_SIZE] for i in range(0, len(entries), BATCH_SIZE)]
+    jobs = (one_call(partial(delete_batch, s3, bucket, batch)) for batch in batches)
     outcome = DeleteOutcome()
-    with ThreadPoolExecutor(max_workers=max(1, min(threads, len(batches) or 1))) as pool:
-        for result in pool.map(lambda batch: delete_batch(s3, bucket, batch), batches):
-            outcome.deleted += result.deleted
-            outcome.failures.extend(result.failures)
+    for done in run_jobs(pool, jobs, threads):
+        if done.error is not None:
+            raise done.error
+        outcome.deleted += done.value.deleted
+        outcome.failures.extend(done.value.failures)
     return outcome
