@@ -19,6 +19,8 @@ locals {
     COPY_THREADS           = tostring(var.copy_threads)
     MAX_RANGES             = tostring(var.max_concurrency)
     KEEP_WEBSITE_REDIRECTS = tostring(var.keep_website_redirects)
+    # Read by SyncRange only when the runtime's SDK cannot make deletes conditional.
+    ALLOW_UNCONDITIONAL_DELETES = tostring(var.allow_unconditional_deletes)
   }
 }
 

@@ -401,3 +401,10 @@ variable "tags" {
   default     = {}
   nullable    = false
 }
+
+variable "allow_unconditional_deletes" {
+  description = "RISK: delete orphans without the ETag condition when the Lambda runtime's bundled botocore is too old to send it (the condition entered the S3 model in November 2024). An object rewritten in the destination after it was listed is then lost. false (recommended): such a runtime deletes nothing and names every orphan as failed with the reason; use a newer runtime or bundle a newer boto3 instead."
+  type        = bool
+  default     = false
+  nullable    = false
+}

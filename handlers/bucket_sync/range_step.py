@@ -78,7 +78,14 @@ def sync_window(
             plan, copies, done = plan.before(cutoff), copies.before(cutoff), False
         to_delete = plan.to_delete if run["deleteOrphans"] else []
         deletes = delete_objects(
-            destination_s3, run["destination"], to_delete, settings.copy_threads, dry_run, pool
+            destination_s3,
+            run["destination"],
+            to_delete,
+            settings.copy_threads,
+            dry_run,
+            pool,
+            allow_unconditional=settings.allow_unconditional_deletes,
+            execution=run["execution"],
         )
 
     failures: list[Failure] = copies.failures + deletes.failures

@@ -26,6 +26,9 @@ class Settings:
     keep_website_redirects: bool = True
     # Failures named per range and in the run's output; the counts stay exact beyond it.
     max_failures_listed: int = 100
+    # Delete orphans without the ETag condition when the runtime's SDK cannot send it (a risk:
+    # an object rewritten since it was listed is lost). Off: such orphans are kept and named.
+    allow_unconditional_deletes: bool = False
 
 
 def _flag(raw: str | None, default: bool) -> bool:
@@ -51,4 +54,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         max_ranges=int(env.get("MAX_RANGES", base.max_ranges)),
         keep_website_redirects=_flag(env.get("KEEP_WEBSITE_REDIRECTS"), base.keep_website_redirects),
         max_failures_listed=int(env.get("MAX_FAILURES_LISTED", base.max_failures_listed)),
+        allow_unconditional_deletes=_flag(
+            env.get("ALLOW_UNCONDITIONAL_DELETES"), base.allow_unconditional_deletes
+        ),
     )
