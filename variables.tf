@@ -22,6 +22,11 @@ variable "source_bucket_names" {
     condition     = alltrue([for b in var.source_bucket_names : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", b)) && !strcontains(b, "..")])
     error_message = "Every entry of source_bucket_names must be a valid S3 bucket name (3-63 lowercase letters, digits, '.', '-')."
   }
+
+  validation {
+    condition     = alltrue([for b in var.source_bucket_names : !endswith(b, "--x-s3")])
+    error_message = "source_bucket_names must not name S3 directory buckets (name--zone-id--x-s3): they list keys in no lexicographic order and reject StartAfter, and the sync merges two sorted listings from a cursor."
+  }
 }
 
 variable "destination_bucket_names" {
@@ -37,6 +42,11 @@ variable "destination_bucket_names" {
   validation {
     condition     = alltrue([for b in var.destination_bucket_names : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", b)) && !strcontains(b, "..")])
     error_message = "Every entry of destination_bucket_names must be a valid S3 bucket name (3-63 lowercase letters, digits, '.', '-')."
+  }
+
+  validation {
+    condition     = alltrue([for b in var.destination_bucket_names : !endswith(b, "--x-s3")])
+    error_message = "destination_bucket_names must not name S3 directory buckets (name--zone-id--x-s3): they list keys in no lexicographic order and reject StartAfter, and the sync merges two sorted listings from a cursor."
   }
 }
 
