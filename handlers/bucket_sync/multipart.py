@@ -2,7 +2,8 @@
 
 Equal part boundaries give the destination the same multipart ETag as the source, so the next
 run sees the two as equal from the listings alone. S3 carries nothing over into a multipart
-upload, so headers, metadata, tags, storage class and redirect are set explicitly.
+upload, so headers, metadata, tags, storage class, redirect and the kind of additional checksum
+(SHA256, SHA1, CRC64NVME, CRC32C, CRC32) are set explicitly.
 
 The copy is a job (see jobs.py): its requests run on the step's one pool, and the sequence
 (part sizes, create, parts, complete or abort) is driven from the calling thread.
@@ -15,7 +16,7 @@ from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
-from .compare import part_count
+from .compare import CHECKSUM_FIELDS, part_count
 from .heads import carried_headers, head_object
 from .jobs import Job
 from .listing import Entry
@@ -24,6 +25,24 @@ from .logs import log
 
 class CopyTooLong(Exception):
     """The copy could not finish within the step's remaining time; the upload was aborted."""
+
+
+def source_checksum(head: dict[str, Any]) -> str | None:
+    """The field of the additional checksum the source carries (e.g. "ChecksumSHA256"), if any."""
+    return next((name for name in CHECKSUM_FIELDS if head.get(name)), None)
+
+
+def checksum_parameters(head: dict[str, Any]) -> dict[str, Any]:
+    """What makes the upload compute the source's kind of checksum: its algorithm and, where
+    the SDK reports it, its type (COMPOSITE or FULL_OBJECT). Over the same part boundaries the
+    copy then gets the same checksum as the source, so it stays comparable (compare.settle)."""
+    field = source_checksum(head)
+    if field is None:
+        return {}
+    params: dict[str, Any] = {"ChecksumAlgorithm": field.removeprefix("Checksum")}
+    if head.get("ChecksumType"):
+        params["ChecksumType"] = head["ChecksumType"]
+    return params
 
 
 def copy_multipart(
@@ -49,7 +68,7 @@ def copy_multipart(
     sizes = [part["ContentLength"] for part in part_heads]
     if sum(sizes) != entry.size:
         raise ValueError(f"part sizes add up to {sum(sizes)}, not {entry.size}")
-    params = carried_headers(head)
+    params = carried_headers(head) | checksum_parameters(head)
     if entry.storage_class != "STANDARD":
         params["StorageClass"] = entry.storage_class
     if tagging["TagSet"]:
@@ -78,9 +97,20 @@ def copy_multipart(
         )
         return response["CopyPartResult"]
 
+    checksum = source_checksum(head)
     try:
         results = yield [partial(copy_part, number) for number in range(1, len(sizes) + 1)]
-        parts = [{"ETag": result["ETag"], "PartNumber": n} for n, result in enumerate(results, 1)]
+        parts = [
+            {"ETag": result["ETag"], "PartNumber": n}
+            # S3 answers each part copy with the part's checksum when the upload has an algorithm;
+            # CompleteMultipartUpload needs them back.
+            | ({checksum: result[checksum]} if checksum and result.get(checksum) else {})
+            for n, result in enumerate(results, 1)
+        ]
+        complete: dict[str, Any] = {}
+        if checksum and head.get("ChecksumType") == "FULL_OBJECT":
+            # A full-object checksum does not depend on the parts: S3 checks the copy against it.
+            complete = {checksum: head[checksum], "ChecksumType": "FULL_OBJECT"}
         yield [
             partial(
                 destination_s3.complete_multipart_upload,
@@ -88,6 +118,7 @@ def copy_multipart(
                 Key=entry.key,
                 UploadId=upload_id,
                 MultipartUpload={"Parts": parts},
+                **complete,
             )
         ]
     except Exception:
