@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Executor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
@@ -53,9 +53,30 @@ class CopyOutcome:
 
 
 def refusal(entry: Entry) -> str | None:
-    """Why `entry` cannot be copied at all, or None when it can."""
-    if entry.storage_class in ARCHIVED_CLASSES:
-        return f"stored in {entry.storage_class}: restore it before it can be copied"
+    """Why `entry` cannot be copied, as far as its listing row tells; None when it can be, or
+    when only its headers can tell (an archived object whose row says nothing of a restore)."""
+    if entry.storage_class in ARCHIVED_CLASSES and entry.restore == "ongoing":
+        return restoring(entry)
+    return None
+
+
+def restoring(entry: Entry) -> str:
+    """The reason an archived object whose restore is under way is not copied yet."""
+    return f"stored in {entry.storage_class}, restore in progress: a run after it completes copies it"
+
+
+def not_restored(entry: Entry) -> str:
+    """The reason an archived object that is not restored is not copied."""
+    return f"stored in {entry.storage_class}: restore it before it can be copied"
+
+
+def restore_of(head: dict[str, Any]) -> str | None:
+    """The restore state in a HEAD's `Restore` header: ongoing-request="false" means restored."""
+    header = head.get("Restore") or ""
+    if 'ongoing-request="true"' in header:
+        return "ongoing"
+    if 'ongoing-request="false"' in header:
+        return "restored"
     return None
 
 
@@ -132,11 +153,29 @@ def _attempt(
     entry: Entry,
     options: CopyOptions,
 ) -> Job[str | None]:
-    """Copy `entry` (or only count it, in a dry run); the reason it failed, or None."""
+    """Copy `entry` (or only count it, in a dry run); the reason it failed, or None.
+
+    An archived (GLACIER, DEEP_ARCHIVE) object is copied only while restored, and keeps its
+    storage class: the copy is archived as the source is (S3 allows copying a restored object
+    into an archive class). The listing's RestoreStatus says whether it is restored; where the
+    listing says nothing, one HEAD (pinned to the listed ETag) reads its Restore header.
+    """
     reason = refusal(entry)
-    if reason or options.dry_run:
+    if reason:
         return reason
     try:
+        if entry.storage_class in ARCHIVED_CLASSES and entry.restore is None:
+            head = options.source_heads.get(entry.key)
+            if head is None:
+                (head,) = yield [partial(head_object, source_s3, source_bucket, entry.key, entry.etag)]
+            restore = restore_of(head)
+            if restore is None:
+                return not_restored(entry)
+            if restore == "ongoing":
+                return restoring(entry)
+            options = replace(options, source_heads={**options.source_heads, entry.key: head})
+        if options.dry_run:
+            return None
         yield from copy_one(source_s3, destination_s3, source_bucket, destination_bucket, entry, options)
     except ClientError as error:
         return reason_for(error)
