@@ -8,10 +8,14 @@ STAMP  := $(VENV)/.installed
 # checkov pins an older boto3 than the tests use, so it lives in a venv of its own.
 CHECKOV_VENV  := .venv-checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
+# The oldest boto3/botocore the handlers claim to support (the Lambda runtime's SDK lags): the
+# deleter must fail closed there, and tests/unit/test_old_sdk.py proves it in this venv.
+OLDSDK_VENV  := .venv-oldsdk
+OLDSDK_STAMP := $(OLDSDK_VENV)/.installed
 
 .PHONY: setup demo test lint package clean bench
 
-setup: $(STAMP) $(CHECKOV_STAMP)
+setup: $(STAMP) $(CHECKOV_STAMP) $(OLDSDK_STAMP)
 
 $(STAMP): pyproject.toml
 	@command -v terraform >/dev/null || { echo "terraform >= 1.7 must be on PATH"; exit 1; }
@@ -25,6 +29,12 @@ $(CHECKOV_STAMP): pyproject.toml
 	$(CHECKOV_VENV)/bin/pip install --quiet --upgrade pip
 	$(CHECKOV_VENV)/bin/pip install --quiet ".[checkov]"
 	@touch $(CHECKOV_STAMP)
+
+$(OLDSDK_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(OLDSDK_VENV)
+	$(OLDSDK_VENV)/bin/pip install --quiet --upgrade pip
+	$(OLDSDK_VENV)/bin/pip install --quiet ".[oldsdk]"
+	@touch $(OLDSDK_STAMP)
 
 demo: setup
 	$(BIN)/python scripts/demo.py
@@ -51,4 +61,4 @@ package: setup
 	$(BIN)/python scripts/package_handlers.py
 
 clean:
-	rm -rf $(VENV) $(CHECKOV_VENV) .pytest_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) $(CHECKOV_VENV) $(OLDSDK_VENV) .pytest_cache .ruff_cache build *.egg-info

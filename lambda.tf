@@ -22,6 +22,8 @@ locals {
     RUN_TABLE              = aws_dynamodb_table.runs.name
     DEFAULT_INCLUDE        = jsonencode(var.include)
     DEFAULT_EXCLUDE        = jsonencode(var.exclude)
+    # Read by SyncRange only when the runtime's SDK cannot make deletes conditional.
+    ALLOW_UNCONDITIONAL_DELETES = tostring(var.allow_unconditional_deletes)
   }
 }
 

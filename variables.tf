@@ -22,6 +22,11 @@ variable "source_bucket_names" {
     condition     = alltrue([for b in var.source_bucket_names : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", b)) && !strcontains(b, "..")])
     error_message = "Every entry of source_bucket_names must be a valid S3 bucket name (3-63 lowercase letters, digits, '.', '-')."
   }
+
+  validation {
+    condition     = alltrue([for b in var.source_bucket_names : !endswith(b, "--x-s3")])
+    error_message = "source_bucket_names must not name S3 directory buckets (name--zone-id--x-s3): they list keys in no lexicographic order and reject StartAfter, and the sync merges two sorted listings from a cursor."
+  }
 }
 
 variable "destination_bucket_names" {
@@ -37,6 +42,11 @@ variable "destination_bucket_names" {
   validation {
     condition     = alltrue([for b in var.destination_bucket_names : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", b)) && !strcontains(b, "..")])
     error_message = "Every entry of destination_bucket_names must be a valid S3 bucket name (3-63 lowercase letters, digits, '.', '-')."
+  }
+
+  validation {
+    condition     = alltrue([for b in var.destination_bucket_names : !endswith(b, "--x-s3")])
+    error_message = "destination_bucket_names must not name S3 directory buckets (name--zone-id--x-s3): they list keys in no lexicographic order and reject StartAfter, and the sync merges two sorted listings from a cursor."
   }
 }
 
@@ -424,4 +434,9 @@ variable "exclude" {
     condition     = length(var.exclude) <= 100 && alltrue([for p in var.exclude : length(p) >= 1 && length(p) <= 1024])
     error_message = "exclude takes at most 100 patterns of 1 to 1024 characters."
   }
+variable "allow_unconditional_deletes" {
+  description = "RISK: delete orphans without the ETag condition when the Lambda runtime's bundled botocore is too old to send it (the condition entered the S3 model in November 2024). An object rewritten in the destination after it was listed is then lost. false (recommended): such a runtime deletes nothing and names every orphan as failed with the reason; use a newer runtime or bundle a newer boto3 instead."
+  type        = bool
+  default     = false
+  nullable    = false
 }

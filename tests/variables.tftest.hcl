@@ -34,6 +34,23 @@ run "rejects_an_invalid_destination_bucket_name" {
   expect_failures = [var.destination_bucket_names]
 }
 
+run "rejects_a_directory_bucket_as_source" {
+  command = plan
+  variables { source_bucket_names = ["photos-src", "mybucket--use1-az4--x-s3"] }
+  expect_failures = [var.source_bucket_names]
+}
+
+run "rejects_a_directory_bucket_as_destination" {
+  command = plan
+  variables { destination_bucket_names = ["mybucket--usw2-lax1-az1--x-s3"] }
+  expect_failures = [var.destination_bucket_names]
+}
+
+run "accepts_a_general_purpose_bucket_with_double_dashes" {
+  command = plan
+  variables { source_bucket_names = ["photos--x-s3-archive"] }
+}
+
 run "rejects_a_zero_chunk_size" {
   command = plan
   variables { chunk_size = 0 }

@@ -8,16 +8,54 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-# Adaptive retries let botocore absorb SlowDown and 5xx with backoff; no retry loops of our own.
-# Six attempts outlast any realistic burst of errors, yet give up on an object that keeps failing
-# within ~30 s (backoff capped at 1+2+4+8+16 s), so it is named instead of stalling the step.
-_CONFIG = Config(
-    retries={"mode": "adaptive", "max_attempts": 6},
-    max_pool_connections=64,
-)
+from .settings import load_settings
+
+# Why these values (README, "Retries and timeouts", states the same):
+# - retries "standard", not "adaptive": adaptive is documented as experimental, and its client-side
+#   rate limiter makes threads sleep in ways no step budget accounts for. Standard mode retries
+#   throttling (SlowDown), 5xx and connection errors with jittered exponential backoff (capped at
+#   20 s); we write no retry loops of our own.
+# - MAX_ATTEMPTS 5 requests in all (the first and four retries, at most 1+2+4+8 = 15 s of backoff;
+#   given as total_max_attempts, since botocore's "max_attempts" counts retries only): enough to ride
+#   out a burst of SlowDown or 503, short enough that an object that keeps failing is named as
+#   failed within the step's stop margin instead of stalling it.
+# - Both modes keep a retry quota per client (500 units; a retry costs 5, a retried timeout 10, a
+#   success gives 1 back), and a step's copy_threads threads share one client per region. In a
+#   long SlowDown storm 64 threads can drain it in ~100 retries; from then on requests fail at their
+#   first error. We accept that as a circuit breaker: those objects are named as failed (reason
+#   "SlowDown: ..."), the step ends normally, and the next run copies them, instead of dozens of
+#   threads hammering a prefix S3 is already throttling. copy_threads (at most 64) bounds the rate.
+# - CONNECT_TIMEOUT 5 s: S3 accepts connections in milliseconds; a connection not made in 5 s is
+#   better retried than waited for (botocore's default is 60 s).
+# - READ_TIMEOUT 20 s: the longest S3 may stay silent on a socket. Long CopyObject, UploadPartCopy
+#   and CompleteMultipartUpload requests keep the connection alive with whitespace while they work,
+#   so a 20 s silence means a stuck connection; botocore's 60 s default would spend a minute of a
+#   step per stall.
+# - max_pool_connections = copy_threads + POOL_MARGIN: every worker of the step's one pool holds at
+#   most one connection at a time (urllib3 discards connections beyond the pool, so a smaller pool
+#   reconnects all the time and a much larger one only holds idle sockets and file descriptors).
+MAX_ATTEMPTS = 5
+CONNECT_TIMEOUT = 5
+READ_TIMEOUT = 20
+POOL_MARGIN = 4
+
+
+def client_config(threads: int) -> Config:
+    """The botocore configuration of a client used by `threads` threads at once."""
+    return Config(
+        retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
+        connect_timeout=CONNECT_TIMEOUT,
+        read_timeout=READ_TIMEOUT,
+        max_pool_connections=max(1, threads) + POOL_MARGIN,
+    )
+
+
+def s3_client(region: str | None = None, threads: int | None = None) -> Any:
+    """An S3 client for `region` (None: the function's own region), with a connection pool for
+    `threads` threads (None: the deployment's copy_threads)."""
+    return _cached_client(region, load_settings().copy_threads if threads is None else threads)
 
 
 @cache
-def s3_client(region: str | None = None) -> Any:
-    """An S3 client for `region` (None: the function's own region)."""
-    return boto3.client("s3", region_name=region, config=_CONFIG)
+def _cached_client(region: str | None, threads: int) -> Any:
+    return boto3.client("s3", region_name=region, config=client_config(threads))

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import math
-import threading
-from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Executor
+from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from .compare import part_count
 from .heads import head_object
+from .jobs import Job, run_jobs, step_pool
 from .listing import Entry
 from .multipart import CopyTooLong, copy_multipart
 from .payloads import Failure
@@ -52,9 +53,30 @@ class CopyOutcome:
 
 
 def refusal(entry: Entry) -> str | None:
-    """Why `entry` cannot be copied at all, or None when it can."""
-    if entry.storage_class in ARCHIVED_CLASSES:
-        return f"stored in {entry.storage_class}: restore it before it can be copied"
+    """Why `entry` cannot be copied, as far as its listing row tells; None when it can be, or
+    when only its headers can tell (an archived object whose row says nothing of a restore)."""
+    if entry.storage_class in ARCHIVED_CLASSES and entry.restore == "ongoing":
+        return restoring(entry)
+    return None
+
+
+def restoring(entry: Entry) -> str:
+    """The reason an archived object whose restore is under way is not copied yet."""
+    return f"stored in {entry.storage_class}, restore in progress: a run after it completes copies it"
+
+
+def not_restored(entry: Entry) -> str:
+    """The reason an archived object that is not restored is not copied."""
+    return f"stored in {entry.storage_class}: restore it before it can be copied"
+
+
+def restore_of(head: dict[str, Any]) -> str | None:
+    """The restore state in a HEAD's `Restore` header: ongoing-request="false" means restored."""
+    header = head.get("Restore") or ""
+    if 'ongoing-request="true"' in header:
+        return "ongoing"
+    if 'ongoing-request="false"' in header:
+        return "restored"
     return None
 
 
@@ -86,24 +108,23 @@ def copy_one(
     destination_bucket: str,
     entry: Entry,
     options: CopyOptions,
-) -> None:
+) -> Job[None]:
     """Copy one object with what it carries: content headers, metadata, tags, storage class and
     website redirect. A multipart source is copied over its own part boundaries."""
     multipart = part_count(entry.etag) > 1
     head = None
     if multipart or options.keep_website_redirects:
-        head = options.source_heads.get(entry.key) or head_object(
-            source_s3, source_bucket, entry.key, entry.etag
-        )
+        head = options.source_heads.get(entry.key)
+        if head is None:
+            (head,) = yield [partial(head_object, source_s3, source_bucket, entry.key, entry.etag)]
     if multipart:
-        copy_multipart(
+        yield from copy_multipart(
             source_s3,
             destination_s3,
             source_bucket,
             destination_bucket,
             entry,
             head,  # type: ignore[arg-type]
-            options.threads,
             options.seconds_left,
         )
         return
@@ -121,7 +142,46 @@ def copy_one(
         params["StorageClass"] = entry.storage_class
     if head and head.get("WebsiteRedirectLocation"):
         params["WebsiteRedirectLocation"] = head["WebsiteRedirectLocation"]
-    destination_s3.copy_object(**params)
+    yield [partial(destination_s3.copy_object, **params)]
+
+
+def _attempt(
+    source_s3: Any,
+    destination_s3: Any,
+    source_bucket: str,
+    destination_bucket: str,
+    entry: Entry,
+    options: CopyOptions,
+) -> Job[str | None]:
+    """Copy `entry` (or only count it, in a dry run); the reason it failed, or None.
+
+    An archived (GLACIER, DEEP_ARCHIVE) object is copied only while restored, and keeps its
+    storage class: the copy is archived as the source is (S3 allows copying a restored object
+    into an archive class). The listing's RestoreStatus says whether it is restored; where the
+    listing says nothing, one HEAD (pinned to the listed ETag) reads its Restore header.
+    """
+    reason = refusal(entry)
+    if reason:
+        return reason
+    try:
+        if entry.storage_class in ARCHIVED_CLASSES and entry.restore is None:
+            head = options.source_heads.get(entry.key)
+            if head is None:
+                (head,) = yield [partial(head_object, source_s3, source_bucket, entry.key, entry.etag)]
+            restore = restore_of(head)
+            if restore is None:
+                return not_restored(entry)
+            if restore == "ongoing":
+                return restoring(entry)
+            options = replace(options, source_heads={**options.source_heads, entry.key: head})
+        if options.dry_run:
+            return None
+        yield from copy_one(source_s3, destination_s3, source_bucket, destination_bucket, entry, options)
+    except ClientError as error:
+        return reason_for(error)
+    except (CopyTooLong, ValueError) as error:
+        return str(error)
+    return None
 
 
 def copy_objects(
@@ -131,34 +191,39 @@ def copy_objects(
     destination_bucket: str,
     entries: list[Entry],
     options: CopyOptions,
+    pool: Executor | None = None,
 ) -> CopyOutcome:
     """Copy every entry (or, in a dry run, count it) in key order; each ends copied, failed, or
     deferred when the step's time runs out before it starts (never the first one, so every
-    step makes progress)."""
-    outcome = CopyOutcome()
-    started = threading.Event()
+    step makes progress).
 
-    def attempt(entry: Entry) -> tuple[Entry, str | None, bool]:
-        if started.is_set() and options.seconds_left() <= 0:
-            return entry, None, True
-        started.set()
-        reason = refusal(entry)
-        if reason or options.dry_run:
-            return entry, reason, False
-        try:
-            copy_one(source_s3, destination_s3, source_bucket, destination_bucket, entry, options)
-        except ClientError as error:
-            return entry, reason_for(error), False
-        except (CopyTooLong, ValueError) as error:
-            return entry, str(error), False
-        return entry, None, False
+    Every request goes to `pool`, the step's one executor (a pool of `options.threads` is made
+    when none is given); at most `options.threads` copies are under way at once, so a copy
+    is started, or deferred, only when a thread is about to be free for it.
+    """
+    if pool is None:
+        with step_pool(options.threads) as own_pool:
+            return copy_objects(
+                source_s3, destination_s3, source_bucket, destination_bucket, entries, options, own_pool
+            )
+    ordered = sorted(entries, key=lambda e: e.key)
+    started = 0
 
-    with ThreadPoolExecutor(max_workers=max(1, options.threads)) as pool:
-        for entry, reason, deferred in pool.map(attempt, sorted(entries, key=lambda e: e.key)):
-            if deferred:
-                outcome.deferred.append(entry)
-            elif reason:
-                outcome.failures.append(Failure(key=entry.key, reason=reason))
-            else:
-                outcome.copied.append(entry)
+    def jobs() -> Iterator[Job[str | None]]:
+        nonlocal started
+        for entry in ordered:
+            if started and options.seconds_left() <= 0:
+                return
+            started += 1
+            yield _attempt(source_s3, destination_s3, source_bucket, destination_bucket, entry, options)
+
+    results = run_jobs(pool, jobs(), options.threads)
+    outcome = CopyOutcome(deferred=ordered[started:])
+    for entry, done in zip(ordered[:started], results, strict=True):
+        if done.error is not None:
+            raise done.error  # not an S3 answer about this object: the step fails and is retried
+        if done.value:
+            outcome.failures.append(Failure(key=entry.key, reason=done.value))
+        else:
+            outcome.copied.append(entry)
     return outcome

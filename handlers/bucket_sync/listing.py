@@ -20,6 +20,10 @@ class Entry:
     etag: str
     last_modified: datetime
     storage_class: str
+    # Restore of an archived object, from the listing's RestoreStatus: "restored" (a readable
+    # copy is up), "ongoing", or None when the listing did not say (S3 says nothing for an
+    # object never restored; some S3 implementations never say).
+    restore: str | None = None
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,8 @@ def list_range(s3: Any, bucket: str, prefix: str, after: str, bound: str | None,
             "Bucket": bucket,
             "Prefix": prefix,
             "MaxKeys": min(PAGE_SIZE, limit - len(entries)),
+            # Whether archived objects are restored, at no extra request (ListBucket suffices).
+            "OptionalObjectAttributes": ["RestoreStatus"],
         }
         if token:
             params["ContinuationToken"] = token
@@ -62,6 +68,7 @@ def list_range(s3: Any, bucket: str, prefix: str, after: str, bound: str | None,
                     etag=row["ETag"],
                     last_modified=row["LastModified"],
                     storage_class=row.get("StorageClass", "STANDARD"),
+                    restore=_restore(row.get("RestoreStatus")),
                 )
             )
         token = page.get("NextContinuationToken") if page.get("IsTruncated") else None
@@ -69,3 +76,9 @@ def list_range(s3: Any, bucket: str, prefix: str, after: str, bound: str | None,
             return Listing(entries, more=False, requests=requests)
         if len(entries) >= limit:
             return Listing(entries, more=True, requests=requests)
+
+
+def _restore(status: dict[str, Any] | None) -> str | None:
+    if not status:
+        return None
+    return "ongoing" if status.get("IsRestoreInProgress") else "restored"

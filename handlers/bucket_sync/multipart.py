@@ -2,38 +2,47 @@
 
 Equal part boundaries give the destination the same multipart ETag as the source, so the next
 run sees the two as equal from the listings alone. S3 carries nothing over into a multipart
-upload, so headers, metadata, tags, storage class and redirect are set explicitly.
+upload, so headers, metadata, tags, storage class, redirect and the kind of additional checksum
+(SHA256, SHA1, CRC64NVME, CRC32C, CRC32) are set explicitly.
+
+The copy is a job (see jobs.py): its requests run on the step's one pool, and the sequence
+(part sizes, create, parts, complete or abort) is driven from the calling thread.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
-from .compare import part_count
+from .compare import CHECKSUM_FIELDS, part_count
 from .heads import carried_headers, head_object
+from .jobs import Job
 from .listing import Entry
+from .logs import log
 
 
 class CopyTooLong(Exception):
     """The copy could not finish within the step's remaining time; the upload was aborted."""
 
 
-def part_sizes(s3: Any, bucket: str, entry: Entry, threads: int) -> list[int]:
-    """Size of each part of the source, from HEAD ?partNumber=N (the ETag says how many parts).
+def source_checksum(head: dict[str, Any]) -> str | None:
+    """The field of the additional checksum the source carries (e.g. "ChecksumSHA256"), if any."""
+    return next((name for name in CHECKSUM_FIELDS if head.get(name)), None)
 
-    Not pinned to the ETag (some S3 implementations answer a part HEAD with the part's own ETag);
-    every UploadPartCopy is, and the sizes must add up to the listed size.
-    """
-    numbers = range(1, part_count(entry.etag) + 1)
-    with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
-        heads = pool.map(lambda n: head_object(s3, bucket, entry.key, part_number=n), numbers)
-        sizes = [head["ContentLength"] for head in heads]
-    if sum(sizes) != entry.size:
-        raise ValueError(f"part sizes add up to {sum(sizes)}, not {entry.size}")
-    return sizes
+
+def checksum_parameters(head: dict[str, Any]) -> dict[str, Any]:
+    """What makes the upload compute the source's kind of checksum: its algorithm and, where
+    the SDK reports it, its type (COMPOSITE or FULL_OBJECT). Over the same part boundaries the
+    copy then gets the same checksum as the source, so it stays comparable (compare.settle)."""
+    field = source_checksum(head)
+    if field is None:
+        return {}
+    params: dict[str, Any] = {"ChecksumAlgorithm": field.removeprefix("Checksum")}
+    if head.get("ChecksumType"):
+        params["ChecksumType"] = head["ChecksumType"]
+    return params
 
 
 def copy_multipart(
@@ -43,54 +52,41 @@ def copy_multipart(
     destination_bucket: str,
     entry: Entry,
     head: dict[str, Any],
-    threads: int,
     seconds_left: Callable[[], float],
-) -> None:
-    """Copy `entry` with UploadPartCopy, pinned to its listed ETag; abort on any failure."""
-    sizes = part_sizes(source_s3, source_bucket, entry, threads)
-    tags = source_s3.get_object_tagging(Bucket=source_bucket, Key=entry.key)["TagSet"]
-    params = carried_headers(head)
+) -> Job[None]:
+    """Copy `entry` with UploadPartCopy, pinned to its listed ETag; abort on any failure.
+
+    Part sizes come from HEAD ?partNumber=N (the ETag says how many parts). Those HEADs are not
+    pinned to the ETag (some S3 implementations answer a part HEAD with the part's own ETag);
+    every UploadPartCopy is, and the sizes must add up to the listed size.
+    """
+    numbers = range(1, part_count(entry.etag) + 1)
+    *part_heads, tagging = yield [
+        *(partial(head_object, source_s3, source_bucket, entry.key, part_number=n) for n in numbers),
+        partial(source_s3.get_object_tagging, Bucket=source_bucket, Key=entry.key),
+    ]
+    sizes = [part["ContentLength"] for part in part_heads]
+    if sum(sizes) != entry.size:
+        raise ValueError(f"part sizes add up to {sum(sizes)}, not {entry.size}")
+    params = carried_headers(head) | checksum_parameters(head)
     if entry.storage_class != "STANDARD":
         params["StorageClass"] = entry.storage_class
-    if tags:
-        params["Tagging"] = urlencode([(tag["Key"], tag["Value"]) for tag in tags])
-    upload = destination_s3.create_multipart_upload(Bucket=destination_bucket, Key=entry.key, **params)
+    if tagging["TagSet"]:
+        params["Tagging"] = urlencode([(tag["Key"], tag["Value"]) for tag in tagging["TagSet"]])
+    (upload,) = yield [
+        partial(destination_s3.create_multipart_upload, Bucket=destination_bucket, Key=entry.key, **params)
+    ]
     upload_id = upload["UploadId"]
-    try:
-        etags = _copy_parts(
-            destination_s3, source_bucket, destination_bucket, entry, upload_id, sizes, threads, seconds_left
-        )
-        destination_s3.complete_multipart_upload(
-            Bucket=destination_bucket,
-            Key=entry.key,
-            UploadId=upload_id,
-            MultipartUpload={"Parts": [{"ETag": etag, "PartNumber": n} for n, etag in enumerate(etags, 1)]},
-        )
-    except BaseException:
-        destination_s3.abort_multipart_upload(Bucket=destination_bucket, Key=entry.key, UploadId=upload_id)
-        raise
-
-
-def _copy_parts(
-    s3: Any,
-    source_bucket: str,
-    destination_bucket: str,
-    entry: Entry,
-    upload_id: str,
-    sizes: list[int],
-    threads: int,
-    seconds_left: Callable[[], float],
-) -> list[str]:
     offsets = [sum(sizes[:i]) for i in range(len(sizes))]
 
-    def copy_part(number: int) -> str:
+    def copy_part(number: int) -> dict[str, Any]:
         if seconds_left() <= 0:
             raise CopyTooLong(
                 f"{entry.size} bytes in {len(sizes)} parts did not finish within one step; "
                 "raise lambda_timeout (up to 900 s) or copy_threads so it fits"
             )
         start = offsets[number - 1]
-        response = s3.upload_part_copy(
+        response = destination_s3.upload_part_copy(
             Bucket=destination_bucket,
             Key=entry.key,
             UploadId=upload_id,
@@ -99,14 +95,48 @@ def _copy_parts(
             CopySourceIfMatch=entry.etag,
             CopySourceRange=f"bytes={start}-{start + sizes[number - 1] - 1}",
         )
-        return response["CopyPartResult"]["ETag"]
+        return response["CopyPartResult"]
 
-    with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
-        futures = [pool.submit(copy_part, number) for number in range(1, len(sizes) + 1)]
-        wait(futures, return_when=FIRST_EXCEPTION)
-        failed = next((f for f in futures if f.done() and f.exception()), None)
-        if failed is not None:
-            for future in futures:
-                future.cancel()
-            raise failed.exception()  # type: ignore[misc]
-        return [future.result() for future in futures]
+    checksum = source_checksum(head)
+    try:
+        results = yield [partial(copy_part, number) for number in range(1, len(sizes) + 1)]
+        parts = [
+            {"ETag": result["ETag"], "PartNumber": n}
+            # S3 answers each part copy with the part's checksum when the upload has an algorithm;
+            # CompleteMultipartUpload needs them back.
+            | ({checksum: result[checksum]} if checksum and result.get(checksum) else {})
+            for n, result in enumerate(results, 1)
+        ]
+        complete: dict[str, Any] = {}
+        if checksum and head.get("ChecksumType") == "FULL_OBJECT":
+            # A full-object checksum does not depend on the parts: S3 checks the copy against it.
+            complete = {checksum: head[checksum], "ChecksumType": "FULL_OBJECT"}
+        yield [
+            partial(
+                destination_s3.complete_multipart_upload,
+                Bucket=destination_bucket,
+                Key=entry.key,
+                UploadId=upload_id,
+                MultipartUpload={"Parts": parts},
+                **complete,
+            )
+        ]
+    except Exception:
+        try:
+            yield [
+                partial(
+                    destination_s3.abort_multipart_upload,
+                    Bucket=destination_bucket,
+                    Key=entry.key,
+                    UploadId=upload_id,
+                )
+            ]
+        except Exception as abort_error:  # the copy's own error is the one to report
+            log(
+                "copy.abort_failed",
+                bucket=destination_bucket,
+                key=entry.key,
+                uploadId=upload_id,
+                error=str(abort_error),
+            )
+        raise

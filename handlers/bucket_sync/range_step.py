@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor
+from functools import partial
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -15,6 +16,7 @@ from .copier import CopyOptions, copy_objects
 from .deleter import delete_objects
 from .diff import Plan, merge
 from .heads import head_object
+from .jobs import Job, run_jobs, step_pool
 from .listing import Entry, list_range
 from .payloads import Counts, Failure, KeyRange, Progress, RunConfig, add_counts, zero_counts
 from .scope import in_scope
@@ -54,25 +56,39 @@ def sync_window(
     done = not source.more and not destination.more
 
     plan = merge(scoped(run, source_entries), scoped(run, destination.entries))
-    source_heads = settle_unsure(source_s3, destination_s3, run, plan, settings.copy_threads)
     dry_run = run["dryRun"] or run["countingOnly"]
-    options = CopyOptions(
-        threads=settings.copy_threads,
-        dry_run=dry_run,
-        keep_website_redirects=settings.keep_website_redirects,
-        seconds_left=seconds_left,
-        source_heads=source_heads,
-    )
-    copies = copy_objects(source_s3, destination_s3, run["source"], run["destination"], plan.to_copy, options)
-    if copies.deferred:
-        # Out of time: this step ends just before the first object it did not start. Every key
-        # below that is settled; what was done at or above it is seen (and counted) next step.
-        cutoff = min(entry.key for entry in copies.deferred)
-        handled = [e.key for e in source_entries + destination.entries if e.key < cutoff]
-        window_end = max(handled, default=cursor)
-        plan, copies, done = plan.before(cutoff), copies.before(cutoff), False
-    to_delete = plan.to_delete if run["deleteOrphans"] else []
-    deletes = delete_objects(destination_s3, run["destination"], to_delete, settings.copy_threads, dry_run)
+    # The step's one pool: every S3 request below runs on it, so the step never has more than
+    # copy_threads threads of its own, whatever mix of small and multipart objects it meets.
+    with step_pool(settings.copy_threads) as pool:
+        source_heads = settle_unsure(source_s3, destination_s3, run, plan, settings.copy_threads, pool)
+        options = CopyOptions(
+            threads=settings.copy_threads,
+            dry_run=dry_run,
+            keep_website_redirects=settings.keep_website_redirects,
+            seconds_left=seconds_left,
+            source_heads=source_heads,
+        )
+        copies = copy_objects(
+            source_s3, destination_s3, run["source"], run["destination"], plan.to_copy, options, pool
+        )
+        if copies.deferred:
+            # Out of time: this step ends just before the first object it did not start. Every key
+            # below that is settled; what was done at or above it is seen (and counted) next step.
+            cutoff = min(entry.key for entry in copies.deferred)
+            handled = [e.key for e in source_entries + destination.entries if e.key < cutoff]
+            window_end = max(handled, default=cursor)
+            plan, copies, done = plan.before(cutoff), copies.before(cutoff), False
+        to_delete = plan.to_delete if run["deleteOrphans"] else []
+        deletes = delete_objects(
+            destination_s3,
+            run["destination"],
+            to_delete,
+            settings.copy_threads,
+            dry_run,
+            pool,
+            allow_unconditional=settings.allow_unconditional_deletes,
+            execution=run["execution"],
+        )
 
     failures: list[Failure] = copies.failures + deletes.failures
     step_counts = Counts(
@@ -105,33 +121,37 @@ def scoped(run: RunConfig, entries: list[Entry]) -> list[Entry]:
 
 
 def settle_unsure(
-    source_s3: Any, destination_s3: Any, run: RunConfig, plan: Plan, threads: int
+    source_s3: Any, destination_s3: Any, run: RunConfig, plan: Plan, threads: int, pool: Executor
 ) -> dict[str, dict]:
-    """Decide the pairs the listings could not, from both objects' headers (two HEADs a pair).
+    """Decide the pairs the listings could not, from both objects' headers (two HEADs a pair,
+    on the step's `pool`, at most `threads` pairs at once).
 
     Returns the source headers read for the pairs that go to be copied, so the copy does not
     read them again.
     """
 
-    def decide(pair: tuple[Entry, Entry]) -> tuple[bool, dict | None]:
+    def decide(pair: tuple[Entry, Entry]) -> Job[tuple[bool, dict | None]]:
         source, destination = pair
         try:
-            source_head = head_object(source_s3, run["source"], source.key, source.etag)
-            destination_head = head_object(
-                destination_s3, run["destination"], destination.key, destination.etag
-            )
+            source_head, destination_head = yield [
+                partial(head_object, source_s3, run["source"], source.key, source.etag),
+                partial(head_object, destination_s3, run["destination"], destination.key, destination.etag),
+            ]
         except ClientError:
             # Unreadable headers cannot prove equality; the copy reports why it fails, if it does.
             return False, None
         return settle(source_head, destination_head), source_head
 
     source_heads: dict[str, dict] = {}
-    with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
-        for (source, _), (unchanged, head) in zip(plan.unsure, pool.map(decide, plan.unsure), strict=True):
-            if unchanged:
-                plan.unchanged.append(source.key)
-                continue
-            plan.to_copy.append(source)
-            if head is not None:
-                source_heads[source.key] = head
+    results = run_jobs(pool, (decide(pair) for pair in plan.unsure), threads)
+    for (source, _), done in zip(plan.unsure, results, strict=True):
+        if done.error is not None:
+            raise done.error
+        unchanged, head = done.value
+        if unchanged:
+            plan.unchanged.append(source.key)
+            continue
+        plan.to_copy.append(source)
+        if head is not None:
+            source_heads[source.key] = head
     return source_heads

@@ -12,6 +12,8 @@ from .scope import check_patterns, check_scope, literal_lead
 from .settings import Settings
 
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+# S3 reserves this suffix for directory buckets (S3 Express One Zone): name--zone-id--x-s3.
+DIRECTORY_BUCKET_SUFFIX = "--x-s3"
 
 # Optional fields: name -> (accepted types, description for errors).
 _OPTIONAL: dict[str, tuple[tuple[type, ...], str]] = {
@@ -37,6 +39,12 @@ def check_bucket_name(field: str, value: Any) -> str:
     )
     if not valid:
         raise InvalidInput(f"'{field}' is not a valid S3 bucket name: {value!r}")
+    if value.endswith(DIRECTORY_BUCKET_SUFFIX):
+        raise InvalidInput(
+            f"'{field}' names an S3 directory bucket ({value}), which this sync cannot use: directory "
+            "buckets list keys in no lexicographic order and reject StartAfter, and the sync works by "
+            "merging two sorted listings from a cursor"
+        )
     return value
 
 

@@ -29,6 +29,9 @@ class Settings:
     default_exclude: tuple[str, ...] = ()
     # DynamoDB table that holds each run's range bounds, cursors and failures (runstore).
     run_table: str = ""
+    # Delete orphans without the ETag condition when the runtime's SDK cannot send it (a risk:
+    # an object rewritten since it was listed is lost). Off: such orphans are kept and named.
+    allow_unconditional_deletes: bool = False
 
 
 def _flag(raw: str | None, default: bool) -> bool:
@@ -56,4 +59,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         run_table=env.get("RUN_TABLE", base.run_table),
         default_include=tuple(json.loads(env.get("DEFAULT_INCLUDE", "[]"))),
         default_exclude=tuple(json.loads(env.get("DEFAULT_EXCLUDE", "[]"))),
+        allow_unconditional_deletes=_flag(
+            env.get("ALLOW_UNCONDITIONAL_DELETES"), base.allow_unconditional_deletes
+        ),
     )

@@ -78,3 +78,21 @@ def test_buckets_outside_the_configured_lists_are_denied():
         parse_input({"source": "other", "destination": "dst"}, settings())
     with pytest.raises(AccessDenied, match="destination_bucket_names"):
         parse_input({"source": "src", "destination": "other"}, settings())
+
+
+@pytest.mark.parametrize("side", ["source", "destination"])
+def test_a_directory_bucket_is_refused_with_the_reason(side):
+    bucket = "mybucket--use1-az4--x-s3"
+    event = {"source": "src", "destination": "dst", side: bucket}
+    allowed = settings(source_buckets=("src", bucket), destination_buckets=("dst", bucket))
+    with pytest.raises(InvalidInput) as refused:
+        parse_input(event, allowed)
+    message = str(refused.value)
+    assert f"'{side}' names an S3 directory bucket ({bucket})" in message
+    assert "no lexicographic order" in message and "StartAfter" in message
+
+
+def test_a_general_purpose_bucket_with_a_similar_name_is_accepted():
+    bucket = "photos--x-s3-archive"
+    options = parse_input({"source": bucket, "destination": "dst"}, settings(source_buckets=(bucket,)))
+    assert options["source"] == bucket

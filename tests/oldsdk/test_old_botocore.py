@@ -1,0 +1,80 @@
+"""Against a real botocore from before DeleteObjects' ETag condition (pyproject's `oldsdk`):
+orphans are never deleted unconditionally unless the deployment opts in."""
+
+from __future__ import annotations
+
+import boto3
+import botocore
+import pytest
+from moto import mock_aws
+
+from bucket_sync.deleter import supports_etag_condition
+from bucket_sync.payloads import KeyRange
+from bucket_sync.range_step import start_progress, sync_window
+from bucket_sync.settings import Settings
+from tests.unit.support import run_config
+
+REGION = "us-east-1"
+# The oldest botocore pyproject.toml claims (boto3 and botocore share the version number).
+OLDEST_CLAIMED = "1.34.162"
+
+
+@pytest.fixture
+def s3(monkeypatch):
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    with mock_aws():
+        client = boto3.client("s3", region_name=REGION)
+        client.create_bucket(Bucket="src")
+        client.create_bucket(Bucket="dst")
+        yield client
+
+
+def one_step(s3, **settings):
+    whole = KeyRange(after="", upTo=None)
+    base = Settings(source_buckets=("src",), destination_buckets=("dst",), copy_threads=4)
+    progress, _ = sync_window(
+        s3, s3, run_config(), whole, start_progress(whole), Settings(**{**base.__dict__, **settings})
+    )
+    return progress
+
+
+def keys(s3, bucket: str) -> set[str]:
+    return {row["Key"] for row in s3.list_objects_v2(Bucket=bucket).get("Contents", [])}
+
+
+def test_this_is_the_oldest_claimed_sdk_and_it_lacks_the_etag_condition(s3):
+    assert botocore.__version__ == OLDEST_CLAIMED
+    assert not supports_etag_condition(s3)
+
+
+def test_a_step_copies_but_keeps_orphans_and_names_them(s3, capsys):
+    s3.put_object(Bucket="src", Key="new", Body=b"x")
+    s3.put_object(Bucket="dst", Key="orphan", Body=b"y")
+    sent = []
+    s3.meta.events.register("provide-client-params.s3.DeleteObjects", lambda params, **_: sent.append(params))
+    progress = one_step(s3)
+    assert sent == [], "no DeleteObjects may be sent without the ETag condition"
+    assert keys(s3, "dst") == {"new", "orphan"}
+    assert (progress["counts"]["copied"], progress["counts"]["deleted"], progress["counts"]["failed"]) == (
+        1,
+        0,
+        1,
+    )
+    failure = progress["failures"][0]
+    assert failure["key"] == "orphan"
+    assert f"botocore {OLDEST_CLAIMED}" in failure["reason"]
+    assert "allow_unconditional_deletes" in failure["reason"]
+    assert '"event": "delete.refused_without_etag_condition"' in capsys.readouterr().out
+
+
+def test_a_deployment_that_opts_in_deletes_without_the_condition(s3):
+    s3.put_object(Bucket="dst", Key="orphan", Body=b"y")
+    s3.put_object(Bucket="src", Key="kept", Body=b"x")
+    progress = one_step(s3, allow_unconditional_deletes=True)
+    assert keys(s3, "dst") == {"kept"} and progress["counts"]["deleted"] == 1
