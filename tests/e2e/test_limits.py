@@ -32,3 +32,24 @@ def test_thousands_of_failed_objects_with_the_longest_keys_in_a_thousand_ranges(
     assert listed and report["failuresNotListed"] == 2400 - len(listed)
     assert all(f["key"] in archived and "GLACIER" in f["reason"] for f in listed)
     assert set(wide.snapshot(DST)) == set(warm)
+
+
+def test_many_multipart_objects_at_the_largest_copy_threads(wide, monkeypatch):
+    """Eight objects of 64 parts and some small ones in one step of 64 threads: the emulator
+    refuses a 1,025th thread in a Lambda process, as Lambda does, so nested pools would fail here.
+    Parts are a few bytes (moto's part-size minimum is lowered for this test only) so the test
+    stays light; the thread count depends on the number of parts, not their size."""
+    import moto.s3.models
+
+    from tests.unit.support import put_multipart
+
+    monkeypatch.setattr(moto.s3.models, "S3_UPLOAD_PART_MIN_SIZE", 1)
+    for i in range(8):
+        put_multipart(wide.s3, SRC, f"big-{i}", [3] * 64)
+    put_objects(wide.s3, SRC, {f"small-{i:02}": b"s" for i in range(40)})
+
+    result = wide.run(source=SRC, destination=DST)
+
+    assert result.status == "SUCCEEDED", result.cause
+    assert (result.output["copied"], result.output["failed"]) == (48, 0)
+    assert wide.snapshot(DST) == wide.snapshot(SRC)  # same sizes and multipart ETags

@@ -34,8 +34,9 @@ module "bucket_sync_cross_region" {
   task_retry               = { interval_seconds = 1, max_attempts = 2, crash_max_attempts = 1 }
 }
 
-# The largest max_concurrency the module accepts, for the payload-limit tests (test_limits.py):
-# a round of up to 1,000 ranges must fit Step Functions' 256 KiB whatever the keys and failures.
+# The largest max_concurrency and copy_threads the module accepts, for the limit tests
+# (test_limits.py): a round of up to 1,000 ranges must fit Step Functions' 256 KiB whatever the
+# keys and failures, and a step of 64 threads must stay within a Lambda's 1,024 threads.
 module "bucket_sync_wide" {
   source = "../../.."
 
@@ -44,6 +45,7 @@ module "bucket_sync_wide" {
   destination_bucket_names = var.destination_bucket_names
   chunk_size               = var.chunk_size
   max_concurrency          = 1000
+  copy_threads             = 64
   max_steps_per_range      = var.max_steps_per_range
   lambda_timeout           = 120
   task_retry               = { interval_seconds = 1, max_attempts = 2, crash_max_attempts = 1 }
