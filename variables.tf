@@ -434,6 +434,8 @@ variable "exclude" {
     condition     = length(var.exclude) <= 100 && alltrue([for p in var.exclude : length(p) >= 1 && length(p) <= 1024])
     error_message = "exclude takes at most 100 patterns of 1 to 1024 characters."
   }
+}
+
 variable "allow_unconditional_deletes" {
   description = "RISK: delete orphans without the ETag condition when the Lambda runtime's bundled botocore is too old to send it (the condition entered the S3 model in November 2024). An object rewritten in the destination after it was listed is then lost. false (recommended): such a runtime deletes nothing and names every orphan as failed with the reason; use a newer runtime or bundle a newer boto3 instead."
   type        = bool
