@@ -401,3 +401,48 @@ variable "tags" {
   default     = {}
   nullable    = false
 }
+
+variable "role_path" {
+  description = "IAM path of every role the module creates (the Lambda, state machine and scheduler roles), for organizations that group roles by path."
+  type        = string
+  default     = "/"
+  nullable    = false
+
+  validation {
+    condition     = length(var.role_path) <= 512 && can(regex("^/([!-~]*/)?$", var.role_path))
+    error_message = "role_path must start and end with '/' (e.g. \"/\" or \"/sync/\"), at most 512 printable ASCII characters."
+  }
+}
+
+variable "role_permissions_boundary_arn" {
+  description = "ARN of an IAM managed policy set as the permissions boundary of every role the module creates; null: none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.role_permissions_boundary_arn == null ? true : can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/[A-Za-z0-9+=,.@_/-]+$", var.role_permissions_boundary_arn))
+    error_message = "role_permissions_boundary_arn must be null or an IAM policy ARN (arn:aws:iam::<account>:policy/<path><name>)."
+  }
+}
+
+variable "lambda_role_arn" {
+  description = "ARN of an existing role for the handler functions; null: the module creates it. A given role must trust lambda.amazonaws.com and carry the policy in the output lambda_policy_json; the module then creates no Lambda role and attaches nothing to it."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.lambda_role_arn == null ? true : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", var.lambda_role_arn))
+    error_message = "lambda_role_arn must be null or an IAM role ARN (arn:aws:iam::<account>:role/<path><name>)."
+  }
+}
+
+variable "state_machine_role_arn" {
+  description = "ARN of an existing role for the state machine; null: the module creates it. A given role must trust states.amazonaws.com and carry the policy in the output state_machine_policy_json; the module then creates no state machine role and attaches nothing to it."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.state_machine_role_arn == null ? true : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", var.state_machine_role_arn))
+    error_message = "state_machine_role_arn must be null or an IAM role ARN (arn:aws:iam::<account>:role/<path><name>)."
+  }
+}

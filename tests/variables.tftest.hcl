@@ -237,3 +237,33 @@ run "rejects_zero_alarm_evaluation_periods" {
   variables { alarms = { evaluation_periods = 0 } }
   expect_failures = [var.alarms]
 }
+
+run "rejects_a_role_path_without_slashes" {
+  command = plan
+  variables { role_path = "sync" }
+  expect_failures = [var.role_path]
+}
+
+run "rejects_a_role_path_without_a_trailing_slash" {
+  command = plan
+  variables { role_path = "/sync" }
+  expect_failures = [var.role_path]
+}
+
+run "rejects_a_permissions_boundary_that_is_not_a_policy_arn" {
+  command = plan
+  variables { role_permissions_boundary_arn = "arn:aws:iam::123456789012:role/boundary" }
+  expect_failures = [var.role_permissions_boundary_arn]
+}
+
+run "rejects_a_lambda_role_that_is_not_a_role_arn" {
+  command = plan
+  variables { lambda_role_arn = "own-lambda" }
+  expect_failures = [var.lambda_role_arn]
+}
+
+run "rejects_a_state_machine_role_that_is_not_a_role_arn" {
+  command = plan
+  variables { state_machine_role_arn = "arn:aws:iam::123456789012:policy/own-states" }
+  expect_failures = [var.state_machine_role_arn]
+}
