@@ -273,9 +273,11 @@ variable "schedules" {
     Named syncs run on a schedule by EventBridge Scheduler, each starting an execution with
     {"source", "destination", "prefix", "dryRun"} plus "deleteOrphans" and "maxDeletes" when set
     (unset: the module's delete_orphans and max_deletes apply). source and destination must be in
-    source_bucket_names and destination_bucket_names. schedule_expression is cron(...), rate(...) or
-    at(...), evaluated in timezone (an IANA name). The map key names the schedule in the schedule
-    group named after var.name.
+    source_bucket_names and destination_bucket_names. schedule_expression is an EventBridge
+    Scheduler expression: cron(minutes hours day-of-month month day-of-week year), six fields with
+    "?" in one of the two day fields (cron(0 3 * * ? *), not the Unix cron(0 3 * * *)), rate(N
+    unit) or at(yyyy-mm-ddThh:mm:ss), evaluated in timezone (an IANA name such as Europe/Berlin or
+    UTC). The map key names the schedule in the schedule group named after var.name.
   EOT
   type = map(object({
     source              = string
@@ -297,8 +299,14 @@ variable "schedules" {
   }
 
   validation {
-    condition     = alltrue([for s in values(var.schedules) : can(regex("^(cron|rate|at)\\(.+\\)$", s.schedule_expression))])
-    error_message = "Every schedule_expression must be cron(...), rate(...) or at(...)."
+    # Scheduler's cron has six fields (a Unix cron's five plus the year), and one of
+    # day-of-month and day-of-week must be "?"; a five-field cron would fail only at apply.
+    condition = alltrue([for s in values(var.schedules) : (
+      can(regex("^cron\\([^ ()]+( [^ ()]+){5}\\)$", s.schedule_expression)) ? (split(" ", s.schedule_expression)[2] == "?") != (split(" ", s.schedule_expression)[4] == "?") :
+      can(regex("^rate\\((1 (minute|hour|day)|([2-9]|[1-9][0-9]+) (minutes|hours|days))\\)$", s.schedule_expression)) ||
+      can(regex("^at\\([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\)$", s.schedule_expression))
+    )])
+    error_message = "Every schedule_expression must be an EventBridge Scheduler expression: cron(minutes hours day-of-month month day-of-week year) with six fields and \"?\" in exactly one of day-of-month and day-of-week (e.g. cron(0 3 * * ? *), not the Unix cron(0 3 * * *)), rate(1 day) / rate(N minutes|hours|days), or at(yyyy-mm-ddThh:mm:ss)."
   }
 
   validation {
@@ -317,8 +325,8 @@ variable "schedules" {
   }
 
   validation {
-    condition     = alltrue([for s in values(var.schedules) : can(regex("^[A-Za-z][A-Za-z0-9_+/-]*$", s.timezone))])
-    error_message = "A schedule's timezone must be an IANA time zone name such as UTC or Europe/Berlin."
+    condition     = alltrue([for s in values(var.schedules) : can(regex("^(UTC|GMT|Etc/[A-Za-z0-9+-]+|[A-Z][A-Za-z_]+(/[A-Z][A-Za-z0-9_+-]*){1,2})$", s.timezone))])
+    error_message = "A schedule's timezone must be an IANA time zone name: Area/Location such as Europe/Berlin or America/Argentina/Buenos_Aires, or UTC, or Etc/GMT+5 (not an abbreviation such as CET or an offset such as +02:00)."
   }
 }
 
