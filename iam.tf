@@ -15,6 +15,35 @@ locals {
   destination_object_actions = ["s3:PutObject", "s3:PutObjectTagging", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:GetObject"]
 }
 
+# Each role is created here unless the consumer brings its own (var.lambda_role_arn,
+# var.state_machine_role_arn); everything else refers to the roles through these locals.
+locals {
+  create_lambda_role        = var.lambda_role_arn == null
+  create_state_machine_role = var.state_machine_role_arn == null
+  lambda_role_arn           = local.create_lambda_role ? aws_iam_role.lambda[0].arn : var.lambda_role_arn
+  state_machine_role_arn    = local.create_state_machine_role ? aws_iam_role.state_machine[0].arn : var.state_machine_role_arn
+}
+
+moved {
+  from = aws_iam_role.lambda
+  to   = aws_iam_role.lambda[0]
+}
+
+moved {
+  from = aws_iam_role_policy.lambda
+  to   = aws_iam_role_policy.lambda[0]
+}
+
+moved {
+  from = aws_iam_role.state_machine
+  to   = aws_iam_role.state_machine[0]
+}
+
+moved {
+  from = aws_iam_role_policy.state_machine
+  to   = aws_iam_role_policy.state_machine[0]
+}
+
 # Handler functions: read the sources, write and delete in the destinations, write their logs.
 
 data "aws_iam_policy_document" "lambda_assume" {
@@ -28,9 +57,13 @@ data "aws_iam_policy_document" "lambda_assume" {
 }
 
 resource "aws_iam_role" "lambda" {
-  name               = "${var.name}-lambda"
-  assume_role_policy = data.aws_iam_policy_document.lambda_assume.json
-  tags               = var.tags
+  count = local.create_lambda_role ? 1 : 0
+
+  name                 = "${var.name}-lambda"
+  path                 = var.role_path
+  permissions_boundary = var.role_permissions_boundary_arn
+  assume_role_policy   = data.aws_iam_policy_document.lambda_assume.json
+  tags                 = var.tags
 }
 
 data "aws_iam_policy_document" "lambda" {
@@ -98,8 +131,10 @@ data "aws_iam_policy_document" "lambda" {
 }
 
 resource "aws_iam_role_policy" "lambda" {
+  count = local.create_lambda_role ? 1 : 0
+
   name   = "sync-buckets"
-  role   = aws_iam_role.lambda.id
+  role   = aws_iam_role.lambda[0].id
   policy = data.aws_iam_policy_document.lambda.json
 }
 
@@ -121,9 +156,13 @@ data "aws_iam_policy_document" "state_machine_assume" {
 }
 
 resource "aws_iam_role" "state_machine" {
-  name               = "${var.name}-states"
-  assume_role_policy = data.aws_iam_policy_document.state_machine_assume.json
-  tags               = var.tags
+  count = local.create_state_machine_role ? 1 : 0
+
+  name                 = "${var.name}-states"
+  path                 = var.role_path
+  permissions_boundary = var.role_permissions_boundary_arn
+  assume_role_policy   = data.aws_iam_policy_document.state_machine_assume.json
+  tags                 = var.tags
 }
 
 data "aws_iam_policy_document" "state_machine" {
@@ -180,8 +219,10 @@ data "aws_iam_policy_document" "state_machine" {
 }
 
 resource "aws_iam_role_policy" "state_machine" {
+  count = local.create_state_machine_role ? 1 : 0
+
   name   = "run-sync"
-  role   = aws_iam_role.state_machine.id
+  role   = aws_iam_role.state_machine[0].id
   policy = data.aws_iam_policy_document.state_machine.json
 }
 
@@ -196,7 +237,7 @@ data "aws_iam_policy_document" "bucket_grant" {
     resources = ["${local.s3_arn}${each.key}"]
     principals {
       type        = "AWS"
-      identifiers = [aws_iam_role.lambda.arn]
+      identifiers = [local.lambda_role_arn]
     }
   }
 
@@ -208,7 +249,7 @@ data "aws_iam_policy_document" "bucket_grant" {
       resources = ["${local.s3_arn}${each.key}/*"]
       principals {
         type        = "AWS"
-        identifiers = [aws_iam_role.lambda.arn]
+        identifiers = [local.lambda_role_arn]
       }
     }
   }
@@ -221,7 +262,7 @@ data "aws_iam_policy_document" "bucket_grant" {
       resources = ["${local.s3_arn}${each.key}/*"]
       principals {
         type        = "AWS"
-        identifiers = [aws_iam_role.lambda.arn]
+        identifiers = [local.lambda_role_arn]
       }
     }
   }

@@ -34,7 +34,7 @@ module "function" {
   name               = "${var.name}-${replace(each.key, "_", "-")}"
   description        = each.value.description
   handler            = each.value.handler
-  role_arn           = aws_iam_role.lambda.arn
+  role_arn           = local.lambda_role_arn
   package_path       = local.package_path
   runtime            = var.lambda_runtime
   memory_size        = var.lambda_memory_size

@@ -40,7 +40,7 @@ resource "aws_sfn_state_machine" "this" {
   #checkov:skip=CKV_AWS_284:X-Ray tracing is the consumer's choice (tracing_enabled); it adds cost per transition.
   #checkov:skip=CKV_AWS_285:Logging is configured; the level is the consumer's choice (state_machine_log_level).
   name       = local.state_machine_name
-  role_arn   = aws_iam_role.state_machine.arn
+  role_arn   = local.state_machine_role_arn
   type       = "STANDARD"
   definition = local.definition
 

@@ -4,8 +4,12 @@ locals {
   notify        = var.notifications.create_sns_topic || var.notifications.sns_topic_arn != null
   sns_topic_arn = var.notifications.create_sns_topic ? aws_sns_topic.this[0].arn : var.notifications.sns_topic_arn
 
-  alarm_topic_arn    = var.alarms.sns_topic_arn != null ? var.alarms.sns_topic_arn : local.sns_topic_arn
-  alarms_use_topic   = var.alarms.enabled && var.alarms.sns_topic_arn == null && var.notifications.create_sns_topic
+  alarm_topic_arn = var.alarms.sns_topic_arn != null ? var.alarms.sns_topic_arn : local.sns_topic_arn
+  # Unset, alarms are on exactly when they have a topic to notify: seven alarms nobody hears of
+  # would only cost money ($0.10 per alarm-month each). Decided from the inputs alone, so that
+  # for_each below is known at plan time even when the topic is created in the same apply.
+  alarms_enabled     = coalesce(var.alarms.enabled, var.alarms.sns_topic_arn != null || local.notify)
+  alarms_use_topic   = local.alarms_enabled && var.alarms.sns_topic_arn == null && var.notifications.create_sns_topic
   alarm_name_pattern = "arn:${data.aws_partition.current.partition}:cloudwatch:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:alarm:${var.name}-*"
 
   # Executions of this state machine only, not its Distributed Map's child executions, whose
@@ -13,7 +17,7 @@ locals {
   run_arn_prefix = "arn:${data.aws_partition.current.partition}:states:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:execution:${local.state_machine_name}:"
 
   # One alarm per state machine failure metric and per function; the key names the alarm.
-  alarms = var.alarms.enabled ? merge(
+  alarms = local.alarms_enabled ? merge(
     {
       for key, metric in {
         executions_failed    = { name = "ExecutionsFailed", ended = "failed" }

@@ -14,13 +14,13 @@ output "function_arns" {
 }
 
 output "state_machine_role_arn" {
-  description = "ARN of the role the state machine runs as."
-  value       = aws_iam_role.state_machine.arn
+  description = "ARN of the role the state machine runs as (created, or var.state_machine_role_arn)."
+  value       = local.state_machine_role_arn
 }
 
 output "lambda_role_arn" {
-  description = "ARN of the role the handler functions run as; grant it access in cross-account bucket policies."
-  value       = aws_iam_role.lambda.arn
+  description = "ARN of the role the handler functions run as (created, or var.lambda_role_arn); grant it access in cross-account bucket policies."
+  value       = local.lambda_role_arn
 }
 
 output "log_group_names" {
@@ -54,4 +54,14 @@ output "run_table_name" {
 output "bucket_policies" {
   description = "For each configured bucket, a bucket policy (JSON) granting the Lambda role exactly what the handlers need there: the owner of a bucket in another account merges these statements into its policy."
   value       = { for bucket, document in data.aws_iam_policy_document.bucket_grant : bucket => document.json }
+}
+
+output "lambda_policy_json" {
+  description = "The IAM policy (JSON) the handler functions' role needs: attached to the role the module creates, or for you to attach to the role given in lambda_role_arn."
+  value       = data.aws_iam_policy_document.lambda.json
+}
+
+output "state_machine_policy_json" {
+  description = "The IAM policy (JSON) the state machine's role needs: attached to the role the module creates, or for you to attach to the role given in state_machine_role_arn."
+  value       = data.aws_iam_policy_document.state_machine.json
 }

@@ -90,9 +90,11 @@ data "aws_iam_policy_document" "scheduler_assume" {
 resource "aws_iam_role" "scheduler" {
   count = local.create_schedules ? 1 : 0
 
-  name               = "${var.name}-scheduler"
-  assume_role_policy = data.aws_iam_policy_document.scheduler_assume[0].json
-  tags               = var.tags
+  name                 = "${var.name}-scheduler"
+  path                 = var.role_path
+  permissions_boundary = var.role_permissions_boundary_arn
+  assume_role_policy   = data.aws_iam_policy_document.scheduler_assume[0].json
+  tags                 = var.tags
 }
 
 data "aws_iam_policy_document" "scheduler" {

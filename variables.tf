@@ -283,9 +283,11 @@ variable "schedules" {
     Named syncs run on a schedule by EventBridge Scheduler, each starting an execution with
     {"source", "destination", "prefix", "dryRun"} plus "deleteOrphans" and "maxDeletes" when set
     (unset: the module's delete_orphans and max_deletes apply). source and destination must be in
-    source_bucket_names and destination_bucket_names. schedule_expression is cron(...), rate(...) or
-    at(...), evaluated in timezone (an IANA name). The map key names the schedule in the schedule
-    group named after var.name.
+    source_bucket_names and destination_bucket_names. schedule_expression is an EventBridge
+    Scheduler expression: cron(minutes hours day-of-month month day-of-week year), six fields with
+    "?" in one of the two day fields (cron(0 3 * * ? *), not the Unix cron(0 3 * * *)), rate(N
+    unit) or at(yyyy-mm-ddThh:mm:ss), evaluated in timezone (an IANA name such as Europe/Berlin or
+    UTC). The map key names the schedule in the schedule group named after var.name.
   EOT
   type = map(object({
     source              = string
@@ -307,8 +309,14 @@ variable "schedules" {
   }
 
   validation {
-    condition     = alltrue([for s in values(var.schedules) : can(regex("^(cron|rate|at)\\(.+\\)$", s.schedule_expression))])
-    error_message = "Every schedule_expression must be cron(...), rate(...) or at(...)."
+    # Scheduler's cron has six fields (a Unix cron's five plus the year), and one of
+    # day-of-month and day-of-week must be "?"; a five-field cron would fail only at apply.
+    condition = alltrue([for s in values(var.schedules) : (
+      can(regex("^cron\\([^ ()]+( [^ ()]+){5}\\)$", s.schedule_expression)) ? (split(" ", s.schedule_expression)[2] == "?") != (split(" ", s.schedule_expression)[4] == "?") :
+      can(regex("^rate\\((1 (minute|hour|day)|([2-9]|[1-9][0-9]+) (minutes|hours|days))\\)$", s.schedule_expression)) ||
+      can(regex("^at\\([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\)$", s.schedule_expression))
+    )])
+    error_message = "Every schedule_expression must be an EventBridge Scheduler expression: cron(minutes hours day-of-month month day-of-week year) with six fields and \"?\" in exactly one of day-of-month and day-of-week (e.g. cron(0 3 * * ? *), not the Unix cron(0 3 * * *)), rate(1 day) / rate(N minutes|hours|days), or at(yyyy-mm-ddThh:mm:ss)."
   }
 
   validation {
@@ -327,8 +335,8 @@ variable "schedules" {
   }
 
   validation {
-    condition     = alltrue([for s in values(var.schedules) : can(regex("^[A-Za-z][A-Za-z0-9_+/-]*$", s.timezone))])
-    error_message = "A schedule's timezone must be an IANA time zone name such as UTC or Europe/Berlin."
+    condition     = alltrue([for s in values(var.schedules) : can(regex("^(UTC|GMT|Etc/[A-Za-z0-9+-]+|[A-Z][A-Za-z_]+(/[A-Z][A-Za-z0-9_+-]*){1,2})$", s.timezone))])
+    error_message = "A schedule's timezone must be an IANA time zone name: Area/Location such as Europe/Berlin or America/Argentina/Buenos_Aires, or UTC, or Etc/GMT+5 (not an abbreviation such as CET or an offset such as +02:00)."
   }
 }
 
@@ -379,9 +387,9 @@ variable "notifications" {
 }
 
 variable "alarms" {
-  description = "CloudWatch alarms on the state machine's ExecutionsFailed, ExecutionsTimedOut and ExecutionsAborted and on each function's Errors: at least one in a period of period_seconds, for evaluation_periods periods. Their action is sns_topic_arn, else the notifications topic, else none. A KMS-encrypted topic's key policy must let cloudwatch.amazonaws.com use the key."
+  description = "CloudWatch alarms on the state machine's ExecutionsFailed, ExecutionsTimedOut and ExecutionsAborted and on each function's Errors: at least one in a period of period_seconds, for evaluation_periods periods. Their action is sns_topic_arn, else the notifications topic. enabled unset (null): on when there is such a topic, off otherwise; true: on even without a topic (alarms without an action, visible only in the console); false: off. Seven alarms cost about $0.70 a month ($0.10 per standard-resolution alarm-month). A KMS-encrypted topic's key policy must let cloudwatch.amazonaws.com use the key."
   type = object({
-    enabled            = optional(bool, true)
+    enabled            = optional(bool)
     sns_topic_arn      = optional(string)
     period_seconds     = optional(number, 300)
     evaluation_periods = optional(number, 1)
@@ -441,4 +449,49 @@ variable "allow_unconditional_deletes" {
   type        = bool
   default     = false
   nullable    = false
+}
+
+variable "role_path" {
+  description = "IAM path of every role the module creates (the Lambda, state machine and scheduler roles), for organizations that group roles by path."
+  type        = string
+  default     = "/"
+  nullable    = false
+
+  validation {
+    condition     = length(var.role_path) <= 512 && can(regex("^/([!-~]*/)?$", var.role_path))
+    error_message = "role_path must start and end with '/' (e.g. \"/\" or \"/sync/\"), at most 512 printable ASCII characters."
+  }
+}
+
+variable "role_permissions_boundary_arn" {
+  description = "ARN of an IAM managed policy set as the permissions boundary of every role the module creates; null: none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.role_permissions_boundary_arn == null ? true : can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/[A-Za-z0-9+=,.@_/-]+$", var.role_permissions_boundary_arn))
+    error_message = "role_permissions_boundary_arn must be null or an IAM policy ARN (arn:aws:iam::<account>:policy/<path><name>)."
+  }
+}
+
+variable "lambda_role_arn" {
+  description = "ARN of an existing role for the handler functions; null: the module creates it. A given role must trust lambda.amazonaws.com and carry the policy in the output lambda_policy_json; the module then creates no Lambda role and attaches nothing to it."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.lambda_role_arn == null ? true : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", var.lambda_role_arn))
+    error_message = "lambda_role_arn must be null or an IAM role ARN (arn:aws:iam::<account>:role/<path><name>)."
+  }
+}
+
+variable "state_machine_role_arn" {
+  description = "ARN of an existing role for the state machine; null: the module creates it. A given role must trust states.amazonaws.com and carry the policy in the output state_machine_policy_json; the module then creates no state machine role and attaches nothing to it."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.state_machine_role_arn == null ? true : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", var.state_machine_role_arn))
+    error_message = "state_machine_role_arn must be null or an IAM role ARN (arn:aws:iam::<account>:role/<path><name>)."
+  }
 }

@@ -1,7 +1,9 @@
-"""Generate the README's inputs and outputs tables from variables.tf and outputs.tf.
+"""Generate the README's requirements, providers, inputs, outputs and resources tables from the .tf files.
 
 `python scripts/readme_tables.py` rewrites the tables between the README's markers;
-`--check` fails when they differ from what the .tf files say (a test runs it).
+`--check` fails when they differ from what the .tf files say (a test runs it). The tables follow
+terraform-docs: full type expressions and defaults, every resource and data source of the root
+module and its local submodules.
 """
 
 from __future__ import annotations
@@ -74,19 +76,28 @@ def blocks(path: Path, kind: str) -> list[tuple[str, dict[str, str]]]:
 
 
 def _one_line(expression: str) -> str:
-    return re.sub(r"\s+", " ", expression).replace("{ ", "{").replace(" }", "}")
+    """The expression on one line: whitespace normalized, object attributes (one a line in HCL)
+    separated by commas."""
+    lines = [line.strip() for line in expression.splitlines() if line.strip()]
+    joined = lines[0] if lines else ""
+    for line in lines[1:]:
+        separate = not joined.endswith(("(", "{", "[", ",")) and not line.startswith((")", "}", "]"))
+        joined += (", " if separate else "") + line
+    return re.sub(r"\s+", " ", joined)
+
+
+def _code(text: str) -> str:
+    return "`" + text.replace("|", "\\|") + "`"
 
 
 def _type(expression: str) -> str:
-    # Object attributes are documented in the description; the table names the shape.
-    return re.sub(r"object\(\{.*\}\)", "object", _one_line(expression))
+    return _code(_one_line(expression))
 
 
 def _default(attrs: dict[str, str]) -> str:
     if "default" not in attrs:
         return "required"
-    value = _one_line(attrs["default"])
-    return f"`{value}`" if len(value) <= 40 else "see variables.tf"
+    return _code(_one_line(attrs["default"]))
 
 
 def _text(expression: str) -> str:
@@ -97,7 +108,7 @@ def inputs_table() -> str:
     rows = ["| Name | Type | Default | Description |", "|---|---|---|---|"]
     for name, attrs in blocks(ROOT / "variables.tf", "variable"):
         rows.append(
-            f"| `{name}` | `{_type(attrs['type'])}` | {_default(attrs)} | {_text(attrs['description'])} |"
+            f"| `{name}` | {_type(attrs['type'])} | {_default(attrs)} | {_text(attrs['description'])} |"
         )
     return "\n".join(rows)
 
@@ -109,9 +120,96 @@ def outputs_table() -> str:
     return "\n".join(rows)
 
 
+_VERSIONS = ROOT / "versions.tf"
+_PROVIDER = re.compile(r"^    ([a-z0-9_-]+) = \{(.*?)^    \}", re.MULTILINE | re.DOTALL)
+_RESOURCE = re.compile(r'^(resource|data) "([a-z0-9_]+)" "([a-z0-9_]+)" \{', re.MULTILINE)
+_MODULE_CALL = re.compile(
+    r'^module "([a-z0-9_]+)" \{.*?^  source\s*=\s*"\./([^"]+)"', re.MULTILINE | re.DOTALL
+)
+
+
+def providers() -> list[tuple[str, str, str]]:
+    """(name, source, version constraint) of every provider versions.tf requires."""
+    text = _VERSIONS.read_text()
+    found = []
+    for match in _PROVIDER.finditer(text):
+        attrs = {
+            m.group(1): _expression(match.group(2), m.end())
+            for m in re.finditer(r"^\s+(source|version)\s*=\s*", match.group(2), re.MULTILINE)
+        }
+        found.append((match.group(1), json.loads(attrs["source"]), json.loads(attrs["version"])))
+    return found
+
+
+def requirements_table() -> str:
+    required = re.search(r'required_version\s*=\s*"([^"]+)"', _VERSIONS.read_text())
+    rows = ["| Name | Version |", "|---|---|", f"| terraform | `{required.group(1)}` |"]
+    rows += [f"| {name} (`{source}`) | `{version}` |" for name, source, version in providers()]
+    return "\n".join(rows)
+
+
+def providers_table() -> str:
+    rows = ["| Name | Version |", "|---|---|"]
+    rows += [f"| {name} | `{version}` |" for name, _, version in providers()]
+    return "\n".join(rows)
+
+
+def _address(match: re.Match) -> str:
+    kind, type_, name = match.groups()
+    return f"{type_}.{name}" if kind == "resource" else f"data.{type_}.{name}"
+
+
+def resources() -> list[tuple[str, str, str]]:
+    """(address, resource or data source, file) of every resource and data source the root module
+    and the local submodules it calls declare, by file, in order of declaration."""
+    found = []
+    for path in sorted(ROOT.glob("*.tf")):
+        found += [
+            (
+                f"{m.group(2)}.{m.group(3)}"
+                if m.group(1) == "resource"
+                else f"data.{m.group(2)}.{m.group(3)}",
+                m.group(1),
+                path.name,
+            )
+            for m in _RESOURCE.finditer(path.read_text())
+        ]
+    for path in sorted(ROOT.glob("*.tf")):
+        for call in _MODULE_CALL.finditer(path.read_text()):
+            for sub in sorted((ROOT / call.group(2)).glob("*.tf")):
+                found += [
+                    (
+                        f"module.{call.group(1)}.{_address(m)}",
+                        m.group(1),
+                        f"{call.group(2)}/{sub.name}",
+                    )
+                    for m in _RESOURCE.finditer(sub.read_text())
+                ]
+    return found
+
+
+def resources_table() -> str:
+    rows = ["| Name | Type | File |", "|---|---|---|"]
+    rows += [
+        f"| `{address}` | {'resource' if kind == 'resource' else 'data source'} | `{file}` |"
+        for address, kind, file in resources()
+    ]
+    return "\n".join(rows)
+
+
+TABLES = {
+    "REQUIREMENTS": requirements_table,
+    "PROVIDERS": providers_table,
+    "INPUTS": inputs_table,
+    "OUTPUTS": outputs_table,
+    "RESOURCES": resources_table,
+}
+
+
 def render(readme: str) -> str:
-    """The README with both generated tables in place."""
-    for marker, table in (("INPUTS", inputs_table()), ("OUTPUTS", outputs_table())):
+    """The README with every generated table in place."""
+    for marker, make in TABLES.items():
+        table = make()
         begin, end = f"<!-- BEGIN {marker} (scripts/readme_tables.py) -->", f"<!-- END {marker} -->"
         pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.DOTALL)
         if not pattern.search(readme):
@@ -131,7 +229,7 @@ def main() -> int:
         if fresh != current:
             print("README.md tables are stale: run python scripts/readme_tables.py", file=sys.stderr)
             return 1
-        print("README.md tables match variables.tf and outputs.tf")
+        print("README.md tables match the .tf files")
         return 0
     README.write_text(fresh)
     print("README.md tables written")

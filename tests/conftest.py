@@ -17,3 +17,11 @@ def emulator() -> Iterator[Emulator]:
     """The one local AWS emulator of a test run (moto allows one server per process here)."""
     with Emulator(lambda_workers=4) as running:
         yield running
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that starts the emulator (directly or through a fixture), so that the fast
+    subset (`make test-unit`) can leave them out with -m "not emulator"."""
+    for item in items:
+        if "emulator" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.emulator)

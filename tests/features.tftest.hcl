@@ -27,6 +27,11 @@ run "creates_nothing_optional_by_default" {
     condition     = output.schedule_arns == {}
     error_message = "schedule_arns is empty without schedules."
   }
+
+  assert {
+    condition     = length(aws_cloudwatch_metric_alarm.this) == 0 && output.alarm_arns == {}
+    error_message = "Without a topic to notify there are no alarms by default (they would cost and tell nobody)."
+  }
 }
 
 run "schedules_start_the_state_machine_with_the_contract_input" {
@@ -178,8 +183,8 @@ run "notifies_a_created_topic_of_failed_runs" {
   }
 
   assert {
-    condition     = alltrue([for a in aws_cloudwatch_metric_alarm.this : a.alarm_actions == toset([aws_sns_topic.this[0].arn])])
-    error_message = "Alarms notify the notifications topic when no alarm topic is given."
+    condition     = length(aws_cloudwatch_metric_alarm.this) == 7 && alltrue([for a in aws_cloudwatch_metric_alarm.this : a.alarm_actions == toset([aws_sns_topic.this[0].arn])])
+    error_message = "With a notifications topic the alarms are on by default and notify it when no alarm topic is given."
   }
 
   assert {
@@ -214,8 +219,12 @@ run "notifies_a_given_topic_of_chosen_statuses" {
   }
 }
 
-run "alarms_on_failed_runs_and_function_errors_by_default" {
+run "alarms_on_failed_runs_and_function_errors_when_switched_on_without_a_topic" {
   command = apply
+
+  variables {
+    alarms = { enabled = true }
+  }
 
   assert {
     condition     = toset(keys(aws_cloudwatch_metric_alarm.this)) == toset(["executions_failed", "executions_timed_out", "executions_aborted", "validate_errors", "plan_ranges_errors", "sync_range_errors", "summarize_errors"])
@@ -251,8 +260,26 @@ run "alarms_notify_their_own_topic" {
   }
 
   assert {
+    condition     = length(aws_cloudwatch_metric_alarm.this) == 7 && length(aws_sns_topic.this) == 0
+    error_message = "An alarm topic alone turns the alarms on by default."
+  }
+
+  assert {
     condition     = alltrue([for a in aws_cloudwatch_metric_alarm.this : a.alarm_actions == toset(["arn:aws:sns:eu-west-1:123456789012:pager"]) && a.period == 60 && a.evaluation_periods == 3])
     error_message = "alarms.sns_topic_arn, period_seconds and evaluation_periods reach every alarm."
+  }
+}
+
+run "notifies_a_given_topic_of_alarms_by_default" {
+  command = apply
+
+  variables {
+    notifications = { sns_topic_arn = "arn:aws:sns:eu-west-1:123456789012:ops" }
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_metric_alarm.this) == 7 && alltrue([for a in aws_cloudwatch_metric_alarm.this : a.alarm_actions == toset(["arn:aws:sns:eu-west-1:123456789012:ops"])])
+    error_message = "A given notifications topic turns the alarms on by default, and they notify it."
   }
 }
 

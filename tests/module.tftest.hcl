@@ -85,8 +85,23 @@ run "scopes_the_lambda_role_to_the_configured_buckets" {
   }
 
   assert {
-    condition     = one([for s in data.aws_iam_policy_document.lambda.statement : s if s.sid == "ReadDestinationHeaders"]).actions == toset(["s3:GetObject"]) && one([for s in data.aws_iam_policy_document.lambda.statement : s if s.sid == "ReadDestinationHeaders"]).resources == toset(["arn:aws:s3:::photos-dst/*", "arn:aws:s3:::photos-dr/*"])
-    error_message = "Destination object headers (HEAD is s3:GetObject) may be read in the destinations only, for change detection."
+    condition     = one([for s in data.aws_iam_policy_document.lambda.statement : s if s.sid == "WriteDestinationObjects"]).actions == toset(["s3:PutObject", "s3:PutObjectTagging", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:GetObject"])
+    error_message = "Destinations get exactly the writes, deletes and reads (HEAD, conditional deletes) the handlers make."
+  }
+
+  assert {
+    condition     = length(setintersection(toset(flatten([for s in data.aws_iam_policy_document.lambda.statement : tolist(s.actions)])), toset(["s3:GetBucketLocation", "s3:GetObjectVersion", "s3:GetObjectVersionTagging", "s3:ListMultipartUploadParts"]))) == 0
+    error_message = "No action the handlers never call is granted."
+  }
+
+  assert {
+    condition     = one([for s in data.aws_iam_policy_document.state_machine.statement : s if s.sid == "RedriveOwnChildExecutions"]).actions == toset(["states:RedriveExecution"]) && one([for s in data.aws_iam_policy_document.state_machine.statement : s if s.sid == "RedriveOwnChildExecutions"]).resources == toset([local.map_run_execution_arns])
+    error_message = "A failed Map Run of this state machine can be redriven."
+  }
+
+  assert {
+    condition     = jsondecode(output.bucket_policies["photos-dst"]).Statement[1].Action == ["s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject", "s3:PutObject", "s3:PutObjectTagging"] && length(jsondecode(output.bucket_policies["photos-src"]).Statement) == 2
+    error_message = "bucket_policies grants a destination's owner exactly the role's destination actions, a source's the read ones."
   }
 
   assert {

@@ -254,3 +254,109 @@ run "rejects_zero_alarm_evaluation_periods" {
   variables { alarms = { evaluation_periods = 0 } }
   expect_failures = [var.alarms]
 }
+
+run "rejects_a_role_path_without_slashes" {
+  command = plan
+  variables { role_path = "sync" }
+  expect_failures = [var.role_path]
+}
+
+run "rejects_a_role_path_without_a_trailing_slash" {
+  command = plan
+  variables { role_path = "/sync" }
+  expect_failures = [var.role_path]
+}
+
+run "rejects_a_permissions_boundary_that_is_not_a_policy_arn" {
+  command = plan
+  variables { role_permissions_boundary_arn = "arn:aws:iam::123456789012:role/boundary" }
+  expect_failures = [var.role_permissions_boundary_arn]
+}
+
+run "rejects_a_lambda_role_that_is_not_a_role_arn" {
+  command = plan
+  variables { lambda_role_arn = "own-lambda" }
+  expect_failures = [var.lambda_role_arn]
+}
+
+run "rejects_a_state_machine_role_that_is_not_a_role_arn" {
+  command = plan
+  variables { state_machine_role_arn = "arn:aws:iam::123456789012:policy/own-states" }
+  expect_failures = [var.state_machine_role_arn]
+}
+
+run "rejects_a_five_field_unix_cron" {
+  command = plan
+  variables {
+    schedules = { nightly = { source = "photos-src", destination = "photos-dst", schedule_expression = "cron(0 3 * * *)" } }
+  }
+  expect_failures = [var.schedules]
+}
+
+run "rejects_a_cron_with_both_day_fields_set" {
+  command = plan
+  variables {
+    schedules = { nightly = { source = "photos-src", destination = "photos-dst", schedule_expression = "cron(0 3 * * * *)" } }
+  }
+  expect_failures = [var.schedules]
+}
+
+run "rejects_a_rate_with_an_unknown_unit" {
+  command = plan
+  variables {
+    schedules = { nightly = { source = "photos-src", destination = "photos-dst", schedule_expression = "rate(2 weeks)" } }
+  }
+  expect_failures = [var.schedules]
+}
+
+run "rejects_an_at_without_a_time" {
+  command = plan
+  variables {
+    schedules = { once = { source = "photos-src", destination = "photos-dst", schedule_expression = "at(2026-12-24)" } }
+  }
+  expect_failures = [var.schedules]
+}
+
+run "rejects_a_time_zone_abbreviation" {
+  command = plan
+  variables {
+    schedules = { nightly = { source = "photos-src", destination = "photos-dst", schedule_expression = "cron(0 2 * * ? *)", timezone = "CET" } }
+  }
+  expect_failures = [var.schedules]
+}
+
+run "rejects_a_time_zone_given_as_an_offset" {
+  command = plan
+  variables {
+    schedules = { nightly = { source = "photos-src", destination = "photos-dst", schedule_expression = "cron(0 2 * * ? *)", timezone = "+02:00" } }
+  }
+  expect_failures = [var.schedules]
+}
+
+run "rejects_a_time_zone_without_its_area" {
+  command = plan
+  variables {
+    schedules = { nightly = { source = "photos-src", destination = "photos-dst", schedule_expression = "cron(0 2 * * ? *)", timezone = "Berlin" } }
+  }
+  expect_failures = [var.schedules]
+}
+
+run "accepts_every_scheduler_expression_form_and_iana_zone" {
+  command = plan
+  variables {
+    schedules = {
+      nightly  = { source = "photos-src", destination = "photos-dst", schedule_expression = "cron(0 3 * * ? *)", timezone = "Europe/Berlin" }
+      weekly   = { source = "photos-src", destination = "photos-dst", schedule_expression = "cron(15 4 ? * SUN-FRI,SAT 2026-2030)", timezone = "America/Argentina/Buenos_Aires" }
+      monthly  = { source = "photos-src", destination = "photos-dst", schedule_expression = "cron(0 5 L * ? *)", timezone = "Etc/GMT+5" }
+      hourly   = { source = "photos-src", destination = "photos-dst", schedule_expression = "rate(1 hour)", timezone = "UTC" }
+      often    = { source = "photos-src", destination = "photos-dst", schedule_expression = "rate(15 minutes)", timezone = "America/Port-au-Prince" }
+      once     = { source = "photos-src", destination = "photos-dst", schedule_expression = "at(2026-12-24T18:00:00)", timezone = "Asia/Kolkata" }
+      biweekly = { source = "photos-src", destination = "photos-dst", schedule_expression = "rate(14 days)" }
+    }
+  }
+
+  assert {
+    condition     = length(aws_scheduler_schedule.this) == 7
+    error_message = "Valid cron, rate and at expressions in IANA zones plan."
+  }
+}

@@ -1,4 +1,4 @@
-"""The README's inputs and outputs tables are generated from variables.tf and outputs.tf."""
+"""The README's requirements, providers, inputs, outputs and resources tables come from the .tf files."""
 
 from __future__ import annotations
 
@@ -28,4 +28,35 @@ def test_a_required_variable_and_a_heredoc_description_render():
     table = readme_tables.inputs_table()
     assert "| `name` | `string` | required |" in table
     schedules = next(line for line in table.splitlines() if line.startswith("| `schedules`"))
-    assert "`map(object)`" in schedules and "EventBridge Scheduler" in schedules and "<<" not in schedules
+    assert '`map(object({source = string, destination = string, prefix = optional(string, ""),' in schedules
+    assert "EventBridge Scheduler" in schedules and "<<" not in schedules
+
+
+def test_object_variables_show_their_full_type_and_default():
+    table = readme_tables.inputs_table()
+    task_retry = next(line for line in table.splitlines() if line.startswith("| `task_retry`"))
+    assert (
+        "| `object({interval_seconds = optional(number, 2), max_attempts = optional(number, 6), "
+        "crash_max_attempts = optional(number, 2), backoff_rate = optional(number, 2)})` | `{}` |"
+    ) in task_retry
+    assert "see variables.tf" not in table and "| `object` |" not in table
+
+
+def test_requirements_and_providers_are_versions_tf():
+    versions = (ROOT / "versions.tf").read_text()
+    required = re.search(r'required_version\s*=\s*"([^"]+)"', versions).group(1)
+    aws = re.search(r'version\s*=\s*"([^"]+)"', versions.split("required_providers")[1]).group(1)
+    assert f"| terraform | `{required}` |" in readme_tables.requirements_table()
+    assert f"| aws | `{aws}` |" in readme_tables.providers_table()
+
+
+def test_resources_table_names_every_resource_and_data_source():
+    declared_here = set()
+    for path in [*ROOT.glob("*.tf"), *ROOT.glob("modules/*/*.tf")]:
+        for kind, type_, name in re.findall(
+            r'^(resource|data) "(\w+)" "(\w+)"', path.read_text(), re.MULTILINE
+        ):
+            declared_here.add(("data." if kind == "data" else "") + f"{type_}.{name}")
+    listed = re.findall(r"^\| `(?:module\.\w+\.)?([\w.]+)` \|", readme_tables.resources_table(), re.MULTILINE)
+    assert set(listed) == declared_here
+    assert "| `module.function.aws_lambda_function.this` | resource |" in readme_tables.resources_table()
