@@ -7,6 +7,8 @@ locals {
   # bucket in another account must grant (output bucket_policies) are both built from these.
   # ListObjectsV2 and HeadBucket (Validate's existence and region check) need s3:ListBucket.
   bucket_actions = ["s3:ListBucket"]
+  # keep_website_redirects = "auto" reads whether a source serves a website (GetBucketWebsite).
+  source_bucket_actions = ["s3:GetBucketWebsite"]
   # Copies read the source (CopyObject, UploadPartCopy, HEAD) and its tags (multipart copies).
   source_object_actions = ["s3:GetObject", "s3:GetObjectTagging"]
   # Copies write objects and their tags, orphans are deleted, a failed multipart copy is
@@ -102,6 +104,12 @@ data "aws_iam_policy_document" "lambda" {
       actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
       resources = var.destination_kms_key_arns
     }
+  }
+
+  statement {
+    sid       = "ReadSourceWebsiteConfiguration"
+    actions   = local.source_bucket_actions
+    resources = local.source_buckets
   }
 
   statement {
@@ -238,6 +246,19 @@ data "aws_iam_policy_document" "bucket_grant" {
     principals {
       type        = "AWS"
       identifiers = [local.lambda_role_arn]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = contains(var.source_bucket_names, each.key) ? [1] : []
+    content {
+      sid       = "BucketSyncReadWebsite"
+      actions   = local.source_bucket_actions
+      resources = ["${local.s3_arn}${each.key}"]
+      principals {
+        type        = "AWS"
+        identifiers = [local.lambda_role_arn]
+      }
     }
   }
 

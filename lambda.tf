@@ -18,6 +18,7 @@ locals {
     CHUNK_SIZE             = tostring(var.chunk_size)
     COPY_THREADS           = tostring(var.copy_threads)
     MAX_RANGES             = tostring(var.max_concurrency)
+    MAX_STEPS_PER_RANGE    = tostring(var.max_steps_per_range)
     KEEP_WEBSITE_REDIRECTS = tostring(var.keep_website_redirects)
     RUN_TABLE              = aws_dynamodb_table.runs.name
     DEFAULT_INCLUDE        = jsonencode(var.include)

@@ -124,10 +124,15 @@ variable "allow_cross_region" {
 }
 
 variable "keep_website_redirects" {
-  description = "Carry x-amz-website-redirect-location over to copies. CopyObject drops it, so each copied object's headers are read first (one HEAD, a GET-class request, per copy). Set false for buckets that use no redirects."
-  type        = bool
-  default     = true
+  description = "Carry x-amz-website-redirect-location over to copies. CopyObject drops it, so each copied object's headers are read first (one HEAD, a GET-class request, per copy). \"auto\" (default): only when the source bucket has a website configuration, where redirects take effect (checked at the start of every run), so a bucket without one costs one request per copy; \"true\": always; \"false\": never. The booleans true and false work too."
+  type        = string
+  default     = "auto"
   nullable    = false
+
+  validation {
+    condition     = contains(["auto", "true", "false"], var.keep_website_redirects)
+    error_message = "keep_website_redirects must be \"auto\", \"true\" or \"false\"."
+  }
 }
 
 variable "source_kms_key_arns" {

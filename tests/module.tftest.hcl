@@ -100,7 +100,7 @@ run "scopes_the_lambda_role_to_the_configured_buckets" {
   }
 
   assert {
-    condition     = one([for s in data.aws_iam_policy_document.bucket_grant["photos-dst"].statement : s if s.sid == "BucketSyncWrite"]).actions == one([for s in data.aws_iam_policy_document.lambda.statement : s if s.sid == "WriteDestinationObjects"]).actions && one([for s in data.aws_iam_policy_document.bucket_grant["photos-src"].statement : s if s.sid == "BucketSyncRead"]).actions == one([for s in data.aws_iam_policy_document.lambda.statement : s if s.sid == "ReadSourceObjects"]).actions && length(data.aws_iam_policy_document.bucket_grant["photos-src"].statement) == 2
+    condition     = one([for s in data.aws_iam_policy_document.bucket_grant["photos-dst"].statement : s if s.sid == "BucketSyncWrite"]).actions == one([for s in data.aws_iam_policy_document.lambda.statement : s if s.sid == "WriteDestinationObjects"]).actions && one([for s in data.aws_iam_policy_document.bucket_grant["photos-src"].statement : s if s.sid == "BucketSyncRead"]).actions == one([for s in data.aws_iam_policy_document.lambda.statement : s if s.sid == "ReadSourceObjects"]).actions && length(data.aws_iam_policy_document.bucket_grant["photos-src"].statement) == 3
     error_message = "bucket_policies grants a destination's owner exactly the role's destination actions, a source's the read ones."
   }
 

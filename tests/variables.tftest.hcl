@@ -360,3 +360,21 @@ run "accepts_every_scheduler_expression_form_and_iana_zone" {
     error_message = "Valid cron, rate and at expressions in IANA zones plan."
   }
 }
+
+run "rejects_a_website_redirect_mode_that_is_not_auto_true_or_false" {
+  command = plan
+  variables { keep_website_redirects = "sometimes" }
+  expect_failures = [var.keep_website_redirects]
+}
+
+run "rejects_include_patterns_beyond_what_a_run_may_carry" {
+  command = plan
+  variables { include = [""] }
+  expect_failures = [var.include]
+}
+
+run "rejects_too_many_exclude_patterns" {
+  command = plan
+  variables { exclude = [for i in range(101) : "p${i}"] }
+  expect_failures = [var.exclude]
+}

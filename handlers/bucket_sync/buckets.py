@@ -25,6 +25,19 @@ def bucket_region(s3: Any, bucket: str) -> str:
     return region or "us-east-1"
 
 
+def has_website(s3: Any, bucket: str) -> bool:
+    """True when `bucket` has a website configuration (where object redirects take effect).
+
+    A bucket whose configuration cannot be read counts as having one: reading every copied
+    object's headers costs a request, losing a redirect costs a broken link.
+    """
+    try:
+        s3.get_bucket_website(Bucket=bucket)
+    except ClientError as error:
+        return str(error.response.get("Error", {}).get("Code")) != "NoSuchWebsiteConfiguration"
+    return True
+
+
 def has_key(s3: Any, bucket: str, prefix: str, after: str) -> bool:
     """True when at least one key under `prefix` sorts after `after`."""
     params: dict[str, Any] = {"Bucket": bucket, "Prefix": prefix, "MaxKeys": 1}

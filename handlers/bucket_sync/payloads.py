@@ -29,6 +29,8 @@ class RunConfig(TypedDict):
     include: list[str]
     exclude: list[str]
     listPrefix: str
+    # Whether copies read the source's headers to keep its website redirect (Validate decides).
+    readRedirects: bool
     sourceRegion: str
     destinationRegion: str
     # True while a guarded run counts its orphans before it may delete any.

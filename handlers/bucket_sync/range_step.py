@@ -64,7 +64,7 @@ def sync_window(
         options = CopyOptions(
             threads=settings.copy_threads,
             dry_run=dry_run,
-            keep_website_redirects=settings.keep_website_redirects,
+            keep_website_redirects=run["readRedirects"],
             seconds_left=seconds_left,
             source_heads=source_heads,
         )

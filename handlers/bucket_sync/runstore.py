@@ -48,6 +48,15 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _record(item: dict[str, Any]) -> RangeRecord:
+    return RangeRecord(
+        index=int(item[SORT_KEY].rsplit("#", 1)[1]),
+        range=KeyRange(**item["range"]),
+        progress=item.get("progress"),
+        error=item.get("error"),
+    )
+
+
 def _range_item(round_number: int, index: int) -> str:
     return f"range#{round_number:06d}#{index:06d}"
 
@@ -77,12 +86,12 @@ class RunStore:
                     }
                 )
 
-    def read_range(self, round_number: int, index: int) -> KeyRange:
-        """The bounds of one range (read consistently: PlanRanges wrote them a moment ago)."""
+    def read_range(self, round_number: int, index: int) -> RangeRecord:
+        """One range as stored (read consistently: PlanRanges or the last window wrote it)."""
         item = self._table.get_item(Key=self._key(round_number, index), ConsistentRead=True).get("Item")
         if item is None:
             raise LookupError(f"no range {index} of round {round_number} in the run table for {self._run}")
-        return KeyRange(**_plain(item["range"]))
+        return _record(_plain(item))
 
     def save_progress(self, round_number: int, index: int, key_range: KeyRange, progress: Progress) -> None:
         """Record where a range stands after a step (a whole put: a retried step rewrites it)."""
@@ -115,16 +124,7 @@ class RunStore:
         }
         while True:
             page = self._table.query(**params)
-            for item in page.get("Items", []):
-                plain = _plain(item)
-                records.append(
-                    RangeRecord(
-                        index=int(plain[SORT_KEY].rsplit("#", 1)[1]),
-                        range=KeyRange(**plain["range"]),
-                        progress=plain.get("progress"),
-                        error=plain.get("error"),
-                    )
-                )
+            records.extend(_record(_plain(item)) for item in page.get("Items", []))
             if "LastEvaluatedKey" not in page:
                 return records
             params["ExclusiveStartKey"] = page["LastEvaluatedKey"]

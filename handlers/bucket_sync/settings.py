@@ -22,8 +22,14 @@ class Settings:
     copy_threads: int = 16
     # Ranges planned per round; the Distributed Map runs this many children at once.
     max_ranges: int = 10
-    # Read each copied object's headers first, to carry x-amz-website-redirect-location over.
-    keep_website_redirects: bool = True
+    # Windows a child runs before it hands its range back to be split again (the ASL checks
+    # the same budget between invocations).
+    max_steps_per_range: int = 100
+    # Windows one invocation runs at most (its time is the other bound); 1: a step per window.
+    max_windows_per_step: int = 1000
+    # Read each copied object's headers first, to carry x-amz-website-redirect-location over:
+    # "true", "false", or "auto" (when the source bucket has a website configuration).
+    keep_website_redirects: str = "auto"
     # Include and exclude patterns of runs that do not give their own (scope.py).
     default_include: tuple[str, ...] = ()
     default_exclude: tuple[str, ...] = ()
@@ -55,7 +61,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         chunk_size=int(env.get("CHUNK_SIZE", base.chunk_size)),
         copy_threads=int(env.get("COPY_THREADS", base.copy_threads)),
         max_ranges=int(env.get("MAX_RANGES", base.max_ranges)),
-        keep_website_redirects=_flag(env.get("KEEP_WEBSITE_REDIRECTS"), base.keep_website_redirects),
+        max_steps_per_range=int(env.get("MAX_STEPS_PER_RANGE", base.max_steps_per_range)),
+        max_windows_per_step=int(env.get("MAX_WINDOWS_PER_STEP", base.max_windows_per_step)),
+        keep_website_redirects=env.get("KEEP_WEBSITE_REDIRECTS", base.keep_website_redirects).lower(),
         run_table=env.get("RUN_TABLE", base.run_table),
         default_include=tuple(json.loads(env.get("DEFAULT_INCLUDE", "[]"))),
         default_exclude=tuple(json.loads(env.get("DEFAULT_EXCLUDE", "[]"))),

@@ -36,6 +36,7 @@ def run_config(**overrides: Any) -> RunConfig:
         include=[],
         exclude=[],
         listPrefix="",
+        readRedirects=True,
         sourceRegion=REGION,
         destinationRegion=REGION,
         countingOnly=False,

@@ -88,8 +88,8 @@ def test_a_restore_the_listing_reports_needs_no_head(s3):
     restore_status_in_listings(s3, {"thawed": False})
     heads = record(s3, "HeadObject")
     whole = whole_range()
-    no_redirects = settings(keep_website_redirects=False)
-    progress, _ = sync_window(s3, s3, run_config(), whole, start_progress(whole), no_redirects)
+    no_redirects = run_config(readRedirects=False)
+    progress, _ = sync_window(s3, s3, no_redirects, whole, start_progress(whole), settings())
     assert progress["counts"]["copied"] == 1 and heads == []
 
 

@@ -95,3 +95,42 @@ def test_a_prefix_or_start_longer_than_any_key_is_invalid(field):
     with pytest.raises(InvalidInput, match="1024 bytes"):
         parse_input({"source": "src", "destination": "dst", field: too_long}, settings())
     assert parse_input({"source": "src", "destination": "dst", field: "é" * 512}, settings())[field]
+
+
+def test_one_invocation_runs_windows_until_the_range_is_done(s3, run_table, monkeypatch):
+    for i in range(25):
+        s3.put_object(Bucket="src", Key=f"k{i:02}", Body=b"v")
+    monkeypatch.setenv("CHUNK_SIZE", "4")
+    RunStore(run_table, EXECUTION).write_round(1, [whole_range()])
+    result = sync_range.handler({"run": run_config(), "round": 1, "index": 0}, Context())
+    assert result["progress"]["done"] is True and result["progress"]["steps"] == 7
+    assert result["progress"]["counts"]["copied"] == 25
+
+
+def test_an_invocation_stops_at_the_step_budget_or_its_window_cap(s3, run_table, monkeypatch):
+    for i in range(25):
+        s3.put_object(Bucket="src", Key=f"k{i:02}", Body=b"v")
+    monkeypatch.setenv("CHUNK_SIZE", "4")
+    monkeypatch.setenv("MAX_STEPS_PER_RANGE", "3")
+    store = RunStore(run_table, EXECUTION)
+    store.write_round(1, [whole_range()])
+    first = sync_range.handler({"run": run_config(), "round": 1, "index": 0}, Context())
+    assert (first["progress"]["steps"], first["progress"]["done"]) == (3, False)
+    monkeypatch.setenv("MAX_STEPS_PER_RANGE", "100")
+    monkeypatch.setenv("MAX_WINDOWS_PER_STEP", "2")
+    again = sync_range.handler({**first, "run": run_config()}, Context())
+    assert again["progress"]["steps"] == 5 and again["progress"]["cursor"] > first["progress"]["cursor"]
+
+
+def test_a_retried_invocation_resumes_from_the_last_window_it_stored(s3, run_table, monkeypatch):
+    for i in range(12):
+        s3.put_object(Bucket="src", Key=f"k{i:02}", Body=b"v")
+    monkeypatch.setenv("CHUNK_SIZE", "4")
+    store = RunStore(run_table, EXECUTION)
+    store.write_round(1, [whole_range()])
+    # The crashed invocation had done two windows (8 keys) and stored them; its input is older.
+    stored = {**start_progress(whole_range()), "cursor": "k07", "steps": 2}
+    stored["counts"] = {**stored["counts"], "copied": 8}
+    store.save_progress(1, 0, whole_range(), stored)
+    result = sync_range.handler({"run": run_config(), "round": 1, "index": 0}, Context())
+    assert result["progress"]["done"] is True and result["progress"]["counts"]["copied"] == 12

@@ -55,3 +55,16 @@ def test_max_deletes_makes_the_run_count_first(s3):
     put(s3, "src", "a")
     state = validate({"source": "src", "destination": "dst", "maxDeletes": 3}, clients, settings())
     assert state["run"]["countingOnly"] is True
+
+
+def test_redirects_are_read_only_where_a_website_can_serve_them(s3):
+    put(s3, "src", "a")
+    run_input = {"source": "src", "destination": "dst"}
+    assert validate(run_input, clients, settings())["run"]["readRedirects"] is False
+    s3.put_bucket_website(Bucket="src", WebsiteConfiguration={"IndexDocument": {"Suffix": "index.html"}})
+    assert validate(run_input, clients, settings())["run"]["readRedirects"] is True
+    never = settings(keep_website_redirects="false")
+    assert validate(run_input, clients, never)["run"]["readRedirects"] is False
+    s3.delete_bucket_website(Bucket="src")
+    always = settings(keep_website_redirects="true")
+    assert validate(run_input, clients, always)["run"]["readRedirects"] is True

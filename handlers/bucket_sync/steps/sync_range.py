@@ -1,14 +1,15 @@
-"""SyncRange: one step of a range's loop (the Distributed Map child's Task), or, when the
-child's Catch hands it an error, recording that error against the range."""
+"""SyncRange: one step of a range's loop (the Distributed Map child's Task): as many windows
+as its time allows; or, when the child's Catch hands it an error, recording that error."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from ..budget import short_reason
 from ..clients import s3_client
 from ..logs import log
-from ..payloads import RangeState
+from ..payloads import Progress, RangeState
 from ..range_step import start_progress, sync_window
 from ..runstore import RunStore, run_table
 from ..settings import load_settings
@@ -25,33 +26,54 @@ def handler(event: RangeState, context: Any) -> RangeState | dict:
         store.record_error(round_number, index, error)
         log("range.failed", execution=run["execution"], round=round_number, index=index, error=error)
         return {}
-    key_range = event.get("range") or store.read_range(round_number, index)
-    progress = event.get("progress") or start_progress(key_range)
+    record = store.read_range(round_number, index)
+    key_range = record.range
+    progress = newest(event.get("progress"), record.progress) or start_progress(key_range)
     # Stop starting copies while there is still time to finish the ones under way and report:
-    # one object's requests may take ~30 s of botocore backoff before they give up.
+    # one object's requests may take ~15 s of botocore backoff before they give up.
     margin = min(STOP_MARGIN_SECONDS, context.get_remaining_time_in_millis() / 1000 / 3)
-    progress, requests = sync_window(
-        s3_client(run["sourceRegion"]),
-        s3_client(run["destinationRegion"]),
-        run,
-        key_range,
-        progress,
-        settings,
-        seconds_left=lambda: context.get_remaining_time_in_millis() / 1000 - margin,
-    )
-    store.save_progress(round_number, index, key_range, progress)
-    log(
-        "range.step",
-        execution=run["execution"],
-        source=run["source"],
-        destination=run["destination"],
-        round=round_number,
-        index=index,
-        range=key_range,
-        cursor=progress["cursor"],
-        done=progress["done"],
-        steps=progress["steps"],
-        counts=progress["counts"],
-        **requests,
-    )
+
+    def seconds_left() -> float:
+        return context.get_remaining_time_in_millis() / 1000 - margin
+
+    source_s3, destination_s3 = s3_client(run["sourceRegion"]), s3_client(run["destinationRegion"])
+    # Windows one after another while the invocation's time lasts: each costs Step Functions
+    # nothing, where a step per window costs three state transitions, the larger part of a no-op
+    # run's bill. A window starts only with twice the longest one so far still left.
+    longest, windows = 0.0, 0
+    while True:
+        started = time.monotonic()
+        progress, requests = sync_window(
+            source_s3, destination_s3, run, key_range, progress, settings, seconds_left=seconds_left
+        )
+        longest = max(longest, time.monotonic() - started)
+        windows += 1
+        # Stored after every window, so a retried invocation resumes from the last one done.
+        store.save_progress(round_number, index, key_range, progress)
+        log(
+            "range.step",
+            execution=run["execution"],
+            source=run["source"],
+            destination=run["destination"],
+            round=round_number,
+            index=index,
+            range=key_range,
+            cursor=progress["cursor"],
+            done=progress["done"],
+            steps=progress["steps"],
+            window=windows,
+            counts=progress["counts"],
+            **requests,
+        )
+        if progress["done"] or progress["steps"] >= settings.max_steps_per_range:
+            break
+        if seconds_left() < 2 * longest or windows >= settings.max_windows_per_step:
+            break
     return RangeState(run=run, round=round_number, index=index, range=key_range, progress=progress)
+
+
+def newest(*candidates: Progress | None) -> Progress | None:
+    """The progress that has come furthest: the state's, or the table's when an invocation that
+    crashed after some windows stored more (windows are idempotent, so either is exact)."""
+    known = [p for p in candidates if p is not None]
+    return max(known, key=lambda p: p["steps"], default=None)

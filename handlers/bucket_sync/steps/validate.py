@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..buckets import bucket_region, has_key
+from ..buckets import bucket_region, has_key, has_website
 from ..clients import s3_client
 from ..errors import BucketRegionsNotEqual, DeleteGuardTripped
 from ..logs import log
@@ -45,9 +45,14 @@ def validate(
             "allowEmptySource: true in the run input (bucket-sync run --allow-empty-source), or keep "
             "them with deleteOrphans: false (--no-delete)"
         )
+    redirects = settings.keep_website_redirects
+    read_redirects = redirects == "true" or (
+        redirects == "auto" and has_website(s3_for(source_region), options["source"])
+    )
     run = RunConfig(
         execution=execution,
         **options,
+        readRedirects=read_redirects,
         sourceRegion=source_region,
         destinationRegion=destination_region,
         countingOnly=options["maxDeletes"] is not None and options["deleteOrphans"],
