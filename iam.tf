@@ -113,6 +113,21 @@ data "aws_iam_policy_document" "lambda" {
   }
 
   statement {
+    # Validate refuses a run while an earlier one of this state machine is running on the same
+    # destination with an overlapping prefix (overlap.py): it lists the running executions and
+    # reads their input.
+    sid       = "SeeOwnRunningExecutions"
+    actions   = ["states:ListExecutions"]
+    resources = [local.state_machine_arn]
+  }
+
+  statement {
+    sid       = "ReadOwnExecutions"
+    actions   = ["states:DescribeExecution"]
+    resources = [local.execution_arns]
+  }
+
+  statement {
     # PlanRanges writes a round's ranges, each child reads and updates its own, TallyRound
     # reads them back (runstore.py); nothing else uses the table.
     sid       = "KeepRunState"

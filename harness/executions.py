@@ -26,21 +26,30 @@ class Execution:
 def run_execution(
     sfn: Any, state_machine_arn: str, run_input: Any, timeout_seconds: float = 600
 ) -> Execution:
-    """Start an execution and wait for it to end.
+    """Start an execution and wait for it to end."""
+    return wait_for_execution(sfn, start_execution(sfn, state_machine_arn, run_input), timeout_seconds)
+
+
+def start_execution(sfn: Any, state_machine_arn: str, run_input: Any) -> str:
+    """Start an execution and return its ARN at once.
 
     moto does not generate execution names, so every execution gets a unique one here.
     """
-    started = time.monotonic()
     name = f"run-{int(time.time() * 1000)}-{next(_names)}"
-    arn = sfn.start_execution(stateMachineArn=state_machine_arn, name=name, input=json.dumps(run_input))[
+    return sfn.start_execution(stateMachineArn=state_machine_arn, name=name, input=json.dumps(run_input))[
         "executionArn"
     ]
+
+
+def wait_for_execution(sfn: Any, arn: str, timeout_seconds: float = 600) -> Execution:
+    """Wait for a started execution to end and read what it did."""
+    started = time.monotonic()
     while True:
         described = sfn.describe_execution(executionArn=arn)
         if described["status"] != "RUNNING":
             break
         if time.monotonic() - started > timeout_seconds:
-            raise TimeoutError(f"execution {name} still RUNNING after {timeout_seconds} s")
+            raise TimeoutError(f"execution {arn} still RUNNING after {timeout_seconds} s")
         time.sleep(0.2)
     output = described.get("output")
     return Execution(

@@ -59,3 +59,9 @@ def s3_client(region: str | None = None, threads: int | None = None) -> Any:
 @cache
 def _cached_client(region: str | None, threads: int) -> Any:
     return boto3.client("s3", region_name=region, config=client_config(threads))
+
+
+@cache
+def stepfunctions_client() -> Any:
+    """A Step Functions client in the function's own region (Validate's overlap check)."""
+    return boto3.client("stepfunctions", config=client_config(1))

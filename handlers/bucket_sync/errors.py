@@ -29,5 +29,9 @@ class DeleteGuardTripped(SyncError):
     """Deleting orphans now would be unsafe: empty source or more deletes than allowed."""
 
 
+class RunInProgress(SyncError):
+    """Another run of this state machine is syncing into the same destination and prefixes."""
+
+
 class ObjectsFailed(SyncError):
     """Some objects could not be synced; the run's failures list names them."""

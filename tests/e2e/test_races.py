@@ -6,6 +6,7 @@ import json
 import threading
 
 from harness.buckets import put_objects
+from harness.executions import start_execution, wait_for_execution
 from tests.deployment import DST, SRC
 
 
@@ -34,3 +35,27 @@ def test_orphans_rewritten_or_deleted_between_listing_and_delete(sync):
     assert failure["key"] == "orphan-rewritten" and "PreconditionFailed" in failure["reason"]
     assert sync.s3.get_object(Bucket=DST, Key="orphan-rewritten")["Body"].read() == b"new content"
     assert set(sync.snapshot(DST)) == {"keep", "orphan-rewritten"}
+
+
+def test_a_run_on_a_destination_another_run_is_writing_is_refused(sync):
+    put_objects(sync.s3, SRC, {"a": b"1", "b": b"2"})
+    copying, release = threading.Event(), threading.Event()
+
+    def hold_the_first_copy(method: str, bucket: str | None, key: str | None, query: str) -> None:
+        if method == "PUT" and bucket == DST and not copying.is_set():
+            copying.set()
+            release.wait(120)
+
+    with sync.emulator.faults(before_s3_request=hold_the_first_copy):
+        first = start_execution(sync.sfn, sync.state_machine_arn, {"source": SRC, "destination": DST})
+        assert copying.wait(120)
+        second = sync.run(source=SRC, destination=DST, prefix="b")
+        release.set()
+        first_result = wait_for_execution(sync.sfn, first)
+
+    assert (second.status, second.error) == ("FAILED", "RunInProgress")
+    assert first in second.cause and "nothing was written" in second.cause
+    assert first_result.status == "SUCCEEDED", first_result.cause
+    assert sync.snapshot(DST) == sync.snapshot(SRC)
+    # Once the first has ended, nothing stands in the way.
+    assert sync.run(source=SRC, destination=DST, prefix="b").status == "SUCCEEDED"

@@ -6,9 +6,10 @@ from collections.abc import Callable
 from typing import Any
 
 from ..buckets import bucket_region, has_key, has_website
-from ..clients import s3_client
+from ..clients import s3_client, stepfunctions_client
 from ..errors import BucketRegionsNotEqual, DeleteGuardTripped
 from ..logs import log
+from ..overlap import refuse_overlapping_runs
 from ..payloads import RunConfig, RunState, zero_counts
 from ..run_input import parse_input
 from ..settings import Settings, load_settings
@@ -68,6 +69,9 @@ def validate(
 
 def handler(event: dict[str, Any], context: Any) -> RunState:
     """`event` is {"input": <the execution input>, "execution": <its ARN>} (see the ASL)."""
-    state = validate(event.get("input"), s3_client, load_settings(), event.get("execution", ""))
+    execution = event.get("execution", "")
+    state = validate(event.get("input"), s3_client, load_settings(), execution)
+    run = state["run"]
+    refuse_overlapping_runs(stepfunctions_client(), execution, run["destination"], run["prefix"])
     log("run.validated", execution=state["run"]["execution"], run=state["run"])
     return state
