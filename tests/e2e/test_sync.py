@@ -129,3 +129,12 @@ def test_many_steps_ranges_and_rounds_keep_histories_small(sync):
     # A child runs at most MAX_STEPS_PER_RANGE steps of ~7 events each.
     assert max(children) <= 7 * MAX_STEPS_PER_RANGE + 10
     assert parent_events < 1000
+
+
+def test_include_and_exclude_limit_what_is_copied_and_deleted(sync):
+    put_objects(sync.s3, SRC, {"logs/a.txt": b"1", "logs/b.tmp": b"2", "img/c.txt": b"3"})
+    put_objects(sync.s3, DST, {"logs/orphan.txt": b"x", "logs/scratch.tmp": b"y", "img/orphan": b"z"})
+    result = sync.run(source=SRC, destination=DST, include=["logs/*"], exclude=["*.tmp"])
+    assert result.status == "SUCCEEDED", result.cause
+    assert (result.output["copied"], result.output["deleted"], result.output["unchanged"]) == (1, 1, 0)
+    assert set(sync.snapshot(DST)) == {"logs/a.txt", "logs/scratch.tmp", "img/orphan"}
