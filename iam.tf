@@ -2,6 +2,8 @@ locals {
   s3_arn             = "arn:${data.aws_partition.current.partition}:s3:::"
   source_buckets     = [for b in var.source_bucket_names : "${local.s3_arn}${b}"]
   destination_bucket = [for b in var.destination_bucket_names : "${local.s3_arn}${b}"]
+  # Keys copies may be encrypted with: the destination buckets' default keys and the override.
+  destination_kms_keys = distinct(compact(concat(var.destination_kms_key_arns, [var.destination_sse_kms_key_arn])))
 
   # What the handlers do with the buckets, once: the role policy below and the statements a
   # bucket in another account must grant (output bucket_policies) are both built from these.
@@ -98,11 +100,11 @@ data "aws_iam_policy_document" "lambda" {
 
   dynamic "statement" {
     # Writing needs a data key; completing a multipart copy and reading checksums needs Decrypt.
-    for_each = length(var.destination_kms_key_arns) > 0 ? [1] : []
+    for_each = length(local.destination_kms_keys) > 0 ? [1] : []
     content {
       sid       = "EncryptDestinationObjects"
       actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
-      resources = var.destination_kms_key_arns
+      resources = local.destination_kms_keys
     }
   }
 

@@ -23,6 +23,9 @@ locals {
     RUN_TABLE              = aws_dynamodb_table.runs.name
     DEFAULT_INCLUDE        = jsonencode(var.include)
     DEFAULT_EXCLUDE        = jsonencode(var.exclude)
+    DEFAULT_STORAGE_CLASS  = var.destination_storage_class == null ? "" : var.destination_storage_class
+    DEFAULT_SSE_KMS_KEY_ID = var.destination_sse_kms_key_arn == null ? "" : var.destination_sse_kms_key_arn
+    DESTINATION_KMS_KEYS   = jsonencode(local.destination_kms_keys)
     # Read by SyncRange only when the runtime's SDK cannot make deletes conditional.
     ALLOW_UNCONDITIONAL_DELETES = tostring(var.allow_unconditional_deletes)
   }

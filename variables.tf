@@ -500,3 +500,25 @@ variable "state_machine_role_arn" {
     error_message = "state_machine_role_arn must be null or an IAM role ARN (arn:aws:iam::<account>:role/<path><name>)."
   }
 }
+
+variable "destination_storage_class" {
+  description = "Storage class every copy is written in, for runs that do not give storageClass (e.g. GLACIER_IR for backups). null: each copy keeps its source's class. Change detection ignores storage classes, so a re-run after a change copies nothing."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.destination_storage_class == null ? true : contains(["STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER", "GLACIER_IR", "DEEP_ARCHIVE"], var.destination_storage_class)
+    error_message = "destination_storage_class must be null or one of STANDARD, REDUCED_REDUNDANCY, STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING, GLACIER, GLACIER_IR, DEEP_ARCHIVE."
+  }
+}
+
+variable "destination_sse_kms_key_arn" {
+  description = "KMS key every copy is encrypted with (SSE-KMS), for runs that do not give sseKmsKeyId. null: the destination bucket's default encryption. The functions get kms:GenerateDataKey and kms:Decrypt on it; its key policy must allow lambda_role_arn too. A run may name this key or one of destination_kms_key_arns."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.destination_sse_kms_key_arn == null ? true : can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.destination_sse_kms_key_arn))
+    error_message = "destination_sse_kms_key_arn must be null or a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)."
+  }
+}

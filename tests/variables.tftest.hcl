@@ -378,3 +378,15 @@ run "rejects_too_many_exclude_patterns" {
   variables { exclude = [for i in range(101) : "p${i}"] }
   expect_failures = [var.exclude]
 }
+
+run "rejects_a_storage_class_a_copy_cannot_be_written_in" {
+  command = plan
+  variables { destination_storage_class = "EXPRESS_ONEZONE" }
+  expect_failures = [var.destination_storage_class]
+}
+
+run "rejects_a_destination_key_that_is_no_kms_key_arn" {
+  command = plan
+  variables { destination_sse_kms_key_arn = "alias/backup" }
+  expect_failures = [var.destination_sse_kms_key_arn]
+}

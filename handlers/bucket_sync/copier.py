@@ -16,6 +16,7 @@ from .heads import head_object
 from .jobs import Job, run_jobs, step_pool
 from .listing import Entry
 from .multipart import CopyTooLong, copy_multipart
+from .overrides import Destination
 from .payloads import Failure
 
 # Objects S3 cannot read until they are restored.
@@ -35,6 +36,8 @@ class CopyOptions:
     seconds_left: Callable[[], float] = field(default=lambda: math.inf)
     # Source headers this step already read (pinned to the listed ETag), by key.
     source_heads: Mapping[str, dict] = field(default_factory=dict)
+    # The run's storage class and encryption overrides.
+    destination: Destination = field(default_factory=Destination)
 
 
 @dataclass
@@ -126,6 +129,7 @@ def copy_one(
             entry,
             head,  # type: ignore[arg-type]
             options.seconds_left,
+            options.destination,
         )
         return
     params: dict[str, Any] = {
@@ -137,9 +141,7 @@ def copy_one(
         "MetadataDirective": "COPY",
         "TaggingDirective": "COPY",
     }
-    if entry.storage_class != "STANDARD":
-        # CopyObject would otherwise write STANDARD.
-        params["StorageClass"] = entry.storage_class
+    params |= options.destination.parameters(entry.storage_class)
     if head and head.get("WebsiteRedirectLocation"):
         params["WebsiteRedirectLocation"] = head["WebsiteRedirectLocation"]
     yield [partial(destination_s3.copy_object, **params)]

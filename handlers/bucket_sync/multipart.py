@@ -21,6 +21,7 @@ from .heads import carried_headers, head_object
 from .jobs import Job
 from .listing import Entry
 from .logs import log
+from .overrides import Destination
 
 
 class CopyTooLong(Exception):
@@ -53,6 +54,7 @@ def copy_multipart(
     entry: Entry,
     head: dict[str, Any],
     seconds_left: Callable[[], float],
+    destination: Destination,
 ) -> Job[None]:
     """Copy `entry` with UploadPartCopy, pinned to its listed ETag; abort on any failure.
 
@@ -68,9 +70,7 @@ def copy_multipart(
     sizes = [part["ContentLength"] for part in part_heads]
     if sum(sizes) != entry.size:
         raise ValueError(f"part sizes add up to {sum(sizes)}, not {entry.size}")
-    params = carried_headers(head) | checksum_parameters(head)
-    if entry.storage_class != "STANDARD":
-        params["StorageClass"] = entry.storage_class
+    params = carried_headers(head) | checksum_parameters(head) | destination.parameters(entry.storage_class)
     if tagging["TagSet"]:
         params["Tagging"] = urlencode([(tag["Key"], tag["Value"]) for tag in tagging["TagSet"]])
     (upload,) = yield [

@@ -29,6 +29,9 @@ class RunConfig(TypedDict):
     include: list[str]
     exclude: list[str]
     listPrefix: str
+    # Overrides of the copies: None keeps the source's storage class / the bucket's encryption.
+    storageClass: str | None
+    sseKmsKeyId: str | None
     # Whether copies read the source's headers to keep its website redirect (Validate decides).
     readRedirects: bool
     sourceRegion: str

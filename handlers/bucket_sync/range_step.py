@@ -18,6 +18,7 @@ from .diff import Plan, merge
 from .heads import head_object
 from .jobs import Job, run_jobs, step_pool
 from .listing import Entry, list_range
+from .overrides import Destination
 from .payloads import Counts, Failure, KeyRange, Progress, RunConfig, add_counts, zero_counts
 from .scope import in_scope
 from .settings import Settings
@@ -65,6 +66,7 @@ def sync_window(
             threads=settings.copy_threads,
             dry_run=dry_run,
             keep_website_redirects=run["readRedirects"],
+            destination=Destination(run["storageClass"], run["sseKmsKeyId"]),
             seconds_left=seconds_left,
             source_heads=source_heads,
         )

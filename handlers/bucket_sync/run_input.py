@@ -8,6 +8,7 @@ from typing import Any
 
 from .budget import MAX_KEY_BYTES
 from .errors import AccessDenied, InvalidInput
+from .overrides import check_kms_key, check_storage_class
 from .scope import check_patterns, check_scope, literal_lead
 from .settings import Settings
 
@@ -60,7 +61,10 @@ def parse_input(event: Any, settings: Settings) -> dict[str, Any]:
     """Check types and names, apply defaults; return the options of the run."""
     if not isinstance(event, dict):
         raise InvalidInput("the execution input must be a JSON object")
-    unknown = sorted(set(event) - {"source", "destination", "include", "exclude", *_OPTIONAL})
+    unknown = sorted(
+        set(event)
+        - {"source", "destination", "include", "exclude", "storageClass", "sseKmsKeyId", *_OPTIONAL}
+    )
     if unknown:
         raise InvalidInput(f"unknown input field(s): {', '.join(unknown)}")
     for name in ("source", "destination"):
@@ -102,4 +106,8 @@ def parse_input(event: Any, settings: Settings) -> dict[str, Any]:
         "include": include,
         "exclude": exclude,
         "listPrefix": prefix + literal_lead(include),
+        "storageClass": check_storage_class(event.get("storageClass", settings.default_storage_class)),
+        "sseKmsKeyId": check_kms_key(
+            event.get("sseKmsKeyId", settings.default_sse_kms_key_id), settings.destination_kms_keys
+        ),
     }

@@ -33,6 +33,11 @@ class Settings:
     # Include and exclude patterns of runs that do not give their own (scope.py).
     default_include: tuple[str, ...] = ()
     default_exclude: tuple[str, ...] = ()
+    # Destination overrides for runs that do not say (overrides.py), and the KMS keys a run may
+    # name (the module's destination_kms_key_arns plus destination_sse_kms_key_arn).
+    default_storage_class: str | None = None
+    default_sse_kms_key_id: str | None = None
+    destination_kms_keys: tuple[str, ...] = ()
     # DynamoDB table that holds each run's range bounds, cursors and failures (runstore).
     run_table: str = ""
     # Delete orphans without the ETag condition when the runtime's SDK cannot send it (a risk:
@@ -65,6 +70,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         max_windows_per_step=int(env.get("MAX_WINDOWS_PER_STEP", base.max_windows_per_step)),
         keep_website_redirects=env.get("KEEP_WEBSITE_REDIRECTS", base.keep_website_redirects).lower(),
         run_table=env.get("RUN_TABLE", base.run_table),
+        default_storage_class=env.get("DEFAULT_STORAGE_CLASS") or None,
+        default_sse_kms_key_id=env.get("DEFAULT_SSE_KMS_KEY_ID") or None,
+        destination_kms_keys=tuple(json.loads(env.get("DESTINATION_KMS_KEYS", "[]"))),
         default_include=tuple(json.loads(env.get("DEFAULT_INCLUDE", "[]"))),
         default_exclude=tuple(json.loads(env.get("DEFAULT_EXCLUDE", "[]"))),
         allow_unconditional_deletes=_flag(

@@ -37,6 +37,8 @@ def run_config(**overrides: Any) -> RunConfig:
         exclude=[],
         listPrefix="",
         readRedirects=True,
+        storageClass=None,
+        sseKmsKeyId=None,
         sourceRegion=REGION,
         destinationRegion=REGION,
         countingOnly=False,

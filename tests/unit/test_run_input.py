@@ -28,6 +28,8 @@ def test_2017_input_gets_the_defaults():
         "include": [],
         "exclude": [],
         "listPrefix": "",
+        "storageClass": None,
+        "sseKmsKeyId": None,
     }
 
 
