@@ -129,6 +129,16 @@ data "aws_iam_policy_document" "lambda" {
     resources = [local.execution_arns]
   }
 
+  dynamic "statement" {
+    # Run reports (report.py): action lines after each window, the summary at the end.
+    for_each = var.report_bucket == null ? [] : [1]
+    content {
+      sid       = "WriteRunReports"
+      actions   = ["s3:PutObject"]
+      resources = ["${local.s3_arn}${var.report_bucket}/${var.report_prefix}*"]
+    }
+  }
+
   statement {
     # PlanRanges writes a round's ranges, each child reads and updates its own, TallyRound
     # reads them back (runstore.py); nothing else uses the table.

@@ -26,6 +26,8 @@ locals {
     DEFAULT_STORAGE_CLASS  = var.destination_storage_class == null ? "" : var.destination_storage_class
     DEFAULT_SSE_KMS_KEY_ID = var.destination_sse_kms_key_arn == null ? "" : var.destination_sse_kms_key_arn
     DESTINATION_KMS_KEYS   = jsonencode(local.destination_kms_keys)
+    REPORT_BUCKET          = var.report_bucket == null ? "" : var.report_bucket
+    REPORT_PREFIX          = var.report_prefix
     # Read by SyncRange only when the runtime's SDK cannot make deletes conditional.
     ALLOW_UNCONDITIONAL_DELETES = tostring(var.allow_unconditional_deletes)
   }

@@ -522,3 +522,26 @@ variable "destination_sse_kms_key_arn" {
     error_message = "destination_sse_kms_key_arn must be null or a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)."
   }
 }
+
+variable "report_bucket" {
+  description = "Bucket where runs write their report: every action taken (a dry run: every action it would take) as JSON lines, plus a summary, under <report_prefix><execution name>/ (README, \"Run report\"). null: no reports. The functions may write only under report_prefix in it."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.report_bucket == null ? true : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.report_bucket)) && !strcontains(var.report_bucket, "..") && !endswith(var.report_bucket, "--x-s3")
+    error_message = "report_bucket must be null or a valid S3 general purpose bucket name (3-63 lowercase letters, digits, '.', '-')."
+  }
+}
+
+variable "report_prefix" {
+  description = "Key prefix of the reports in report_bucket; each run writes under <report_prefix><execution name>/."
+  type        = string
+  default     = "bucket-sync-reports/"
+  nullable    = false
+
+  validation {
+    condition     = length(var.report_prefix) <= 512 && !startswith(var.report_prefix, "/")
+    error_message = "report_prefix must be at most 512 characters and must not start with '/'."
+  }
+}

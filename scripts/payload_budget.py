@@ -38,6 +38,11 @@ def worst_run() -> RunConfig:
         include=["\x01" * 1024] * 2,
         exclude=["\x01" * 680],
         listPrefix="\x01" * 1024,
+        readRedirects=True,
+        storageClass="INTELLIGENT_TIERING",
+        sseKmsKeyId="arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/" + "k" * 64,
+        # report_prefix (at most 512 characters, variables.tf) plus the execution's name.
+        report={"bucket": "r" * 63, "prefix": "\x01" * 512 + "e" * 80 + "/"},
         sourceRegion="ap-southeast-5",
         destinationRegion="ap-southeast-5",
         countingOnly=False,

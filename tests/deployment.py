@@ -20,6 +20,7 @@ FAR = "e2e-far"  # a destination in another region
 GHOST = "e2e-ghost"  # configured, never created
 OUTSIDE = "e2e-outside"  # exists, not configured
 VSRC, VDST = "e2e-vsrc", "e2e-vdst"  # a pair with versioning enabled, for test_features.py
+REPORTS = "e2e-reports"  # where the `wide` instance writes run reports
 CHUNK_SIZE, MAX_CONCURRENCY, MAX_STEPS_PER_RANGE = 40, 4, 8
 
 
@@ -45,7 +46,7 @@ class Deployment:
 @pytest.fixture(scope="session")
 def deployment(emulator: Emulator) -> Iterator[Deployment]:
     s3 = emulator.client("s3")
-    for bucket in (SRC, DST, OUTSIDE, VSRC, VDST):
+    for bucket in (SRC, DST, OUTSIDE, VSRC, VDST, REPORTS):
         ensure_bucket(s3, bucket)
     for bucket in (VSRC, VDST):
         s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})

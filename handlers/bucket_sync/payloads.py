@@ -11,6 +11,13 @@ from __future__ import annotations
 from typing import NotRequired, TypedDict
 
 
+class ReportTarget(TypedDict):
+    """Where a run writes its report (report.py): a bucket and the run's own prefix in it."""
+
+    bucket: str
+    prefix: str
+
+
 class RunConfig(TypedDict):
     """A validated execution input plus what Validate found out about the buckets."""
 
@@ -32,6 +39,8 @@ class RunConfig(TypedDict):
     # Overrides of the copies: None keeps the source's storage class / the bucket's encryption.
     storageClass: str | None
     sseKmsKeyId: str | None
+    # Where the run writes its report (report.py), or None.
+    report: ReportTarget | None
     # Whether copies read the source's headers to keep its website redirect (Validate decides).
     readRedirects: bool
     sourceRegion: str
@@ -100,6 +109,8 @@ class Report(TypedDict):
     failures: list[Failure]
     # Failed objects (and failed ranges) not named in `failures`: the sample is cut by bytes.
     failuresNotListed: int
+    # s3://bucket/prefix/ of the run's report, or None when it writes none.
+    reportLocation: str | None
 
 
 class RunState(TypedDict):

@@ -20,6 +20,7 @@ from .jobs import Job, run_jobs, step_pool
 from .listing import Entry, list_range
 from .overrides import Destination
 from .payloads import Counts, Failure, KeyRange, Progress, RunConfig, add_counts, zero_counts
+from .report import action_lines
 from .scope import in_scope
 from .settings import Settings
 
@@ -37,6 +38,7 @@ def sync_window(
     progress: Progress,
     settings: Settings,
     seconds_left: Callable[[], float] = lambda: math.inf,
+    on_actions: Callable[[list[dict[str, Any]]], None] | None = None,
 ) -> tuple[Progress, dict[str, int]]:
     """Sync the keys after the cursor, at most `chunk_size` per side, and move the cursor on.
 
@@ -44,7 +46,8 @@ def sync_window(
     more keys in it); if the destination holds more than `chunk_size` keys in that window, the
     window shrinks to the last destination key listed. Every key in the window is then known on
     both sides, so the merge is exact; keys after the window are left to the next step.
-    Returns the new progress and the number of LIST requests per side (for logs and benchmarks).
+    Returns the new progress and the number of LIST requests per side (for logs and benchmarks);
+    `on_actions` receives the window's report lines (report.action_lines).
     """
     cursor, up_to, limit = progress["cursor"], key_range["upTo"], settings.chunk_size
     source = list_range(source_s3, run["source"], run["listPrefix"], cursor, up_to, limit)
@@ -93,6 +96,11 @@ def sync_window(
         )
 
     failures: list[Failure] = copies.failures + deletes.failures
+    if on_actions is not None:
+        refused = {failure["key"] for failure in deletes.failures}
+        deleted = [entry for entry in to_delete if entry.key not in refused]
+        known = {entry.key: entry for entry in source_entries + destination.entries}
+        on_actions(action_lines(copies.copied, deleted, failures, known, dry_run))
     step_counts = Counts(
         copied=len(copies.copied),
         copiedBytes=sum(entry.size for entry in copies.copied),

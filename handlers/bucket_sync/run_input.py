@@ -24,6 +24,7 @@ _OPTIONAL: dict[str, tuple[tuple[type, ...], str]] = {
     "dryRun": ((bool,), "true or false"),
     "maxDeletes": ((int, type(None)), "a whole number >= 0 or null"),
     "allowEmptySource": ((bool,), "true or false"),
+    "report": ((bool,), "true or false"),
 }
 
 
@@ -55,6 +56,14 @@ def _is_ip_address(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def wants_report(event: dict[str, Any], settings: Settings) -> bool:
+    """Whether the run writes a report: as it says, by default whenever report_bucket is set."""
+    wanted = event.get("report", settings.report_bucket is not None)
+    if wanted and settings.report_bucket is None:
+        raise InvalidInput("'report' is true but this deployment has no report_bucket to write it to")
+    return wanted
 
 
 def parse_input(event: Any, settings: Settings) -> dict[str, Any]:
@@ -103,6 +112,7 @@ def parse_input(event: Any, settings: Settings) -> dict[str, Any]:
         "dryRun": event.get("dryRun", False),
         "maxDeletes": max_deletes,
         "allowEmptySource": event.get("allowEmptySource", False),
+        "report": wants_report(event, settings),
         "include": include,
         "exclude": exclude,
         "listPrefix": prefix + literal_lead(include),

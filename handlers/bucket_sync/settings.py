@@ -38,6 +38,9 @@ class Settings:
     default_storage_class: str | None = None
     default_sse_kms_key_id: str | None = None
     destination_kms_keys: tuple[str, ...] = ()
+    # Where runs write their reports (report.py); None: no reports.
+    report_bucket: str | None = None
+    report_prefix: str = ""
     # DynamoDB table that holds each run's range bounds, cursors and failures (runstore).
     run_table: str = ""
     # Delete orphans without the ETag condition when the runtime's SDK cannot send it (a risk:
@@ -70,6 +73,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         max_windows_per_step=int(env.get("MAX_WINDOWS_PER_STEP", base.max_windows_per_step)),
         keep_website_redirects=env.get("KEEP_WEBSITE_REDIRECTS", base.keep_website_redirects).lower(),
         run_table=env.get("RUN_TABLE", base.run_table),
+        report_bucket=env.get("REPORT_BUCKET") or None,
+        report_prefix=env.get("REPORT_PREFIX", base.report_prefix),
         default_storage_class=env.get("DEFAULT_STORAGE_CLASS") or None,
         default_sse_kms_key_id=env.get("DEFAULT_SSE_KMS_KEY_ID") or None,
         destination_kms_keys=tuple(json.loads(env.get("DESTINATION_KMS_KEYS", "[]"))),

@@ -7,6 +7,7 @@ import json
 from .budget import CAUSE_LIMIT_CHARS, sample_failures, short_reason
 from .errors import DeleteGuardTripped
 from .payloads import Counts, Failure, KeyRange, Report, RunState, add_counts, zero_counts
+from .report import location
 from .runstore import RangeRecord
 
 
@@ -104,6 +105,7 @@ def report_of(state: RunState, failures: list[Failure]) -> Report:
         failed=totals["failed"],
         failures=failures,
         failuresNotListed=totals["failed"] - len(failures),
+        reportLocation=location(run["report"]),
     )
 
 

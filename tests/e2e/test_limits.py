@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 from harness.buckets import put_objects
-from tests.deployment import DST, SRC
+from tests.deployment import DST, REPORTS, SRC
 
 
 def long_key(mark: str, i: int) -> str:
@@ -53,3 +53,29 @@ def test_many_multipart_objects_at_the_largest_copy_threads(wide, monkeypatch):
     assert result.status == "SUCCEEDED", result.cause
     assert (result.output["copied"], result.output["failed"]) == (48, 0)
     assert wide.snapshot(DST) == wide.snapshot(SRC)  # same sizes and multipart ETags
+
+
+def test_a_dry_run_reports_every_action_it_would_take(wide):
+    put_objects(wide.s3, SRC, {f"new-{i:03}": b"n" for i in range(30)})
+    put_objects(wide.s3, SRC, {"cold": b"c"}, StorageClass="GLACIER")
+    put_objects(wide.s3, DST, {f"orphan-{i:02}": b"o" for i in range(12)})
+
+    result = wide.run(source=SRC, destination=DST, dryRun=True)
+
+    assert (result.status, result.error) == ("FAILED", "ObjectsFailed"), result.cause
+    report = json.loads(result.cause)
+    name = result.arn.rsplit(":", 1)[1]
+    assert report["reportLocation"] == f"s3://{REPORTS}/runs/{name}/"
+    lines = []
+    for row in wide.s3.list_objects_v2(Bucket=REPORTS, Prefix=f"runs/{name}/actions/")["Contents"]:
+        body = wide.s3.get_object(Bucket=REPORTS, Key=row["Key"])["Body"].read().decode()
+        lines.extend(json.loads(line) for line in body.splitlines())
+    actions = {line["key"]: line["action"] for line in lines}
+    assert len(lines) == len(actions) == 43  # each object once, though many ranges ran
+    assert {k for k, a in actions.items() if a == "would-copy"} == {f"new-{i:03}" for i in range(30)}
+    assert {k for k, a in actions.items() if a == "would-delete"} == {f"orphan-{i:02}" for i in range(12)}
+    assert actions["cold"] == "fail"
+    summary = json.loads(wide.s3.get_object(Bucket=REPORTS, Key=f"runs/{name}/summary.json")["Body"].read())
+    assert summary["format"] == 1
+    assert (summary["copied"], summary["deleted"], summary["failed"]) == (30, 12, 1)
+    assert set(wide.snapshot(DST)) == {f"orphan-{i:02}" for i in range(12)}  # nothing written

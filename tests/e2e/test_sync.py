@@ -34,6 +34,7 @@ def test_initial_sync_with_the_2017_input_copies_everything(sync):
         "failed": 0,
         "failures": [],
         "failuresNotListed": 0,
+        "reportLocation": None,
     }
     assert sync.snapshot(DST) == sync.snapshot(SRC)
     head = sync.s3.head_object(Bucket=DST, Key="obj/00007")

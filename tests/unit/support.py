@@ -37,6 +37,7 @@ def run_config(**overrides: Any) -> RunConfig:
         exclude=[],
         listPrefix="",
         readRedirects=True,
+        report=None,
         storageClass=None,
         sseKmsKeyId=None,
         sourceRegion=REGION,

@@ -4,13 +4,15 @@ from harness.buckets import snapshot
 from tests.unit.support import put, run_config, settings, whole_range
 
 
-def sync_all(s3, run=None, key_range=None, chunk=1000):
+def sync_all(s3, run=None, key_range=None, chunk=1000, on_actions=None):
     """Run steps until the range is done, as the child execution's loop does."""
     run = run or run_config()
     key_range = key_range or whole_range()
     progress = start_progress(key_range)
     while not progress["done"]:
-        progress, _ = sync_window(s3, s3, run, key_range, progress, settings(chunk_size=chunk))
+        progress, _ = sync_window(
+            s3, s3, run, key_range, progress, settings(chunk_size=chunk), on_actions=on_actions
+        )
     return progress
 
 

@@ -30,6 +30,7 @@ def test_2017_input_gets_the_defaults():
         "listPrefix": "",
         "storageClass": None,
         "sseKmsKeyId": None,
+        "report": False,
     }
 
 

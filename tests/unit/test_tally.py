@@ -55,6 +55,7 @@ def test_finished_round_reports_the_contract_output():
         "failed": 0,
         "failures": [],
         "failuresNotListed": 0,
+        "reportLocation": None,
     }
     assert json.loads(state["reportText"]) == state["report"]
     assert "ranges" not in state

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..clients import s3_client
 from ..logs import log
 from ..payloads import RunState
+from ..report import write_summary
 from ..runstore import RunStore, run_table
 from ..settings import load_settings
 from ..tally import tally_round
@@ -14,6 +16,9 @@ from ..tally import tally_round
 def handler(event: RunState, context: Any) -> RunState:
     store = RunStore(run_table(load_settings().run_table), event["run"]["execution"])
     state = tally_round(event, store.read_round(event["round"]))
+    target = state["run"]["report"]
+    if "report" in state and target is not None:
+        write_summary(s3_client(None), target, dict(state["report"]))
     log(
         "round.tallied",
         execution=state["run"]["execution"],

@@ -11,6 +11,7 @@ from ..clients import s3_client
 from ..logs import log
 from ..payloads import Progress, RangeState
 from ..range_step import start_progress, sync_window
+from ..report import write_window
 from ..runstore import RunStore, run_table
 from ..settings import load_settings
 
@@ -40,11 +41,26 @@ def handler(event: RangeState, context: Any) -> RangeState | dict:
     # Windows one after another while the invocation's time lasts: each costs Step Functions
     # nothing, where a step per window costs three state transitions, the larger part of a no-op
     # run's bill. A window starts only with twice the longest one so far still left.
+    target = run["report"]
+    # A counting pass (maxDeletes) writes no report, unless it is a dry run's whole answer.
+    reporting = target is not None and (not run["countingOnly"] or run["dryRun"])
     longest, windows = 0.0, 0
     while True:
         started = time.monotonic()
+        window = f"r{round_number:06d}-i{index:06d}-w{progress['steps'] + 1:06d}"
+
+        def report_window(lines: list[dict], name: str = window) -> None:
+            write_window(s3_client(None), target, name, lines)  # type: ignore[arg-type]
+
         progress, requests = sync_window(
-            source_s3, destination_s3, run, key_range, progress, settings, seconds_left=seconds_left
+            source_s3,
+            destination_s3,
+            run,
+            key_range,
+            progress,
+            settings,
+            seconds_left=seconds_left,
+            on_actions=report_window if reporting else None,
         )
         longest = max(longest, time.monotonic() - started)
         windows += 1

@@ -10,7 +10,7 @@ from ..clients import s3_client, stepfunctions_client
 from ..errors import BucketRegionsNotEqual, DeleteGuardTripped
 from ..logs import log
 from ..overlap import refuse_overlapping_runs
-from ..payloads import RunConfig, RunState, zero_counts
+from ..payloads import ReportTarget, RunConfig, RunState, zero_counts
 from ..run_input import parse_input
 from ..settings import Settings, load_settings
 
@@ -50,9 +50,16 @@ def validate(
     read_redirects = redirects == "true" or (
         redirects == "auto" and has_website(s3_for(source_region), options["source"])
     )
+    wants_report = options.pop("report")
+    report = None
+    if wants_report and settings.report_bucket:
+        report = ReportTarget(
+            bucket=settings.report_bucket, prefix=f"{settings.report_prefix}{execution.rsplit(':', 1)[-1]}/"
+        )
     run = RunConfig(
         execution=execution,
         **options,
+        report=report,
         readRedirects=read_redirects,
         sourceRegion=source_region,
         destinationRegion=destination_region,

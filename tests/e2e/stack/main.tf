@@ -46,6 +46,8 @@ module "bucket_sync_wide" {
   chunk_size               = var.chunk_size
   max_concurrency          = 1000
   copy_threads             = 64
+  report_bucket            = "e2e-reports"
+  report_prefix            = "runs/"
   max_steps_per_range      = var.max_steps_per_range
   lambda_timeout           = 120
   task_retry               = { interval_seconds = 1, max_attempts = 2, crash_max_attempts = 1 }
