@@ -43,6 +43,7 @@ module "function" {
   role_arn           = local.lambda_role_arn
   package_path       = local.package_path
   runtime            = var.lambda_runtime
+  architecture       = var.lambda_architecture
   memory_size        = var.lambda_memory_size
   timeout            = var.lambda_timeout
   environment        = local.environment

@@ -19,6 +19,7 @@ resource "aws_lambda_function" "this" {
   role             = var.role_arn
   handler          = var.handler
   runtime          = var.runtime
+  architectures    = [var.architecture]
   memory_size      = var.memory_size
   timeout          = var.timeout
   filename         = var.package_path

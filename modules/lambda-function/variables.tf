@@ -42,6 +42,18 @@ variable "runtime" {
   nullable    = false
 }
 
+variable "architecture" {
+  description = "Instruction set of the function: arm64 or x86_64."
+  type        = string
+  default     = "arm64"
+  nullable    = false
+
+  validation {
+    condition     = contains(["arm64", "x86_64"], var.architecture)
+    error_message = "architecture must be arm64 or x86_64."
+  }
+}
+
 variable "memory_size" {
   description = "Memory in MB."
   type        = number
