@@ -18,16 +18,14 @@ OLDSDK_STAMP := $(OLDSDK_VENV)/.installed
 
 PYTEST := $(BIN)/python -m pytest --junitxml=build/junit.xml
 
-<<<<<<< HEAD
-setup: $(STAMP) $(CHECKOV_STAMP) $(OLDSDK_STAMP)
-=======
-.PHONY: setup setup-main setup-checkov demo test test-unit test-static lint package clean bench
+.PHONY: setup setup-main setup-checkov setup-oldsdk demo test test-unit test-static lint package clean bench
 
-# The main venv runs the demo and the tests; checkov (static tests, lint) has its own.
-setup: setup-main setup-checkov
+# The main venv runs the demo and the tests; checkov (static tests, lint) and the oldest claimed
+# SDK (tests/unit/test_old_sdk.py) have their own.
+setup: setup-main setup-checkov setup-oldsdk
 setup-main: $(STAMP)
 setup-checkov: $(CHECKOV_STAMP)
->>>>>>> wt-adopt
+setup-oldsdk: $(OLDSDK_STAMP)
 
 $(STAMP): pyproject.toml
 	@command -v terraform >/dev/null || { echo "terraform >= 1.7 must be on PATH"; exit 1; }
@@ -42,17 +40,13 @@ $(CHECKOV_STAMP): pyproject.toml
 	$(CHECKOV_VENV)/bin/pip install --quiet ".[checkov]"
 	@touch $(CHECKOV_STAMP)
 
-<<<<<<< HEAD
 $(OLDSDK_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(OLDSDK_VENV)
 	$(OLDSDK_VENV)/bin/pip install --quiet --upgrade pip
 	$(OLDSDK_VENV)/bin/pip install --quiet ".[oldsdk]"
 	@touch $(OLDSDK_STAMP)
 
-demo: setup
-=======
 demo: setup-main
->>>>>>> wt-adopt
 	$(BIN)/python scripts/demo.py
 
 test: setup
@@ -61,7 +55,7 @@ test: setup
 	$(PYTEST)
 
 # Tests that start neither the emulator nor terraform (the emulator's are marked in tests/conftest.py).
-test-unit: setup-main
+test-unit: setup-main setup-oldsdk
 	$(PYTEST) tests/unit tests/cli -m "not emulator"
 
 test-static: setup
