@@ -14,9 +14,10 @@ locals {
   # Copies read the source (CopyObject, UploadPartCopy, HEAD) and its tags (multipart copies).
   source_object_actions = ["s3:GetObject", "s3:GetObjectTagging"]
   # Copies write objects and their tags, orphans are deleted, a failed multipart copy is
-  # aborted; s3:GetObject covers HEAD of a destination object (change detection) and is what S3
-  # also requires for a delete conditional on the ETag (DeleteObjects with ETag).
-  destination_object_actions = ["s3:PutObject", "s3:PutObjectTagging", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:GetObject"]
+  # aborted, a paused one is resumed from the parts ListParts reports; s3:GetObject covers HEAD
+  # of a destination object (change detection) and is what S3 also requires for a delete
+  # conditional on the ETag (DeleteObjects with ETag).
+  destination_object_actions = ["s3:PutObject", "s3:PutObjectTagging", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:GetObject"]
 }
 
 # Each role is created here unless the consumer brings its own (var.lambda_role_arn,

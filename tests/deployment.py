@@ -35,6 +35,8 @@ class Deployment:
     cross_region_state_machine_arn: str = ""
     # The third instance, at the largest max_concurrency the module accepts (see `wide`).
     wide_state_machine_arn: str = ""
+    # The fourth, with 10-second steps and 2 threads (see `slow`).
+    slow_state_machine_arn: str = ""
 
     def run(self, **run_input: Any) -> Execution:
         return run_execution(self.sfn, self.state_machine_arn, run_input)
@@ -68,6 +70,7 @@ def deployment(emulator: Emulator) -> Iterator[Deployment]:
             sfn=emulator.client("stepfunctions"),
             cross_region_state_machine_arn=outputs["cross_region_state_machine_arn"],
             wide_state_machine_arn=outputs["wide_state_machine_arn"],
+            slow_state_machine_arn=outputs["slow_state_machine_arn"],
         )
 
 
@@ -90,6 +93,12 @@ def cross_region(sync: Deployment) -> Deployment:
 def wide(sync: Deployment) -> Deployment:
     """Like `sync`, but runs go to the instance with max_concurrency = 1000."""
     return replace(sync, state_machine_arn=sync.wide_state_machine_arn)
+
+
+@pytest.fixture
+def slow(sync: Deployment) -> Deployment:
+    """Like `sync`, but runs go to the instance whose steps last at most 10 s."""
+    return replace(sync, state_machine_arn=sync.slow_state_machine_arn)
 
 
 def empty_versions(s3: Any, bucket: str) -> None:

@@ -85,12 +85,12 @@ run "scopes_the_lambda_role_to_the_configured_buckets" {
   }
 
   assert {
-    condition     = one([for s in data.aws_iam_policy_document.lambda.statement : s if s.sid == "WriteDestinationObjects"]).actions == toset(["s3:PutObject", "s3:PutObjectTagging", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:GetObject"])
+    condition     = one([for s in data.aws_iam_policy_document.lambda.statement : s if s.sid == "WriteDestinationObjects"]).actions == toset(["s3:PutObject", "s3:PutObjectTagging", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:GetObject"])
     error_message = "Destinations get exactly the writes, deletes and reads (HEAD, conditional deletes) the handlers make."
   }
 
   assert {
-    condition     = length(setintersection(toset(flatten([for s in data.aws_iam_policy_document.lambda.statement : tolist(s.actions)])), toset(["s3:GetBucketLocation", "s3:GetObjectVersion", "s3:GetObjectVersionTagging", "s3:ListMultipartUploadParts"]))) == 0
+    condition     = length(setintersection(toset(flatten([for s in data.aws_iam_policy_document.lambda.statement : tolist(s.actions)])), toset(["s3:GetBucketLocation", "s3:GetObjectVersion", "s3:GetObjectVersionTagging"]))) == 0
     error_message = "No action the handlers never call is granted."
   }
 

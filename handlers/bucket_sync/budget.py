@@ -22,6 +22,8 @@ CAUSE_LIMIT_CHARS = 32_768
 MAX_KEY_BYTES = 1024
 # A sample of failed objects: in a range's progress, in the run's state and in its output.
 FAILURES_SAMPLE_BYTES = 16_384
+# Multipart copies paused for a later step (upload ids and keys) in a range's progress.
+UPLOADS_BYTES = 16_384
 # A failure's reason is cut to this many characters (S3 error messages can be long).
 REASON_CHARS = 300
 

@@ -15,7 +15,7 @@ from .compare import part_count
 from .heads import head_object
 from .jobs import Job, run_jobs, step_pool
 from .listing import Entry
-from .multipart import CopyTooLong, copy_multipart
+from .multipart import CopyPaused, copy_multipart
 from .overrides import Destination
 from .payloads import Failure
 
@@ -38,14 +38,18 @@ class CopyOptions:
     source_heads: Mapping[str, dict] = field(default_factory=dict)
     # The run's storage class and encryption overrides.
     destination: Destination = field(default_factory=Destination)
+    # Open uploads of multipart copies an earlier step paused, by key: resumed, not restarted.
+    resume: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass
 class CopyOutcome:
     copied: list[Entry] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
-    # Entries not started because the step ran out of time; the next step takes them.
+    # Entries not started, or paused, because the step ran out of time; the next step takes them.
     deferred: list[Entry] = field(default_factory=list)
+    # Upload ids of the paused multipart copies among `deferred`, by key.
+    paused: dict[str, str] = field(default_factory=dict)
 
     def before(self, cutoff: str) -> CopyOutcome:
         """The outcome for keys below `cutoff` only (keys from there on are the next step's)."""
@@ -130,6 +134,7 @@ def copy_one(
             head,  # type: ignore[arg-type]
             options.seconds_left,
             options.destination,
+            options.resume.get(entry.key),
         )
         return
     params: dict[str, Any] = {
@@ -154,8 +159,9 @@ def _attempt(
     destination_bucket: str,
     entry: Entry,
     options: CopyOptions,
-) -> Job[str | None]:
-    """Copy `entry` (or only count it, in a dry run); the reason it failed, or None.
+) -> Job[str | CopyPaused | None]:
+    """Copy `entry` (or only count it, in a dry run); the reason it failed, CopyPaused when its
+    multipart copy ran out of time and waits for a later step, or None.
 
     An archived (GLACIER, DEEP_ARCHIVE) object is copied only while restored, and keeps its
     storage class: the copy is archived as the source is (S3 allows copying a restored object
@@ -181,7 +187,9 @@ def _attempt(
         yield from copy_one(source_s3, destination_s3, source_bucket, destination_bucket, entry, options)
     except ClientError as error:
         return reason_for(error)
-    except (CopyTooLong, ValueError) as error:
+    except CopyPaused as paused:
+        return paused
+    except ValueError as error:
         return str(error)
     return None
 
@@ -211,7 +219,7 @@ def copy_objects(
     ordered = sorted(entries, key=lambda e: e.key)
     started = 0
 
-    def jobs() -> Iterator[Job[str | None]]:
+    def jobs() -> Iterator[Job[str | CopyPaused | None]]:
         nonlocal started
         for entry in ordered:
             if started and options.seconds_left() <= 0:
@@ -224,7 +232,10 @@ def copy_objects(
     for entry, done in zip(ordered[:started], results, strict=True):
         if done.error is not None:
             raise done.error  # not an S3 answer about this object: the step fails and is retried
-        if done.value:
+        if isinstance(done.value, CopyPaused):
+            outcome.deferred.append(entry)
+            outcome.paused[entry.key] = done.value.upload_id
+        elif done.value:
             outcome.failures.append(Failure(key=entry.key, reason=done.value))
         else:
             outcome.copied.append(entry)

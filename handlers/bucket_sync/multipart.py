@@ -7,6 +7,12 @@ upload, so headers, metadata, tags, storage class, redirect and the kind of addi
 
 The copy is a job (see jobs.py): its requests run on the step's one pool, and the sequence
 (part sizes, create, parts, complete or abort) is driven from the calling thread.
+
+An object too large to copy within one step is paused, not aborted: the parts under way finish,
+the upload stays open, and the step hands back its upload id (CopyPaused). A later step resumes
+it (`resume`): ListParts says which parts are there, only the others are copied. Every part
+copy stays pinned to the listed ETag, so a source rewritten meanwhile fails the copy, which then
+aborts the upload.
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
+from botocore.exceptions import ClientError
+
 from .compare import CHECKSUM_FIELDS, part_count
 from .heads import carried_headers, head_object
 from .jobs import Job
@@ -24,8 +32,40 @@ from .logs import log
 from .overrides import Destination
 
 
-class CopyTooLong(Exception):
-    """The copy could not finish within the step's remaining time; the upload was aborted."""
+class CopyPaused(Exception):
+    """The step's time ran out during the copy; the upload stays open to be resumed."""
+
+    def __init__(self, upload_id: str) -> None:
+        super().__init__(f"multipart copy paused, upload {upload_id} open")
+        self.upload_id = upload_id
+
+
+class _OutOfTime(Exception):
+    """Raised by a part copy that would start after the step's time is up."""
+
+
+def uploaded_parts(s3: Any, bucket: str, key: str, upload_id: str) -> Job[dict[int, dict[str, Any]]]:
+    """The parts an open upload already has (ListParts, 1,000 a page), by part number."""
+    parts: dict[int, dict[str, Any]] = {}
+    marker = 0
+    while True:
+        (page,) = yield [
+            partial(s3.list_parts, Bucket=bucket, Key=key, UploadId=upload_id, PartNumberMarker=marker)
+        ]
+        parts.update({part["PartNumber"]: part for part in page.get("Parts", [])})
+        if not page.get("IsTruncated"):
+            return parts
+        marker = int(page["NextPartNumberMarker"])
+
+
+def abort_upload(s3: Any, bucket: str, key: str, upload_id: str, why: str) -> None:
+    """Abort an upload a paused copy left open that no step will resume; log why."""
+    try:
+        s3.abort_multipart_upload(Bucket=bucket, Key=key, UploadId=upload_id)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") != "NoSuchUpload":
+            raise
+    log("copy.upload_aborted", bucket=bucket, key=key, uploadId=upload_id, reason=why)
 
 
 def source_checksum(head: dict[str, Any]) -> str | None:
@@ -55,6 +95,7 @@ def copy_multipart(
     head: dict[str, Any],
     seconds_left: Callable[[], float],
     destination: Destination,
+    resume: str | None = None,
 ) -> Job[None]:
     """Copy `entry` with UploadPartCopy, pinned to its listed ETag; abort on any failure.
 
@@ -73,18 +114,24 @@ def copy_multipart(
     params = carried_headers(head) | checksum_parameters(head) | destination.parameters(entry.storage_class)
     if tagging["TagSet"]:
         params["Tagging"] = urlencode([(tag["Key"], tag["Value"]) for tag in tagging["TagSet"]])
-    (upload,) = yield [
-        partial(destination_s3.create_multipart_upload, Bucket=destination_bucket, Key=entry.key, **params)
-    ]
-    upload_id = upload["UploadId"]
+    done: dict[int, dict[str, Any]] = {}
+    upload_id = resume
+    if upload_id is not None:
+        try:
+            done = yield from uploaded_parts(destination_s3, destination_bucket, entry.key, upload_id)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "NoSuchUpload":
+                raise
+            upload_id = None  # aborted or expired meanwhile: start again
+    if upload_id is None:
+        create = destination_s3.create_multipart_upload
+        (upload,) = yield [partial(create, Bucket=destination_bucket, Key=entry.key, **params)]
+        upload_id = upload["UploadId"]
     offsets = [sum(sizes[:i]) for i in range(len(sizes))]
 
     def copy_part(number: int) -> dict[str, Any]:
         if seconds_left() <= 0:
-            raise CopyTooLong(
-                f"{entry.size} bytes in {len(sizes)} parts did not finish within one step; "
-                "raise lambda_timeout (up to 900 s) or copy_threads so it fits"
-            )
+            raise _OutOfTime
         start = offsets[number - 1]
         response = destination_s3.upload_part_copy(
             Bucket=destination_bucket,
@@ -98,14 +145,16 @@ def copy_multipart(
         return response["CopyPartResult"]
 
     checksum = source_checksum(head)
+    missing = [number for number in range(1, len(sizes) + 1) if number not in done]
     try:
-        results = yield [partial(copy_part, number) for number in range(1, len(sizes) + 1)]
+        results = yield [partial(copy_part, number) for number in missing]
+        done.update(zip(missing, results, strict=True))
         parts = [
-            {"ETag": result["ETag"], "PartNumber": n}
-            # S3 answers each part copy with the part's checksum when the upload has an algorithm;
-            # CompleteMultipartUpload needs them back.
-            | ({checksum: result[checksum]} if checksum and result.get(checksum) else {})
-            for n, result in enumerate(results, 1)
+            {"ETag": done[n]["ETag"], "PartNumber": n}
+            # S3 answers each part copy (and ListParts) with the part's checksum when the upload
+            # has an algorithm; CompleteMultipartUpload needs them back.
+            | ({checksum: done[n][checksum]} if checksum and done[n].get(checksum) else {})
+            for n in sorted(done)
         ]
         complete: dict[str, Any] = {}
         if checksum and head.get("ChecksumType") == "FULL_OBJECT":
@@ -121,6 +170,9 @@ def copy_multipart(
                 **complete,
             )
         ]
+    except _OutOfTime:
+        # The parts under way have finished (jobs.py waits for them); the rest is a later step's.
+        raise CopyPaused(upload_id) from None
     except Exception:
         try:
             yield [

@@ -71,6 +71,14 @@ class Counts(TypedDict):
     failed: int
 
 
+class PausedUpload(TypedDict):
+    """A multipart copy a step paused when its time ran out: the upload stays open."""
+
+    key: str
+    etag: str
+    uploadId: str
+
+
 class Progress(TypedDict):
     """Where a range's step loop stands; returned by every SyncRange step."""
 
@@ -79,6 +87,8 @@ class Progress(TypedDict):
     steps: int
     counts: Counts
     failures: list[Failure]
+    # Paused multipart copies the next step resumes (budget.UPLOADS_BYTES at most).
+    uploads: NotRequired[list[PausedUpload]]
 
 
 class RangeState(TypedDict):

@@ -10,16 +10,17 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from .budget import sample_failures
+from .budget import UPLOADS_BYTES, json_size, sample_failures
 from .compare import settle
-from .copier import CopyOptions, copy_objects
+from .copier import CopyOptions, CopyOutcome, copy_objects
 from .deleter import delete_objects
 from .diff import Plan, merge
 from .heads import head_object
 from .jobs import Job, run_jobs, step_pool
 from .listing import Entry, list_range
+from .multipart import abort_upload
 from .overrides import Destination
-from .payloads import Counts, Failure, KeyRange, Progress, RunConfig, add_counts, zero_counts
+from .payloads import Counts, Failure, KeyRange, PausedUpload, Progress, RunConfig, add_counts, zero_counts
 from .report import action_lines
 from .scope import in_scope
 from .settings import Settings
@@ -65,6 +66,7 @@ def sync_window(
     # copy_threads threads of its own, whatever mix of small and multipart objects it meets.
     with step_pool(settings.copy_threads) as pool:
         source_heads = settle_unsure(source_s3, destination_s3, run, plan, settings.copy_threads, pool)
+        resume, later = resumable_uploads(destination_s3, run, plan, progress.get("uploads", []), window_end)
         options = CopyOptions(
             threads=settings.copy_threads,
             dry_run=dry_run,
@@ -72,10 +74,12 @@ def sync_window(
             destination=Destination(run["storageClass"], run["sseKmsKeyId"]),
             seconds_left=seconds_left,
             source_heads=source_heads,
+            resume=resume,
         )
         copies = copy_objects(
             source_s3, destination_s3, run["source"], run["destination"], plan.to_copy, options, pool
         )
+        uploads = paused_uploads(destination_s3, run, copies, later)
         if copies.deferred:
             # Out of time: this step ends just before the first object it did not start. Every key
             # below that is settled; what was done at or above it is seen (and counted) next step.
@@ -115,12 +119,62 @@ def sync_window(
         counts=add_counts(progress["counts"], step_counts),
         failures=sample_failures(progress["failures"], failures),
     )
+    if uploads:
+        new_progress["uploads"] = uploads
     requests = {
         "sourceLists": source.requests,
         "destinationLists": destination.requests,
         "settled": len(plan.unsure),
     }
     return new_progress, requests
+
+
+def resumable_uploads(
+    destination_s3: Any, run: RunConfig, plan: Plan, uploads: list[PausedUpload], window_end: str | None
+) -> tuple[dict[str, str], list[PausedUpload]]:
+    """Sort the uploads earlier steps paused: those this window copies again with the same ETag
+    are resumed (key -> upload id); those past the window wait; the others (source rewritten or
+    gone, or nothing left to copy) are aborted, so no upload is left behind."""
+    to_copy = {entry.key: entry for entry in plan.to_copy}
+    resume: dict[str, str] = {}
+    later: list[PausedUpload] = []
+    for upload in uploads:
+        key = upload["key"]
+        if window_end is not None and key > window_end:
+            later.append(upload)
+        elif key in to_copy and to_copy[key].etag == upload["etag"]:
+            resume[key] = upload["uploadId"]
+        else:
+            abort_upload(
+                destination_s3,
+                run["destination"],
+                key,
+                upload["uploadId"],
+                "source changed or gone since paused",
+            )
+    return resume, later
+
+
+def paused_uploads(
+    destination_s3: Any, run: RunConfig, copies: CopyOutcome, later: list[PausedUpload]
+) -> list[PausedUpload]:
+    """The open uploads the next step resumes, in key order, as many as the payload budget
+    allows (UPLOADS_BYTES); the others are aborted and their copies start again later."""
+    etags = {entry.key: entry.etag for entry in copies.deferred}
+    paused = [PausedUpload(key=k, etag=etags[k], uploadId=u) for k, u in copies.paused.items()]
+    kept: list[PausedUpload] = []
+    for upload in sorted(paused + later, key=lambda u: u["key"]):
+        if json_size([*kept, upload]) <= UPLOADS_BYTES:
+            kept.append(upload)
+        else:
+            abort_upload(
+                destination_s3,
+                run["destination"],
+                upload["key"],
+                upload["uploadId"],
+                "too many paused copies",
+            )
+    return kept
 
 
 def scoped(run: RunConfig, entries: list[Entry]) -> list[Entry]:

@@ -18,7 +18,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-from .payloads import KeyRange, Progress
+from .payloads import KeyRange, PausedUpload, Progress, zero_counts
 
 # Key schema of the table; main.tf declares the same names.
 PARTITION_KEY = "run"
@@ -74,17 +74,27 @@ class RunStore:
     def _expiry(self) -> int:
         return int(time.time()) + KEEP_SECONDS
 
-    def write_round(self, round_number: int, ranges: list[KeyRange]) -> None:
-        """Store the ranges of a round, numbered from 0 in key order."""
+    def write_round(
+        self,
+        round_number: int,
+        ranges: list[KeyRange],
+        uploads: dict[int, list[PausedUpload]] | None = None,
+    ) -> None:
+        """Store the ranges of a round, numbered from 0 in key order; `uploads` gives ranges the
+        paused multipart copies their first step resumes."""
         with self._table.batch_writer() as batch:
             for index, key_range in enumerate(ranges):
-                batch.put_item(
-                    Item={
-                        **self._key(round_number, index),
-                        "range": dict(key_range),
-                        TTL_ATTRIBUTE: self._expiry(),
-                    }
-                )
+                item: dict[str, Any] = {
+                    **self._key(round_number, index),
+                    "range": dict(key_range),
+                    TTL_ATTRIBUTE: self._expiry(),
+                }
+                if uploads and index in uploads:
+                    progress = Progress(
+                        cursor=key_range["after"], done=False, steps=0, counts=zero_counts(), failures=[]
+                    )
+                    item["progress"] = {**progress, "uploads": uploads[index]}
+                batch.put_item(Item=item)
 
     def read_range(self, round_number: int, index: int) -> RangeRecord:
         """One range as stored (read consistently: PlanRanges or the last window wrote it)."""

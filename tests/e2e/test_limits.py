@@ -5,6 +5,7 @@ however long their keys (the emulator enforces both as AWS does; see harness/)."
 from __future__ import annotations
 
 import json
+import time
 
 from harness.buckets import put_objects
 from tests.deployment import DST, REPORTS, SRC
@@ -79,3 +80,32 @@ def test_a_dry_run_reports_every_action_it_would_take(wide):
     assert summary["format"] == 1
     assert (summary["copied"], summary["deleted"], summary["failed"]) == (30, 12, 1)
     assert set(wide.snapshot(DST)) == {f"orphan-{i:02}" for i in range(12)}  # nothing written
+
+
+def test_a_multipart_copy_longer_than_a_step_is_resumed_by_the_next(slow, monkeypatch):
+    """40 parts at 0.5 s each on 2 threads take about 10 s; a step of this instance has under
+    7 s for copies, so the copy pauses, and a later step resumes it from ListParts."""
+    import moto.s3.models
+
+    from tests.unit.support import put_multipart
+
+    monkeypatch.setattr(moto.s3.models, "S3_UPLOAD_PART_MIN_SIZE", 1)
+    put_multipart(slow.s3, SRC, "huge", [3] * 40)
+    seen = {"part copies": 0, "part listings": 0}
+
+    def slow_part_copies(method: str, bucket: str | None, key: str | None, query: str) -> None:
+        if bucket == DST and key == "huge" and "uploadId" in query:
+            if method == "PUT" and "partNumber" in query:
+                seen["part copies"] += 1
+                time.sleep(0.5)
+            elif method == "GET":
+                seen["part listings"] += 1
+
+    with slow.emulator.faults(before_s3_request=slow_part_copies):
+        result = slow.run(source=SRC, destination=DST)
+
+    assert result.status == "SUCCEEDED", result.cause
+    assert (result.output["copied"], result.output["failed"]) == (1, 0)
+    assert seen["part listings"] >= 1 and seen["part copies"] >= 40
+    assert slow.snapshot(DST) == slow.snapshot(SRC)  # the source's multipart ETag
+    assert slow.s3.list_multipart_uploads(Bucket=DST).get("Uploads", []) == []

@@ -8,7 +8,7 @@ from bucket_sync.range_step import start_progress
 from bucket_sync.run_input import parse_input
 from bucket_sync.runstore import RunStore
 from bucket_sync.steps import sync_range
-from bucket_sync.steps.plan_ranges import pending_ranges
+from bucket_sync.steps.plan_ranges import pending_ranges, plan_ranges
 from tests.unit.support import run_config, settings, whole_range
 
 EXECUTION = run_config()["execution"]
@@ -60,8 +60,32 @@ def test_the_next_round_resumes_unfinished_ranges_from_their_cursors(run_table):
     store.save_progress(1, 2, ranges[2], start_progress(ranges[2]))
     store.record_error(1, 2, {"Error": "Lambda.Unknown", "Cause": "boom"})
     # Range 3 never reported (its error could not be recorded): it starts over from its bound.
-    assert pending_ranges(state(1), store) == [{"after": "h", "upTo": "m"}, {"after": "t", "upTo": None}]
-    assert pending_ranges(state(None), store) == [{"after": "", "upTo": None}]
+    assert pending_ranges(state(1), store) == (
+        [{"after": "h", "upTo": "m"}, {"after": "t", "upTo": None}],
+        [],
+    )
+    assert pending_ranges(state(None), store) == ([{"after": "", "upTo": None}], [])
+
+
+def test_paused_copies_of_a_range_handed_back_go_to_the_new_range_that_holds_them(s3, run_table):
+    for key in ("a", "c", "e", "g", "i", "k"):
+        s3.put_object(Bucket="src", Key=key, Body=b"1")
+    store = RunStore(run_table, EXECUTION)
+    store.write_round(1, [whole_range()])
+    paused = {"key": "i", "etag": '"x-2"', "uploadId": "u-1"}
+    store.save_progress(
+        1,
+        0,
+        whole_range(),
+        {**start_progress(whole_range()), "cursor": "b", "steps": 100, "uploads": [paused]},
+    )
+    next_state = plan_ranges(state(1), s3, store, settings(max_ranges=3))
+    records = store.read_round(next_state["round"])
+    holders = [r for r in records if r.progress is not None]
+    assert len(records) > 1 and [h.progress["uploads"] for h in holders] == [[paused]]
+    [holder] = holders
+    assert holder.range["after"] < "i" and (holder.range["upTo"] is None or "i" <= holder.range["upTo"])
+    assert holder.progress["cursor"] == holder.range["after"] and holder.progress["steps"] == 0
 
 
 def test_the_childs_catch_records_the_error_and_returns_nothing(run_table):

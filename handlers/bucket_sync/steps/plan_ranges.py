@@ -7,30 +7,40 @@ from typing import Any
 from ..clients import s3_client
 from ..keyspace import split_range
 from ..logs import log
-from ..payloads import KeyRange, RunState
+from ..payloads import KeyRange, PausedUpload, RunState
 from ..runstore import RunStore, run_table
 from ..settings import Settings, load_settings
 
 
-def pending_ranges(state: RunState, store: RunStore) -> list[KeyRange]:
+def pending_ranges(state: RunState, store: RunStore) -> tuple[list[KeyRange], list[PausedUpload]]:
     """The key ranges still to sync: the whole space from startAfter, or what the round named
-    by `resumeRound` left unfinished (each from its cursor)."""
+    by `resumeRound` left unfinished (each from its cursor); and the multipart copies those
+    ranges had paused, which the new ranges resume."""
     resume = state["resumeRound"]
     if resume is None:
-        return [KeyRange(after=state["run"]["startAfter"], upTo=None)]
+        return [KeyRange(after=state["run"]["startAfter"], upTo=None)], []
     pending: list[KeyRange] = []
+    uploads: list[PausedUpload] = []
     for record in store.read_round(resume):
         if record.error is not None or (record.progress is not None and record.progress["done"]):
             continue
         after = record.progress["cursor"] if record.progress is not None else record.range["after"]
         pending.append(KeyRange(after=after, upTo=record.range["upTo"]))
-    return pending
+        uploads.extend(record.progress.get("uploads", []) if record.progress is not None else [])
+    return pending, uploads
+
+
+def _holder(ranges: list[KeyRange], key: str) -> int:
+    """The index of the range (after, upTo] that holds `key`."""
+    return next(
+        i for i, r in enumerate(ranges) if r["after"] < key and (r["upTo"] is None or key <= r["upTo"])
+    )
 
 
 def plan_ranges(state: RunState, s3: Any, store: RunStore, settings: Settings) -> RunState:
     """Split the pending ranges so the round has about `max_ranges` ranges in all, store them,
     and put only their numbers into the state (the Map's items)."""
-    pending = pending_ranges(state, store)
+    pending, uploads = pending_ranges(state, store)
     parts_each = max(1, settings.max_ranges // max(1, len(pending)))
     ranges: list[KeyRange] = []
     for key_range in pending:
@@ -38,7 +48,10 @@ def plan_ranges(state: RunState, s3: Any, store: RunStore, settings: Settings) -
             split_range(s3, state["run"]["source"], state["run"]["listPrefix"], key_range, parts_each)
         )
     round_number = state["round"] + 1
-    store.write_round(round_number, ranges)
+    carried: dict[int, list[PausedUpload]] = {}
+    for upload in uploads:
+        carried.setdefault(_holder(ranges, upload["key"]), []).append(upload)
+    store.write_round(round_number, ranges, carried)
     return RunState(**{**state, "ranges": list(range(len(ranges))), "round": round_number})  # type: ignore[typeddict-item]
 
 

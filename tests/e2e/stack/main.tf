@@ -53,6 +53,18 @@ module "bucket_sync_wide" {
   task_retry               = { interval_seconds = 1, max_attempts = 2, crash_max_attempts = 1 }
 }
 
+# Steps of 10 s with 2 threads, so that one multipart copy outlasts a step (test_limits.py).
+module "bucket_sync_slow" {
+  source = "../../.."
+
+  name                     = "${var.name}-slow"
+  source_bucket_names      = var.source_bucket_names
+  destination_bucket_names = var.destination_bucket_names
+  copy_threads             = 2
+  lambda_timeout           = 10
+  task_retry               = { interval_seconds = 1, max_attempts = 2, crash_max_attempts = 1 }
+}
+
 variable "name" {
   description = "Prefix of the test deployment's resources."
   type        = string
@@ -102,4 +114,9 @@ output "cross_region_state_machine_arn" {
 output "wide_state_machine_arn" {
   description = "The state machine of the instance at the largest accepted max_concurrency."
   value       = module.bucket_sync_wide.state_machine_arn
+}
+
+output "slow_state_machine_arn" {
+  description = "The state machine of the instance with 10-second steps."
+  value       = module.bucket_sync_slow.state_machine_arn
 }
