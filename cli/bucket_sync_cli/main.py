@@ -7,6 +7,7 @@ import json
 import os
 import shlex
 import sys
+import time
 from typing import Any, TextIO
 
 import boto3
@@ -370,6 +371,16 @@ def _watch(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     return _follow(args, sfn, args.execution_arn, current.run_input, interval, stdout, stderr)
 
 
+def _until_stopped(sfn: Any, execution_arn: str, seconds: float = 10.0) -> Outcome:
+    """The execution once it reports its end (AWS does at once, emulators may lag), or as it is."""
+    deadline = time.monotonic() + seconds
+    current = describe(sfn, execution_arn)
+    while current.status == "RUNNING" and time.monotonic() < deadline:
+        time.sleep(0.2)
+        current = describe(sfn, execution_arn)
+    return current
+
+
 def _stop(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     try:
         sfn = _client(args, args.execution_arn)
@@ -377,7 +388,7 @@ def _stop(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         stopped = current.status == "RUNNING"
         if stopped:
             sfn.stop_execution(executionArn=args.execution_arn, error="bucket-sync stop", cause=args.cause)
-            current = describe(sfn, args.execution_arn)
+            current = _until_stopped(sfn, args.execution_arn)
     except (BotoCoreError, ClientError) as error:
         raise UsageError(f"could not stop execution {args.execution_arn}: {error}") from None
     if args.json:

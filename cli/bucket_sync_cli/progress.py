@@ -60,6 +60,8 @@ def render_line(elapsed: float, progress: Progress | None) -> str:
         if progress.ranges_failed:
             ranges += f", {progress.ranges_failed} failed"
         parts.append(ranges)
+    if not progress.counting and progress.counted is not None:
+        parts.append(f"{progress.counted['deleted']:,} orphans counted")
     return "  ".join(parts)
 
 

@@ -56,7 +56,7 @@ def test_render_line_before_anything_is_known_while_counting_and_with_an_eta():
     )
     assert "counting orphans" in render_line(1, Progress(counting=True))
     syncing = Progress(rounds=3, ranges_total=4, totals=TOTALS, counted=TOTALS, rate=2.0, eta=65.0)
-    assert "  2/s  ~1:05 left  round 3" in render_line(10, syncing)
+    assert render_line(10, syncing).endswith("  2/s  ~1:05 left  round 3  ranges 0/4 done  7 orphans counted")
 
 
 def test_on_a_terminal_each_update_redraws_one_line_and_close_erases_it():
