@@ -4,36 +4,60 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import shlex
 import sys
+import time
 from typing import Any, TextIO
 
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from bucket_sync_cli import __version__
-from bucket_sync_cli.progress import ProgressDisplay
-from bucket_sync_cli.runner import Outcome, build_input, execution_name, follow, start_execution
+from bucket_sync_cli.progress import DEFAULT_INTERVAL, ProgressDisplay
+from bucket_sync_cli.runner import Outcome, build_input, describe, execution_name, follow, start_execution
 from bucket_sync_cli.summary import error_line, format_table, json_document
-from bucket_sync_cli.terraform import TerraformOutputError, state_machine_arn_from_terraform
+from bucket_sync_cli.terraform import OUTPUT_NAME, TerraformOutputError, state_machine_arn_from_terraform
 
-__all__ = ["EXIT_FAILED", "EXIT_LOST", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
+__all__ = [
+    "EXIT_FAILED",
+    "EXIT_INTERRUPTED",
+    "EXIT_LOST",
+    "EXIT_OBJECTS_FAILED",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "build_parser",
+    "exit_status",
+    "main",
+]
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOST = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOST, EXIT_OBJECTS_FAILED = 0, 1, 2, 3, 4
 EXIT_INTERRUPTED = 130
+INTERVAL_ENV = "BUCKET_SYNC_PROGRESS_INTERVAL"
 
-EPILOG = """\
+EXIT_STATUSES = """\
 exit status:
-  0  the execution SUCCEEDED (or, with --no-wait, was started)
-  1  the execution FAILED, TIMED_OUT or was ABORTED (table mode prints "error: <Name>: <cause>"
-     to stderr; --json prints status, error, cause and, for ObjectsFailed, the parsed report)
-  2  usage or configuration error: bad arguments, no state_machine_arn in the terraform output,
-     AWS credentials, region or client errors before the execution started
-  3  the execution started but could not be followed to its end (it may still be running)
-
-AWS access uses boto3's standard credential chain (environment, profile, SSO, instance role).
---endpoint-url or AWS_ENDPOINT_URL points it elsewhere, e.g. at a local emulator. The region is
---region, else the state machine ARN's region, else the configured default.
+  0    the execution SUCCEEDED (run --no-wait: it started; stop: it is not running any more)
+  1    the execution FAILED (other than ObjectsFailed), TIMED_OUT or was ABORTED
+  2    usage or configuration error before anything started: bad arguments, no such Terraform
+       output or state machine, no region, AWS credentials or client errors
+  3    the execution started but could not be followed to its end (it may still be running)
+  4    ObjectsFailed: some objects could not be synced, everything else was
+  130  interrupted (Ctrl-C): the execution keeps running; the stop command is printed
 """
+
+EPILOG = (
+    EXIT_STATUSES
+    + f"""
+output: the summary table or, with --json, one JSON document goes to stdout and nothing else;
+progress goes to stderr: a line redrawn in place on a terminal, otherwise a plain line every
+{DEFAULT_INTERVAL:.0f} s (--progress-interval, or {INTERVAL_ENV}; 0: none). --quiet: no progress.
+
+AWS access uses boto3's standard credential chain (environment, --profile, SSO, instance role).
+--endpoint-url or AWS_ENDPOINT_URL points it elsewhere, e.g. at a local emulator. The region is
+--region, else the state machine ARN's region, else the profile's or environment's.
+"""
+)
 
 
 def _non_negative(text: str) -> int:
@@ -46,32 +70,103 @@ def _non_negative(text: str) -> int:
     return value
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more: {text}")
+    return value
+
+
+def _common_options() -> argparse.ArgumentParser:
+    """Options every command takes: AWS access, output and progress."""
+    common = argparse.ArgumentParser(add_help=False)
+    aws = common.add_argument_group("AWS access")
+    aws.add_argument("--region", help="AWS region (default: the ARN's, else the profile's or environment's)")
+    aws.add_argument("--profile", help="named profile of the AWS config and credentials files")
+    aws.add_argument(
+        "--endpoint-url", metavar="URL", help="Step Functions endpoint (default: AWS_ENDPOINT_URL)"
+    )
+    out = common.add_argument_group("output")
+    out.add_argument("-j", "--json", action="store_true", help="print exactly one JSON document on stdout")
+    loudness = out.add_mutually_exclusive_group()
+    loudness.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    loudness.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="say which execution runs (stderr) and list every failure the report names",
+    )
+    out.add_argument(
+        "--progress-interval",
+        type=_seconds,
+        metavar="SECONDS",
+        help=f"seconds between plain progress lines when stderr is not a terminal "
+        f"(default: {INTERVAL_ENV} or {DEFAULT_INTERVAL:.0f}; 0: none)",
+    )
+    return common
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``bucket-sync`` argument parser."""
     parser = argparse.ArgumentParser(
-        prog="bucket-sync", description="Run and follow bucket-sync executions (S3 bucket to bucket sync)."
+        prog="bucket-sync",
+        description="Run and follow bucket-sync executions (S3 bucket to bucket sync).",
+        epilog=EXIT_STATUSES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    common = _common_options()
+    layout = {"epilog": EPILOG, "formatter_class": argparse.RawDescriptionHelpFormatter, "parents": [common]}
     run = commands.add_parser(
         "run",
         help="start a sync execution and follow it to its end",
         description="Start a sync execution of the deployed state machine, follow it, print the summary.",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        **layout,
     )
     target = run.add_mutually_exclusive_group(required=True)
-    target.add_argument("--state-machine-arn", metavar="ARN", help="the sync state machine")
+    target.add_argument(
+        "--state-machine-arn",
+        "--state-machine",
+        dest="state_machine",
+        metavar="ARN_OR_NAME",
+        help="the sync state machine: its ARN, or its name (looked up in the region)",
+    )
     target.add_argument(
         "--from-terraform",
         metavar="DIR",
-        help="read output state_machine_arn of the Terraform root module applied in DIR",
+        help="read the state machine ARN from an output of the Terraform root module applied in DIR",
     )
-    run.add_argument("--source", required=True, help="bucket to read from")
-    run.add_argument("--destination", required=True, help="bucket to make equal to the source")
-    run.add_argument("--prefix", help="sync only keys under this prefix, on both sides")
+    run.add_argument(
+        "--output-name",
+        default=OUTPUT_NAME,
+        metavar="NAME",
+        help=f"the output --from-terraform reads (default: {OUTPUT_NAME})",
+    )
+    run.add_argument("-s", "--source", required=True, help="bucket to read from")
+    run.add_argument("-d", "--destination", required=True, help="bucket to make equal to the source")
+    run.add_argument("-p", "--prefix", help="sync only keys under this prefix, on both sides")
     run.add_argument("--start-after", metavar="KEY", help="leave keys up to and including KEY alone")
-    run.add_argument("--dry-run", action="store_true", help="write nothing; count what a real run would do")
+    run.add_argument(
+        "-i",
+        "--include",
+        action="append",
+        metavar="GLOB",
+        help="sync only keys matching GLOB (relative to the prefix); repeatable",
+    )
+    run.add_argument(
+        "-x",
+        "--exclude",
+        action="append",
+        metavar="GLOB",
+        help="leave keys matching GLOB (relative to the prefix) alone; repeatable",
+    )
+    run.add_argument(
+        "-n", "--dry-run", action="store_true", help="write nothing; count what a real run would do"
+    )
     run.add_argument(
         "--no-delete",
         dest="delete_orphans",
@@ -89,13 +184,30 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--allow-empty-source", action="store_true", help="let a run proceed when the source has no object"
     )
-    run.add_argument("--json", action="store_true", help="print exactly one JSON object on stdout")
     run.add_argument("--no-wait", action="store_true", help="print the execution ARN and exit at once")
-    run.add_argument("--region", help="AWS region (default: the state machine ARN's region)")
-    run.add_argument(
-        "--endpoint-url", metavar="URL", help="Step Functions endpoint (default: AWS_ENDPOINT_URL)"
+
+    watch = commands.add_parser(
+        "watch",
+        help="follow a running execution to its end, as run does",
+        description="Follow an execution (started by run --no-wait, or left by Ctrl-C) to its end.",
+        **layout,
     )
+    watch.add_argument("execution_arn", metavar="EXECUTION_ARN")
+
+    stop = commands.add_parser(
+        "stop",
+        help="stop a running execution",
+        description="Stop a running execution (StopExecution). Objects already copied or deleted "
+        "stay so; a later run picks up from the buckets as they are.",
+        **layout,
+    )
+    stop.add_argument("execution_arn", metavar="EXECUTION_ARN")
+    stop.add_argument("--cause", default="stopped with bucket-sync stop", help="the reason recorded")
     return parser
+
+
+class UsageError(Exception):
+    """A configuration problem found before anything started (exit 2)."""
 
 
 def _region_of(arn: str) -> str | None:
@@ -103,24 +215,66 @@ def _region_of(arn: str) -> str | None:
     return parts[3] if len(parts) > 4 and parts[0] == "arn" and parts[3] else None
 
 
-def _client(args: argparse.Namespace, state_machine_arn: str) -> Any:
-    session = boto3.session.Session(region_name=args.region or _region_of(state_machine_arn))
+def _client(args: argparse.Namespace, arn: str | None) -> Any:
+    region = args.region or (_region_of(arn) if arn else None)
+    session = boto3.session.Session(profile_name=args.profile, region_name=region)
+    if session.region_name is None:
+        raise UsageError(
+            "no AWS region: pass --region, set AWS_REGION (or a profile's region), or give the full ARN"
+        )
     return session.client("stepfunctions", endpoint_url=args.endpoint_url or None)
+
+
+def _resolve_state_machine(sfn: Any, name: str) -> str:
+    """The ARN of the state machine called ``name`` in the client's region."""
+    for page in sfn.get_paginator("list_state_machines").paginate():
+        for machine in page.get("stateMachines", []):
+            if machine.get("name") == name:
+                return machine["stateMachineArn"]
+    raise UsageError(f"no state machine named {name!r} in {sfn.meta.region_name}; pass its ARN or --region")
 
 
 def _say_error(stderr: TextIO, message: str) -> None:
     print(f"error: {message}", file=stderr)
 
 
+def _interval(args: argparse.Namespace) -> float:
+    if args.progress_interval is not None:
+        return args.progress_interval
+    try:
+        return _seconds(os.environ.get(INTERVAL_ENV, "") or str(DEFAULT_INTERVAL))
+    except argparse.ArgumentTypeError as error:
+        raise UsageError(f"{INTERVAL_ENV}: {error}") from None
+
+
+def exit_status(outcome: Outcome) -> int:
+    """0 succeeded (or still running), 4 ObjectsFailed, 1 any other end."""
+    if outcome.status in ("SUCCEEDED", "RUNNING"):
+        return EXIT_OK
+    if outcome.status == "FAILED" and outcome.error == "ObjectsFailed":
+        return EXIT_OBJECTS_FAILED
+    return EXIT_FAILED
+
+
+def _command(args: argparse.Namespace, verb: str, execution_arn: str) -> str:
+    """The ``bucket-sync <verb> ARN`` line to type, with the options that reach the same place."""
+    words = ["bucket-sync", verb, execution_arn]
+    for option, value in (("--profile", args.profile), ("--endpoint-url", args.endpoint_url)):
+        if value:
+            words += [option, value]
+    return shlex.join(words)
+
+
 def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if args.from_terraform is not None:
         try:
-            state_machine_arn = state_machine_arn_from_terraform(args.from_terraform)
+            state_machine = state_machine_arn_from_terraform(
+                args.from_terraform, output_name=args.output_name
+            )
         except TerraformOutputError as error:
-            _say_error(stderr, str(error))
-            return EXIT_USAGE
+            raise UsageError(str(error)) from None
     else:
-        state_machine_arn = args.state_machine_arn
+        state_machine = args.state_machine
     run_input = build_input(
         args.source,
         args.destination,
@@ -130,48 +284,122 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         delete_orphans=args.delete_orphans,
         max_deletes=args.max_deletes,
         allow_empty_source=args.allow_empty_source,
+        include=args.include,
+        exclude=args.exclude,
     )
+    interval = _interval(args)
+    is_arn = state_machine.startswith("arn:")
     try:
-        sfn = _client(args, state_machine_arn)
+        sfn = _client(args, state_machine if is_arn else None)
+        state_machine_arn = state_machine if is_arn else _resolve_state_machine(sfn, state_machine)
         execution_arn = start_execution(sfn, state_machine_arn, run_input, execution_name())
     except (BotoCoreError, ClientError) as error:
-        _say_error(stderr, f"could not start the execution: {error}")
-        return EXIT_USAGE
+        raise UsageError(f"could not start the execution: {error}") from None
 
     if args.no_wait:
         if args.json:
-            print(json.dumps({"executionArn": execution_arn, "status": "RUNNING"}), file=stdout)
+            started = Outcome(
+                execution_arn, "RUNNING", run_input=run_input, state_machine_arn=state_machine_arn
+            )
+            try:
+                started = describe(sfn, execution_arn)
+            except (BotoCoreError, ClientError):
+                pass  # it started; the document says so without the dates
+            print(json.dumps(json_document(started, run_input)), file=stdout)
         else:
             print(execution_arn, file=stdout)
         return EXIT_OK
+    return _follow(args, sfn, execution_arn, run_input, interval, stdout, stderr)
 
-    display = ProgressDisplay(stdout)
+
+def _follow(
+    args: argparse.Namespace,
+    sfn: Any,
+    execution_arn: str,
+    run_input: dict[str, Any] | None,
+    interval: float,
+    stdout: TextIO,
+    stderr: TextIO,
+) -> int:
+    display = ProgressDisplay(stderr, interval=interval, quiet=args.quiet)
+    if args.verbose or (display.active and not display.terminal):
+        display.note(f"following {execution_arn}")
     try:
         outcome = follow(sfn, execution_arn, display.update if display.active else None)
     except KeyboardInterrupt:
         display.close()
-        print(f"interrupted; the execution keeps running: {execution_arn}", file=stderr)
+        print(
+            f"interrupted; the execution keeps running: {execution_arn}\n"
+            f"  follow it: {_command(args, 'watch', execution_arn)}\n"
+            f"  stop it:   {_command(args, 'stop', execution_arn)}",
+            file=stderr,
+        )
         return EXIT_INTERRUPTED
     except (BotoCoreError, ClientError) as error:
         display.close()
         _say_error(stderr, f"lost track of execution {execution_arn}: {error}")
         return EXIT_LOST
     display.close()
-    return _report(outcome, run_input, args.json, stdout, stderr)
+    return _report(outcome, run_input, args, stdout, stderr)
 
 
 def _report(
-    outcome: Outcome, run_input: dict[str, Any], as_json: bool, stdout: TextIO, stderr: TextIO
+    outcome: Outcome,
+    run_input: dict[str, Any] | None,
+    args: argparse.Namespace,
+    stdout: TextIO,
+    stderr: TextIO,
 ) -> int:
-    if as_json:
-        print(json.dumps(json_document(outcome)), file=stdout)
+    if args.json:
+        print(json.dumps(json_document(outcome, run_input)), file=stdout)
     else:
-        print(format_table(outcome, run_input), file=stdout)
-    if outcome.status == "SUCCEEDED":
-        return EXIT_OK
-    if not as_json:
-        print(error_line(outcome), file=stderr)
-    return EXIT_FAILED
+        print(format_table(outcome, run_input, verbose=args.verbose), file=stdout)
+        if outcome.status != "SUCCEEDED":
+            print(error_line(outcome), file=stderr)
+    return exit_status(outcome)
+
+
+def _watch(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    interval = _interval(args)
+    try:
+        sfn = _client(args, args.execution_arn)
+        current = describe(sfn, args.execution_arn)
+    except (BotoCoreError, ClientError) as error:
+        raise UsageError(f"could not read execution {args.execution_arn}: {error}") from None
+    if current.status not in ("RUNNING", "PENDING_REDRIVE"):
+        return _report(current, None, args, stdout, stderr)
+    return _follow(args, sfn, args.execution_arn, current.run_input, interval, stdout, stderr)
+
+
+def _until_stopped(sfn: Any, execution_arn: str, seconds: float = 10.0) -> Outcome:
+    """The execution once it reports its end (AWS does at once, emulators may lag), or as it is."""
+    deadline = time.monotonic() + seconds
+    current = describe(sfn, execution_arn)
+    while current.status == "RUNNING" and time.monotonic() < deadline:
+        time.sleep(0.2)
+        current = describe(sfn, execution_arn)
+    return current
+
+
+def _stop(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    try:
+        sfn = _client(args, args.execution_arn)
+        current = describe(sfn, args.execution_arn)
+        stopped = current.status == "RUNNING"
+        if stopped:
+            sfn.stop_execution(executionArn=args.execution_arn, error="bucket-sync stop", cause=args.cause)
+            current = _until_stopped(sfn, args.execution_arn)
+    except (BotoCoreError, ClientError) as error:
+        raise UsageError(f"could not stop execution {args.execution_arn}: {error}") from None
+    if args.json:
+        print(json.dumps(json_document(current)), file=stdout)
+    else:
+        verb = "stopped" if stopped else "not running"
+        print(f"{verb}: {args.execution_arn} ({current.status})", file=stdout)
+    return EXIT_OK
+
+
+_COMMANDS = {"run": _run, "watch": _watch, "stop": _stop}
 
 
 def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
@@ -183,4 +411,11 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: Te
     except SystemExit as exit_:
         # argparse exits 2 on a usage error and 0 after --help; return it instead.
         return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
-    return _run(args, out, err)
+    try:
+        return _COMMANDS[args.command](args, out, err)
+    except UsageError as error:
+        _say_error(err, str(error))
+        return EXIT_USAGE
+    except BotoCoreError as error:  # e.g. no such profile, no credentials
+        _say_error(err, str(error))
+        return EXIT_USAGE

@@ -19,6 +19,8 @@ from typing import Any
 
 __all__ = [
     "Outcome",
+    "describe",
+    "objects_of",
     "Progress",
     "ProgressProbe",
     "build_input",
@@ -45,6 +47,8 @@ def build_input(
     delete_orphans: bool | None = None,
     max_deletes: int | None = None,
     allow_empty_source: bool = False,
+    include: list[str] | None = None,
+    exclude: list[str] | None = None,
 ) -> dict[str, Any]:
     """The execution input of the run contract, with only the fields the caller set.
 
@@ -63,6 +67,10 @@ def build_input(
         run_input["maxDeletes"] = max_deletes
     if allow_empty_source:
         run_input["allowEmptySource"] = True
+    if include:
+        run_input["include"] = list(include)
+    if exclude:
+        run_input["exclude"] = list(exclude)
     return run_input
 
 
@@ -80,7 +88,14 @@ def start_execution(sfn: Any, state_machine_arn: str, run_input: dict[str, Any],
 
 @dataclass
 class Progress:
-    """What a running execution has done so far, as far as the probes could tell."""
+    """What a running execution has done so far, as far as the probes could tell.
+
+    ``totals`` are the sync pass's counts of finished rounds and only ever grow; ``counted`` are
+    those of the orphan-counting pass a guarded run (``maxDeletes``) makes first, kept apart so
+    the sync counts never jump backwards when that pass ends. ``rate`` is objects per second as
+    of the last finished round; ``eta`` the seconds left at that rate, known only after a
+    counting pass (which gives the number of objects in scope).
+    """
 
     rounds: int = 0
     ranges_total: int = 0
@@ -89,6 +104,9 @@ class Progress:
     ranges_running: int = 0
     totals: dict[str, int] | None = None
     counting: bool = False
+    counted: dict[str, int] | None = None
+    rate: float | None = None
+    eta: float | None = None
 
     @property
     def ranges_done(self) -> int:
@@ -98,7 +116,7 @@ class Progress:
 
 @dataclass
 class Outcome:
-    """A finished (or, with ``--no-wait``, started) execution as DescribeExecution reports it."""
+    """An execution as DescribeExecution reports it: ended, or RUNNING (``--no-wait``, ``stop``)."""
 
     execution_arn: str
     status: str
@@ -106,26 +124,49 @@ class Outcome:
     error: str | None = None
     cause: str | None = None
     seconds: float | None = None
+    start: datetime | None = None
+    stop: datetime | None = None
+    run_input: dict[str, Any] | None = None
+    state_machine_arn: str | None = None
+
+
+def objects_of(counts: dict[str, int]) -> int:
+    """Objects a set of counts accounts for (bytes aside)."""
+    return sum(counts.get(name, 0) for name in ("copied", "deleted", "unchanged", "failed"))
+
+
+def _grown(previous: dict[str, int] | None, new: dict[str, int]) -> dict[str, int]:
+    """``new``, but never below ``previous`` field by field: the display never counts backwards."""
+    if previous is None:
+        return dict(new)
+    return {name: max(previous.get(name, 0), value) for name, value in new.items()}
 
 
 def _as_int(value: Any) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
-def _parse_totals(text: Any) -> tuple[dict[str, int], bool] | None:
-    """``(totals, counting pass?)`` from a TallyRound result, or None when it is not one."""
+def _state_of(text: Any) -> dict[str, Any] | None:
+    """A task's result as a dict (unwrapping lambda:invoke's ``Payload``), or None."""
     try:
         state = json.loads(text) if isinstance(text, str) else text
     except ValueError:
         return None
     if isinstance(state, dict) and isinstance(state.get("Payload"), dict):
         state = state["Payload"]  # arn:aws:states:::lambda:invoke wraps the function's result
-    if not isinstance(state, dict) or not isinstance(state.get("totals"), dict):
-        return None
-    totals = {name: _as_int(state["totals"].get(name)) for name in _COUNT_FIELDS}
+    return state if isinstance(state, dict) else None
+
+
+def _counting_flag(state: dict[str, Any]) -> bool | None:
     run = state.get("run")
-    counting = isinstance(run, dict) and run.get("countingOnly") is True
-    return totals, counting
+    flag = run.get("countingOnly") if isinstance(run, dict) else None
+    return flag if isinstance(flag, bool) else None
+
+
+def _totals_of(state: dict[str, Any]) -> dict[str, int] | None:
+    if not isinstance(state.get("totals"), dict):
+        return None
+    return {name: _as_int(state["totals"].get(name)) for name in _COUNT_FIELDS}
 
 
 @dataclass
@@ -138,6 +179,7 @@ class ProgressProbe:
     _finished_runs: dict[str, dict[str, int]] = field(default_factory=dict)
     _last_event_id: int = 0
     _current_state: str = ""
+    _phase_started: datetime | None = None
 
     def poll(self) -> Progress:
         """Refresh and return the progress; API errors leave the previous figures in place."""
@@ -214,35 +256,80 @@ class ProgressProbe:
     def _read_event(self, event: dict[str, Any]) -> None:
         # The parent runs one state at a time (the ranges run in child executions), so a task
         # event belongs to the state entered last.
+        stamp = event.get("timestamp")
+        if event.get("type") == "ExecutionStarted" and isinstance(stamp, datetime):
+            self._phase_started = stamp
         entered = event.get("stateEnteredEventDetails")
         if isinstance(entered, dict):
             self._current_state = str(entered.get("name", ""))
             return
         kind = event.get("type", "")
-        if kind in _TASK_SUCCEEDED and self._current_state == TALLY_STATE:
-            parsed = _parse_totals((event.get(_TASK_SUCCEEDED[kind]) or {}).get("output"))
-            if parsed is not None:
-                self.progress.totals, self.progress.counting = parsed
+        if kind not in _TASK_SUCCEEDED:
+            return
+        state = _state_of((event.get(_TASK_SUCCEEDED[kind]) or {}).get("output"))
+        if state is None:
+            return
+        progress = self.progress
+        counting = _counting_flag(state)
+        if counting is True:
+            progress.counting = True
+        totals = _totals_of(state) if self._current_state == TALLY_STATE else None
+        if counting is False and progress.counting:
+            # The counting pass is over: the sync pass starts from zero, and its rate with it.
+            progress.counting, progress.totals, progress.rate = False, None, None
+            self._phase_started = stamp if isinstance(stamp, datetime) else None
+            if totals is not None and objects_of(totals) == 0:
+                return
+        if totals is None:
+            return
+        if progress.counting:
+            progress.counted = _grown(progress.counted, totals)
+            current = progress.counted
+        else:
+            progress.totals = _grown(progress.totals, totals)
+            current = progress.totals
+        if isinstance(stamp, datetime) and self._phase_started is not None:
+            seconds = (stamp - self._phase_started).total_seconds()
+            if seconds > 0:
+                progress.rate = objects_of(current) / seconds
+        if not progress.counting and progress.counted is not None and progress.rate:
+            left = max(objects_of(progress.counted) - objects_of(current), 0)
+            progress.eta = left / progress.rate
 
 
-def _describe(sfn: Any, execution_arn: str, started: float, clock: Callable[[], float]) -> Outcome | None:
+def describe(sfn: Any, execution_arn: str) -> Outcome:
+    """The execution as it stands, running or ended (AWS errors propagate)."""
     described = sfn.describe_execution(executionArn=execution_arn)
-    if described["status"] in ("RUNNING", "PENDING_REDRIVE"):
-        return None
-    output = described.get("output")
+    output, run_input = described.get("output"), described.get("input")
     start, stop = described.get("startDate"), described.get("stopDate")
+    seconds = None
     if isinstance(start, datetime) and isinstance(stop, datetime):
-        seconds = (stop - start).total_seconds()
-    else:
-        seconds = clock() - started
+        seconds = round((stop - start).total_seconds(), 1)
+    try:
+        parsed_input = json.loads(run_input) if run_input else None
+    except ValueError:
+        parsed_input = None
     return Outcome(
         execution_arn=execution_arn,
         status=described["status"],
         output=json.loads(output) if output else None,
         error=described.get("error"),
         cause=described.get("cause"),
-        seconds=round(seconds, 1),
+        seconds=seconds,
+        start=start if isinstance(start, datetime) else None,
+        stop=stop if isinstance(stop, datetime) else None,
+        run_input=parsed_input if isinstance(parsed_input, dict) else None,
+        state_machine_arn=described.get("stateMachineArn"),
     )
+
+
+def _describe(sfn: Any, execution_arn: str, started: float, clock: Callable[[], float]) -> Outcome | None:
+    outcome = describe(sfn, execution_arn)
+    if outcome.status in ("RUNNING", "PENDING_REDRIVE"):
+        return None
+    if outcome.seconds is None:
+        outcome.seconds = round(clock() - started, 1)
+    return outcome
 
 
 def follow(

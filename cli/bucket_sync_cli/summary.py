@@ -15,6 +15,7 @@ __all__ = [
     "format_table",
     "human_bytes",
     "json_document",
+    "report_of",
 ]
 
 MAX_FAILURES_SHOWN = 20
@@ -52,23 +53,53 @@ def failure_report(outcome: Outcome) -> dict[str, Any] | None:
     return report if isinstance(report, dict) and "failures" in report else None
 
 
-def json_document(outcome: Outcome) -> dict[str, Any]:
-    """The ``--json`` object: the run's output plus ``executionArn`` and ``status``.
+COUNT_FIELDS = ("copied", "copiedBytes", "deleted", "unchanged", "failed", "failuresNotListed")
 
-    A failed execution gives ``status``, ``error``, ``cause`` and ``executionArn``, plus the
-    parsed ``report`` when the cause is the run's report.
-    """
+
+def report_of(outcome: Outcome) -> dict[str, Any] | None:
+    """The run's report: the output of a run that succeeded, the cause of ``ObjectsFailed``."""
     if outcome.status == "SUCCEEDED":
-        return {**(outcome.output or {}), "executionArn": outcome.execution_arn, "status": outcome.status}
+        return outcome.output if isinstance(outcome.output, dict) else None
+    return failure_report(outcome)
+
+
+def _iso(moment: Any) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def json_document(outcome: Outcome, run_input: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The ``--json`` object: the same keys whatever the outcome (see README, "Command line").
+
+    ``status``, ``error``, ``cause``, ``executionArn``, ``stateMachineArn``, ``start``, ``stop``
+    (ISO 8601), ``seconds``; what was synced (``source``, ``destination``, ``prefix``,
+    ``dryRun``); and the counts of the run's report, at the top level: filled from the output
+    of a run that succeeded or from the report an ``ObjectsFailed`` cause carries, null when
+    the run did not get that far (or is still running).
+    """
+    report = report_of(outcome)
+    asked = {**(outcome.run_input or {}), **(run_input or {})}
+    facts = report or {}
     document: dict[str, Any] = {
         "status": outcome.status,
         "error": outcome.error,
         "cause": outcome.cause,
         "executionArn": outcome.execution_arn,
+        "stateMachineArn": outcome.state_machine_arn,
+        "start": _iso(outcome.start),
+        "stop": _iso(outcome.stop),
+        "seconds": outcome.seconds,
+        "source": facts.get("source", asked.get("source")),
+        "destination": facts.get("destination", asked.get("destination")),
+        "prefix": facts.get("prefix", asked.get("prefix", "")),
+        "dryRun": facts.get("dryRun", asked.get("dryRun", False)),
     }
-    report = failure_report(outcome)
-    if report is not None:
-        document["report"] = report
+    for name in COUNT_FIELDS:
+        value = facts.get(name)
+        document[name] = value if isinstance(value, int) and not isinstance(value, bool) else None
+    if report is not None and document["failuresNotListed"] is None and document["failed"] is not None:
+        document["failuresNotListed"] = max(document["failed"] - len(report.get("failures") or []), 0)
+    failures = facts.get("failures")
+    document["failures"] = failures if isinstance(failures, list) else None
     return document
 
 
@@ -76,10 +107,14 @@ def _yes_no(value: Any) -> str:
     return "yes" if value else "no"
 
 
-def format_table(outcome: Outcome, run_input: dict[str, Any]) -> str:
-    """The readable summary: what was synced, the counts, failures, time and execution."""
-    report = outcome.output if outcome.status == "SUCCEEDED" else failure_report(outcome)
+def format_table(outcome: Outcome, run_input: dict[str, Any] | None = None, *, verbose: bool = False) -> str:
+    """The readable summary: what was synced, the counts, failures, time and execution.
+
+    Up to ``MAX_FAILURES_SHOWN`` failures are listed; ``verbose`` lists all the report names.
+    """
+    report = report_of(outcome)
     facts = report or {}
+    run_input = {**(outcome.run_input or {}), **(run_input or {})}
     rows: list[tuple[str, str]] = [
         ("status", outcome.status),
         ("source", str(facts.get("source", run_input.get("source", "")))),
@@ -106,9 +141,10 @@ def format_table(outcome: Outcome, run_input: dict[str, Any]) -> str:
     failures = (report or {}).get("failures") or []
     if failures:
         lines.append("")
-        shown, total = min(len(failures), MAX_FAILURES_SHOWN), facts.get("failed", len(failures))
+        limit = len(failures) if verbose else MAX_FAILURES_SHOWN
+        shown, total = min(len(failures), limit), facts.get("failed", len(failures))
         lines.append(f"failures (first {shown} of {total}):" if total > shown else "failures:")
-        for failure in failures[:MAX_FAILURES_SHOWN]:
+        for failure in failures[:limit]:
             key = failure.get("key") if isinstance(failure, dict) else None
             reason = failure.get("reason", "") if isinstance(failure, dict) else str(failure)
             lines.append(f"  {key if key is not None else '(key range)'}: {reason}")

@@ -1,4 +1,4 @@
-"""Reading the state machine ARN from an applied Terraform root module."""
+"""Reading the state machine ARN from an output of an applied Terraform root module."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ class TerraformOutputError(Exception):
     """The ARN could not be read: terraform missing or failing, or no such output."""
 
 
-def parse_outputs(text: str, directory: str = ".") -> str:
-    """The ``state_machine_arn`` value from the text of ``terraform output -json``."""
+def parse_outputs(text: str, directory: str = ".", output_name: str = OUTPUT_NAME) -> str:
+    """The value of output ``output_name`` from the text of ``terraform output -json``."""
     try:
         outputs: Any = json.loads(text or "{}")
     except ValueError as error:
@@ -26,19 +26,22 @@ def parse_outputs(text: str, directory: str = ".") -> str:
         raise TerraformOutputError(message) from None
     if not isinstance(outputs, dict):
         raise TerraformOutputError(f"terraform output -json in {directory} did not print a JSON object")
-    entry = outputs.get(OUTPUT_NAME)
+    entry = outputs.get(output_name)
     value = entry.get("value") if isinstance(entry, dict) else None
     if not isinstance(value, str) or not value:
         known = ", ".join(sorted(outputs)) or "none"
         raise TerraformOutputError(
-            f"{directory} has no string output {OUTPUT_NAME!r} (outputs: {known}); "
-            "apply the module there first, or expose module.<name>.state_machine_arn as a root output"
+            f"{directory} has no string output {output_name!r} (outputs: {known}); apply the "
+            "module there first, expose module.<name>.state_machine_arn as a root output, "
+            "or name the output with --output-name"
         )
     return value
 
 
-def state_machine_arn_from_terraform(directory: str, terraform: str = "terraform") -> str:
-    """Run ``terraform -chdir=DIR output -json`` and return its ``state_machine_arn``."""
+def state_machine_arn_from_terraform(
+    directory: str, terraform: str = "terraform", output_name: str = OUTPUT_NAME
+) -> str:
+    """Run ``terraform -chdir=DIR output -json`` and return its output ``output_name``."""
     if not Path(directory).is_dir():
         raise TerraformOutputError(f"--from-terraform: {directory} is not a directory")
     executable = shutil.which(terraform)
@@ -57,4 +60,4 @@ def state_machine_arn_from_terraform(directory: str, terraform: str = "terraform
     if proc.returncode != 0:
         detail = proc.stderr.strip().splitlines()[-5:] or [f"exit status {proc.returncode}"]
         raise TerraformOutputError(f"terraform output in {directory} failed: " + " / ".join(detail))
-    return parse_outputs(proc.stdout, directory)
+    return parse_outputs(proc.stdout, directory, output_name)

@@ -6,8 +6,17 @@ apply a session, registered in tests/conftest.py).
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import pty
+import struct
+import subprocess
+import sys
+import termios
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,13 +53,16 @@ def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
+COMMANDS = [("run",), ("watch",), ("stop",)]
+
+
 @pytest.fixture
 def cli(aws_env, capsys, emulator):
     """Run ``bucket-sync`` in-process against the emulator: ``cli("run", "--source", ...)``."""
     from bucket_sync_cli.main import main
 
     def run(*argv: str, endpoint: bool = True) -> Result:
-        extra = ["--endpoint-url", emulator.endpoint] if endpoint and argv[:1] == ("run",) else []
+        extra = ["--endpoint-url", emulator.endpoint] if endpoint and argv[:1] in COMMANDS else []
         code = main([*argv, *extra])
         captured = capsys.readouterr()
         return Result(code, captured.out, captured.err)
@@ -70,3 +82,117 @@ def subprocess_env(endpoint: str, base: dict[str, str] | None = None) -> dict[st
     env["AWS_ENDPOINT_URL"] = endpoint
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(CLI_DIR), env.get("PYTHONPATH", "")]))
     return env
+
+
+@dataclass
+class Screen:
+    """What a command run on pseudo-terminals wrote: raw bytes per stream, and its exit status."""
+
+    code: int
+    stdout: bytes
+    stderr: bytes
+
+    @property
+    def out(self) -> str:
+        return self.stdout.decode()
+
+    @property
+    def err(self) -> str:
+        return self.stderr.decode()
+
+
+def _drain(fd: int, sink: bytearray, seen: threading.Event) -> None:
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # EIO: the other side closed
+            return
+        if not chunk:
+            return
+        sink.extend(chunk)
+        seen.set()
+
+
+def run_in_terminal(
+    argv: list[str],
+    env: dict[str, str],
+    *,
+    stdout_tty: bool = True,
+    stderr_tty: bool = True,
+    columns: int = 80,
+    interrupt_when: Callable[[bytes], bool] | None = None,
+    timeout: float = 300,
+) -> Screen:
+    """Run ``python -m bucket_sync_cli ARGV`` with a real pseudo-terminal as its controlling
+    terminal (stdin), and stdout and stderr each on a terminal of their own or a pipe.
+
+    The terminals are ``columns`` wide. ``interrupt_when(stderr so far)`` turning true types
+    Ctrl-C on the terminal: the kernel's line discipline sends SIGINT, as for a person.
+    """
+    control, control_slave = pty.openpty()
+    streams: dict[str, tuple[int, int | None]] = {}
+    for name, tty in (("stdout", stdout_tty), ("stderr", stderr_tty)):
+        if tty:
+            master, slave = pty.openpty()
+            fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+        else:
+            master, slave = os.pipe()
+        streams[name] = (master, slave)
+    env = {k: v for k, v in env.items() if k not in ("COLUMNS", "LINES")}
+
+    def take_terminal() -> None:
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bucket_sync_cli", *argv],
+        stdin=control_slave,
+        stdout=streams["stdout"][1],
+        stderr=streams["stderr"][1],
+        env=env,
+        start_new_session=True,
+        preexec_fn=take_terminal,  # noqa: PLW1509 - tests only, single-threaded at fork
+    )
+    for _, slave in streams.values():
+        os.close(slave)
+    os.close(control_slave)
+    captured = {name: bytearray() for name in streams}
+    seen = threading.Event()
+    readers = [
+        threading.Thread(target=_drain, args=(streams[name][0], captured[name], seen), daemon=True)
+        for name in streams
+    ]
+    for reader in readers:
+        reader.start()
+    deadline = time.monotonic() + timeout
+    interrupted = interrupt_when is None
+    try:
+        while proc.poll() is None and time.monotonic() < deadline:
+            if not interrupted and interrupt_when(bytes(captured["stderr"])):
+                os.write(control, b"\x03")
+                interrupted = True
+            seen.wait(0.1)
+            seen.clear()
+        code = proc.wait(timeout=max(deadline - time.monotonic(), 1))
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        for reader in readers:
+            reader.join(timeout=10)
+        for master, _ in streams.values():
+            os.close(master)
+        os.close(control)
+    return Screen(code, bytes(captured["stdout"]), bytes(captured["stderr"]))
+
+
+def run_in_pipe(argv: list[str], env: dict[str, str], timeout: float = 300) -> Result:
+    """Run ``python -m bucket_sync_cli ARGV`` with stdout and stderr on pipes, as in CI."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "bucket_sync_cli", *argv],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    return Result(proc.returncode, proc.stdout, proc.stderr)

@@ -4,15 +4,36 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 
 from harness.buckets import put_objects
 from harness.faults import ACCESS_DENIED
-from tests.cli.conftest import run_args, subprocess_env
+from tests.cli.conftest import run_args, run_in_pipe, subprocess_env
 from tests.deployment import DST, GHOST, OUTSIDE, SRC
 
 NAME = re.compile(r":execution:[^:]+:bucket-sync-\d{8}T\d{6}Z-[0-9a-f]{6}$")
+# The --json document has these keys whatever the outcome (README, "Command line").
+SCHEMA = {
+    "status",
+    "error",
+    "cause",
+    "executionArn",
+    "stateMachineArn",
+    "start",
+    "stop",
+    "seconds",
+    "source",
+    "destination",
+    "prefix",
+    "dryRun",
+    "copied",
+    "copiedBytes",
+    "deleted",
+    "unchanged",
+    "failed",
+    "failures",
+    "failuresNotListed",
+}
+COUNTS = ("copied", "copiedBytes", "deleted", "unchanged", "failed", "failures", "failuresNotListed")
 
 
 def bodies(count: int, prefix: str = "obj/", size: int = 64) -> dict[str, bytes]:
@@ -31,7 +52,8 @@ def test_a_sync_prints_the_summary_table_and_exits_0(sync, cli):
     put_objects(sync.s3, DST, {"orphan-1": b"x", "orphan-2": b"y"})
     result = cli(*run_args(sync.state_machine_arn, SRC, DST))
     assert result.code == 0, result.stderr
-    assert result.stderr == ""
+    # Off a terminal, stderr says which execution runs; the progress lines come every 30 s.
+    assert re.fullmatch(r"bucket-sync: following arn:aws:states:\S+\n", result.stderr)
     assert row(result.stdout, "status") == "SUCCEEDED"
     assert (row(result.stdout, "source"), row(result.stdout, "destination")) == (SRC, DST)
     assert (row(result.stdout, "prefix"), row(result.stdout, "dry run")) == ("(all keys)", "no")
@@ -45,7 +67,7 @@ def test_a_sync_prints_the_summary_table_and_exits_0(sync, cli):
     assert sync.snapshot(DST) == sync.snapshot(SRC)
 
 
-def test_json_output_is_the_contract_output_plus_arn_and_status(sync, cli):
+def test_json_output_is_the_contract_output_plus_the_execution_facts(sync, cli):
     put_objects(sync.s3, SRC, bodies(10) | bodies(5, prefix="other/"))
     result = cli(
         *run_args(sync.state_machine_arn, SRC, DST),
@@ -56,10 +78,17 @@ def test_json_output_is_the_contract_output_plus_arn_and_status(sync, cli):
     assert result.code == 0, result.stderr
     document = result.json()
     described = sync.sfn.describe_execution(executionArn=document["executionArn"])
+    assert set(document) == SCHEMA
     assert document == {
         **json.loads(described["output"]),
         "executionArn": described["executionArn"],
+        "stateMachineArn": sync.state_machine_arn,
         "status": "SUCCEEDED",
+        "error": None,
+        "cause": None,
+        "start": described["startDate"].isoformat(),
+        "stop": described["stopDate"].isoformat(),
+        "seconds": round((described["stopDate"] - described["startDate"]).total_seconds(), 1),
     }
     assert (document["prefix"], document["copied"], document["failures"]) == ("obj/", 10, [])
     # Only the fields that were set travel in the input.
@@ -111,24 +140,27 @@ def test_a_rejected_run_exits_1_and_names_the_error(sync, cli):
     assert result.code == 1
     assert row(result.stdout, "status") == "FAILED"
     assert row(result.stdout, "error") == "AccessDenied"
-    assert result.stderr.startswith("error: AccessDenied: ")
+    assert result.stderr.splitlines()[-1].startswith("error: AccessDenied: ")
     assert "source_bucket_names" in result.stderr
 
 
-def test_a_rejected_run_in_json_gives_status_error_and_cause(sync, cli):
+def test_a_rejected_run_in_json_has_the_same_keys_with_null_counts(sync, cli):
     result = cli(
         *run_args(sync.state_machine_arn, GHOST, DST),
         "--json",
     )
     assert result.code == 1
     document = result.json()
-    assert set(document) == {"status", "error", "cause", "executionArn"}
+    assert set(document) == SCHEMA
     assert (document["status"], document["error"]) == ("FAILED", "BucketNotFound")
     assert GHOST in document["cause"]
-    assert result.stderr == ""
+    assert (document["source"], document["destination"], document["prefix"]) == (GHOST, DST, "")
+    assert [document[name] for name in COUNTS] == [None] * len(COUNTS)
+    assert document["start"] and document["stop"] and document["seconds"] >= 0
+    assert "BucketNotFound" not in result.stderr, "with --json the error is in the document"
 
 
-def test_objects_that_fail_are_listed_and_the_report_is_parsed(sync, cli):
+def test_objects_that_fail_exit_4_with_the_counts_in_place(sync, cli):
     put_objects(sync.s3, SRC, bodies(8))
     with sync.emulator.faults(fail_keys={"obj/00003": ACCESS_DENIED}, fail_keys_bucket=SRC):
         table = cli(*run_args(sync.state_machine_arn, SRC, DST))
@@ -136,19 +168,22 @@ def test_objects_that_fail_are_listed_and_the_report_is_parsed(sync, cli):
             *run_args(sync.state_machine_arn, SRC, DST),
             "--json",
         )
-    assert table.code == 1
+    assert table.code == 4
     assert (row(table.stdout, "status"), row(table.stdout, "copied"), row(table.stdout, "failed")) == (
         "FAILED",
         "7",
         "1",
     )
     assert re.search(r"^failures:\n  obj/00003: .+", table.stdout, re.MULTILINE)
-    assert table.stderr.startswith("error: ObjectsFailed: 1 object(s) could not be synced")
-    assert as_json.code == 1
+    assert table.stderr.splitlines()[-1].startswith("error: ObjectsFailed: 1 object(s) could not be synced")
+    assert as_json.code == 4
     document = as_json.json()
+    assert set(document) == SCHEMA
     assert (document["status"], document["error"]) == ("FAILED", "ObjectsFailed")
-    assert document["report"]["failed"] == 1
-    assert [failure["key"] for failure in document["report"]["failures"]] == ["obj/00003"]
+    # The table run copied the seven; this one finds them unchanged.
+    assert (document["unchanged"], document["failed"], document["failuresNotListed"]) == (7, 1, 0)
+    assert [failure["key"] for failure in document["failures"]] == ["obj/00003"]
+    assert json.loads(document["cause"])["failed"] == 1
 
 
 def test_no_wait_prints_the_execution_arn_and_exits_0(sync, cli):
@@ -186,36 +221,38 @@ def test_a_state_machine_that_does_not_exist_exits_2_before_starting(deployment,
     assert "StateMachineDoesNotExist" in result.stderr
 
 
-def test_as_a_subprocess_exit_codes_and_no_progress_off_a_terminal(sync):
+def test_as_a_subprocess_exit_codes_and_plain_progress_lines_on_stderr(sync):
     put_objects(sync.s3, SRC, bodies(40))
+    with sync.emulator.faults(fail_keys={"obj/00003": ACCESS_DENIED}, fail_keys_bucket=SRC):
+        partial = run_in_pipe(
+            [*run_args(sync.state_machine_arn, SRC, DST), "--progress-interval", "0.5"],
+            subprocess_env(sync.emulator.endpoint),
+        )
+    assert partial.code == 4, partial.stderr
+    assert partial.stdout.startswith("status       FAILED\n")
+    assert "\r" not in partial.stdout and "\x1b" not in partial.stdout
+    assert "\r" not in partial.stderr and "\x1b" not in partial.stderr
+    lines = partial.stderr.splitlines()
+    assert re.fullmatch(r"bucket-sync: following arn:aws:states:.+", lines[0])
+    assert any(re.fullmatch(r"bucket-sync: \d+:\d\d  \S.*", line) for line in lines[1:-1]), lines
+    assert lines[-1].startswith("error: ObjectsFailed: 1 object(s)")
+
     env = subprocess_env(sync.emulator.endpoint)
-    base = [sys.executable, "-m", "bucket_sync_cli", "run", "--state-machine-arn", sync.state_machine_arn]
-
-    ok = subprocess.run(
-        [*base, "--source", SRC, "--destination", DST],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert ok.returncode == 0, ok.stderr
+    ok = run_in_pipe(run_args(sync.state_machine_arn, SRC, DST), env)
+    assert ok.code == 0, ok.stderr
     assert ok.stdout.startswith("status       SUCCEEDED\n")
-    assert "\r" not in ok.stdout and "\x1b" not in ok.stdout and ok.stderr == ""
+    # At the default interval (30 s) a short run says only which execution it follows.
+    assert re.fullmatch(r"bucket-sync: following arn:aws:states:\S+\n", ok.stderr)
 
-    failed = subprocess.run(
-        [*base, "--source", OUTSIDE, "--destination", DST],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert failed.returncode == 1
-    assert failed.stderr.startswith("error: AccessDenied: ")
+    failed = run_in_pipe(run_args(sync.state_machine_arn, OUTSIDE, DST), env)
+    assert failed.code == 1
+    assert failed.stderr.splitlines()[-1].startswith("error: AccessDenied: ")
 
-    usage = subprocess.run(
-        [*base, "--destination", DST], env=env, capture_output=True, text=True, timeout=60, check=False
+    quiet = run_in_pipe(
+        [*run_args(sync.state_machine_arn, SRC, DST), "-q", "--progress-interval", "0.5"], env
     )
-    assert usage.returncode == 2
+    assert (quiet.code, quiet.stderr) == (0, "")
+
+    usage = run_in_pipe(["run", "--state-machine-arn", sync.state_machine_arn, "--destination", DST], env)
+    assert usage.code == 2
     assert usage.stdout == ""

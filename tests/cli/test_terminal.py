@@ -1,41 +1,101 @@
-"""On a real pseudo-terminal (util-linux ``script``) the run draws its progress line."""
+"""On real pseudo-terminals: progress is drawn on stderr, stdout holds only the result, Ctrl-C
+says how to stop the run it leaves going."""
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
-import subprocess
-import sys
 
 from harness.buckets import put_objects
-from tests.cli.conftest import run_args, subprocess_env
+from tests.cli.conftest import run_args, run_in_pipe, run_in_terminal, subprocess_env
 from tests.deployment import DST, SRC
 
+CLEAR = "\r\x1b[K"
+FRAME = re.compile(r"[|/\\-] \d+:\d\d  \S.*")
 
-def test_on_a_terminal_progress_is_drawn_then_erased_before_the_table(sync):
+
+def frames(stderr: str) -> list[str]:
+    """The progress frames drawn on a terminal (each starts by clearing the line)."""
+    drawn = stderr.split(CLEAR)
+    return [frame for frame in drawn[1:] if frame]
+
+
+def test_on_a_terminal_progress_is_drawn_on_stderr_then_erased_and_the_table_goes_to_stdout(sync):
     put_objects(sync.s3, SRC, {f"obj/{i:05}": b"x" * 100 for i in range(400)})
-    command = [
-        sys.executable,
-        "-m",
-        "bucket_sync_cli",
-        *run_args(sync.state_machine_arn, SRC, DST),
-    ]
-    env = subprocess_env(sync.emulator.endpoint) | {"COLUMNS": "200", "LINES": "40"}
-    proc = subprocess.run(
-        ["script", "-q", "-e", "-c", shlex.join(command), "/dev/null"],
-        env=env,
-        capture_output=True,
-        timeout=300,
-        check=False,
+    screen = run_in_terminal(
+        run_args(sync.state_machine_arn, SRC, DST), subprocess_env(sync.emulator.endpoint)
     )
-    # Bytes, not text=True: universal newlines would turn the display's "\r" into "\n".
-    screen = proc.stdout.decode()
-    assert proc.returncode == 0, screen + proc.stderr.decode()
-    before, *drawn, summary = screen.split("\r\x1b[K")
-    assert before == "", "nothing is printed before the progress line"
-    assert drawn and all(re.fullmatch(r"[|/\\-] \d+:\d\d  \S.*", frame) for frame in drawn), drawn
+    assert screen.code == 0, screen.out + screen.err
+    drawn = frames(screen.err)
+    assert screen.err.startswith(CLEAR) and screen.err.endswith(CLEAR), "drawn, then erased"
+    assert drawn and all(FRAME.fullmatch(frame) for frame in drawn), drawn
     assert any(re.search(r"round 1  ranges \d+/4 done", frame) for frame in drawn), drawn
-    # The last frame was erased; the summary starts on that clean line.
-    summary = summary.replace("\r\n", "\n")
+    assert all(len(frame) <= 79 for frame in drawn), "cut to the 80-column terminal"
+    # stdout is the table alone (the terminal turns "\n" into "\r\n").
+    summary = screen.out.replace("\r\n", "\n")
     assert summary.startswith("status       SUCCEEDED\n")
     assert re.search(r"^copied +400$", summary, re.MULTILINE)
+    assert "\x1b" not in summary
+
+
+def test_on_a_terminal_json_stdout_is_only_the_document(sync):
+    put_objects(sync.s3, SRC, {f"obj/{i:05}": b"x" for i in range(200)})
+    env = subprocess_env(sync.emulator.endpoint)
+    screen = run_in_terminal([*run_args(sync.state_machine_arn, SRC, DST), "--json"], env)
+    assert screen.code == 0, screen.out + screen.err
+    assert screen.out.endswith("\r\n") and screen.out.count("\n") == 1
+    assert json.loads(screen.out)["copied"] == 200
+    assert frames(screen.err), "the progress still shows, on stderr"
+    # stdout piped, stderr on the terminal: the same.
+    piped = run_in_terminal([*run_args(sync.state_machine_arn, SRC, DST), "-j"], env, stdout_tty=False)
+    assert piped.code == 0, piped.err
+    assert json.loads(piped.out)["unchanged"] == 200
+    assert frames(piped.err)
+
+
+def test_a_guarded_run_names_its_counting_pass(sync):
+    # Enough keys for a counting pass of two rounds (ranges stop after 8 steps of 40 keys).
+    put_objects(sync.s3, SRC, {f"obj/{i:05}": b"x" for i in range(1400)})
+    put_objects(sync.s3, DST, {f"old/{i:03}": b"o" for i in range(5)})
+    screen = run_in_terminal(
+        [*run_args(sync.state_machine_arn, SRC, DST), "--max-deletes", "10"],
+        subprocess_env(sync.emulator.endpoint),
+    )
+    assert screen.code == 0, screen.out + screen.err
+    drawn = frames(screen.err)
+    # The pass is named while it runs, and what it found stays on the line after it (a short
+    # pass may end between two reads of the history).
+    assert any("counting orphans: " in frame or "5 orphans counted" in frame for frame in drawn), drawn
+    assert re.search(r"^deleted +5$", screen.out.replace("\r\n", "\n"), re.MULTILINE)
+
+
+def test_quiet_draws_nothing_and_verbose_says_which_execution(sync):
+    put_objects(sync.s3, SRC, {f"obj/{i:05}": b"x" for i in range(50)})
+    env = subprocess_env(sync.emulator.endpoint)
+    quiet = run_in_terminal([*run_args(sync.state_machine_arn, SRC, DST), "-q"], env)
+    assert quiet.code == 0 and quiet.err == ""
+    verbose = run_in_terminal([*run_args(sync.state_machine_arn, SRC, DST), "-v"], env)
+    assert verbose.code == 0, verbose.err
+    assert re.match(r"bucket-sync: following arn:aws:states:\S+:execution:\S+\r\n", verbose.err)
+
+
+def test_ctrl_c_leaves_the_run_going_and_prints_the_stop_command_that_stops_it(sync):
+    put_objects(sync.s3, SRC, {f"obj/{i:05}": b"x" for i in range(1500)})
+    env = subprocess_env(sync.emulator.endpoint)
+    screen = run_in_terminal(
+        run_args(sync.state_machine_arn, SRC, DST),
+        env,
+        interrupt_when=lambda stderr: b"round 1" in stderr,
+    )
+    assert screen.code == 130, screen.out + screen.err
+    assert screen.out == ""
+    match = re.search(r"stop it: +(bucket-sync stop \S+)", screen.err)
+    assert match, screen.err
+    assert re.search(r"follow it: +bucket-sync watch \S+", screen.err)
+    arn = shlex.split(match.group(1))[2]
+    assert sync.sfn.describe_execution(executionArn=arn)["status"] == "RUNNING"
+
+    stopped = run_in_pipe(shlex.split(match.group(1))[1:], env)
+    assert (stopped.code, stopped.stdout) == (0, f"stopped: {arn} (ABORTED)\n"), stopped.stderr
+    assert sync.sfn.describe_execution(executionArn=arn)["status"] == "ABORTED"
