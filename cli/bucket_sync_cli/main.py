@@ -14,9 +14,10 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from bucket_sync_cli import __version__
+from bucket_sync_cli.planned import format_planned, planned_actions
 from bucket_sync_cli.progress import DEFAULT_INTERVAL, ProgressDisplay
 from bucket_sync_cli.runner import Outcome, build_input, describe, execution_name, follow, start_execution
-from bucket_sync_cli.summary import error_line, format_table, json_document
+from bucket_sync_cli.summary import error_line, format_table, json_document, report_of
 from bucket_sync_cli.terraform import OUTPUT_NAME, TerraformOutputError, state_machine_arn_from_terraform
 
 __all__ = [
@@ -215,14 +216,14 @@ def _region_of(arn: str) -> str | None:
     return parts[3] if len(parts) > 4 and parts[0] == "arn" and parts[3] else None
 
 
-def _client(args: argparse.Namespace, arn: str | None) -> Any:
+def _client(args: argparse.Namespace, arn: str | None, service: str = "stepfunctions") -> Any:
     region = args.region or (_region_of(arn) if arn else None)
     session = boto3.session.Session(profile_name=args.profile, region_name=region)
     if session.region_name is None:
         raise UsageError(
             "no AWS region: pass --region, set AWS_REGION (or a profile's region), or give the full ARN"
         )
-    return session.client("stepfunctions", endpoint_url=args.endpoint_url or None)
+    return session.client(service, endpoint_url=args.endpoint_url or None)
 
 
 def _resolve_state_machine(sfn: Any, name: str) -> str:
@@ -354,9 +355,30 @@ def _report(
         print(json.dumps(json_document(outcome, run_input)), file=stdout)
     else:
         print(format_table(outcome, run_input, verbose=args.verbose), file=stdout)
+        _show_planned(outcome, args, stdout, stderr)
         if outcome.status != "SUCCEEDED":
             print(error_line(outcome), file=stderr)
     return exit_status(outcome)
+
+
+def _show_planned(outcome: Outcome, args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> None:
+    """After a dry run's table: the first copies and deletes it would make, from its report."""
+    report = report_of(outcome) or {}
+    if not report.get("dryRun"):
+        return
+    location = report.get("reportLocation")
+    if not location:
+        print(
+            "(the keys a dry run would copy or delete are listed when the module has a report_bucket)",
+            file=stdout,
+        )
+        return
+    try:
+        actions, more = planned_actions(_client(args, outcome.execution_arn, "s3"), location)
+    except (BotoCoreError, ClientError) as error:
+        _say_error(stderr, f"could not read the run report at {location}: {error}")
+        return
+    print("\n" + format_planned(actions, more, location), file=stdout)
 
 
 def _watch(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:

@@ -100,6 +100,8 @@ def json_document(outcome: Outcome, run_input: dict[str, Any] | None = None) -> 
         document["failuresNotListed"] = max(document["failed"] - len(report.get("failures") or []), 0)
     failures = facts.get("failures")
     document["failures"] = failures if isinstance(failures, list) else None
+    location = facts.get("reportLocation")
+    document["reportLocation"] = location if isinstance(location, str) else None
     return document
 
 

@@ -32,6 +32,7 @@ SCHEMA = {
     "failed",
     "failures",
     "failuresNotListed",
+    "reportLocation",
 }
 COUNTS = ("copied", "copiedBytes", "deleted", "unchanged", "failed", "failures", "failuresNotListed")
 
@@ -133,6 +134,22 @@ def test_a_dry_run_writes_nothing(sync, cli):
     assert row(result.stdout, "dry run") == "yes"
     assert (row(result.stdout, "copied"), row(result.stdout, "deleted")) == ("12", "1")
     assert sync.snapshot(DST) == before
+    # This instance has no report_bucket: the table says how to get the list of keys.
+    assert "when the module has a report_bucket" in result.stdout
+
+
+def test_a_dry_run_shows_what_it_would_copy_and_delete_and_where_the_full_list_is(wide, cli):
+    put_objects(wide.s3, SRC, bodies(30))
+    put_objects(wide.s3, DST, {"orphan": b"o"})
+    result = cli(*run_args(wide.state_machine_arn, SRC, DST), "--dry-run")
+    assert result.code == 0, result.stderr
+    planned = result.stdout.split("planned (first 20 shown):\n", 1)[1].splitlines()
+    assert planned[0].startswith("  would copy    obj/0") and planned[0].endswith("(64 bytes)")
+    assert sum(line.startswith("  would ") for line in planned) == 20
+    location = re.search(r"^full list: (s3://e2e-reports/runs/\S+/actions/)$", result.stdout, re.MULTILINE)
+    assert location, result.stdout
+    as_json = cli(*run_args(wide.state_machine_arn, SRC, DST), "--dry-run", "--json").json()
+    assert as_json["reportLocation"].startswith("s3://e2e-reports/runs/") and as_json["deleted"] == 1
 
 
 def test_a_rejected_run_exits_1_and_names_the_error(sync, cli):
