@@ -1,5 +1,5 @@
 """Print the worst-case size of every field that travels through Step Functions (README "Payload
-budget"): 1,024-byte keys of a character JSON escapes six-fold, 1,000 ranges, every object
+budget"): 1,024-byte keys of a character JSON escapes six-fold, 4,000 ranges, every object
 failing. The sizes are measured on the real handler code, not estimated."""
 
 from __future__ import annotations
@@ -14,9 +14,12 @@ from bucket_sync.payloads import RangeState, RunConfig, RunState, zero_counts  #
 from bucket_sync.range_step import start_progress  # noqa: E402
 from bucket_sync.runstore import RangeRecord  # noqa: E402
 from bucket_sync.scope import check_scope  # noqa: E402
+from bucket_sync.steps.plan_ranges import RANGES_PER_CHILD  # noqa: E402
 from bucket_sync.tally import tally_round  # noqa: E402
 
 MAX_CONCURRENCY = 1000
+# PlanRanges plans up to RANGES_PER_CHILD ranges per child of max_concurrency.
+MAX_RANGES = MAX_CONCURRENCY * RANGES_PER_CHILD
 
 
 def worst_key(n: int) -> str:
@@ -54,22 +57,22 @@ def main() -> None:
     check_scope(run["include"], run["exclude"])  # the largest patterns Validate accepts
     failures = [{"key": worst_key(n), "reason": "r" * 1000} for n in range(100)]
     records = []
-    for index in range(MAX_CONCURRENCY):
+    for index in range(MAX_RANGES):
         progress = {**start_progress({"after": worst_key(index), "upTo": None}), "done": True}
         progress["counts"] = {**zero_counts(), "failed": 10**9}
         progress["failures"] = failures
         records.append(
             RangeRecord(index, {"after": worst_key(index), "upTo": worst_key(index + 1)}, progress, None)
         )
-    ranges = list(range(MAX_CONCURRENCY))
+    ranges = list(range(MAX_RANGES))
     state = RunState(run=run, round=1, totals=zero_counts(), failures=[], resumeRound=None, ranges=ranges)
     final = tally_round(state, records)
     child_progress = {**records[0].progress, "failures": final["failures"], "cursor": worst_key(7)}
     child = RangeState(run=run, round=1, index=999, range=records[0].range, progress=child_progress)
     rows = [
         ("run (every state)", json_size(run)),
-        (f"ranges ({MAX_CONCURRENCY} numbers)", json_size(ranges)),
-        (f"Map result ({MAX_CONCURRENCY} x {{}})", json_size([{}] * MAX_CONCURRENCY)),
+        (f"ranges ({MAX_RANGES} numbers)", json_size(ranges)),
+        (f"Map result ({MAX_RANGES} x {{}})", json_size([{}] * MAX_RANGES)),
         ("failures sample", json_size(final["failures"])),
         ("report", json_size(final["report"])),
         ("reportText (characters; cause limit 32,768)", len(final["reportText"])),

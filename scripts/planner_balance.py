@@ -2,10 +2,13 @@
 
 Each key set is written to an in-process moto bucket; `split_range` cuts the whole key space
 into `--parts` ranges as PlanRanges does in a run's first round, and the script counts the keys
-that fall in each range. "max/mean" is the largest range over the average: 1.0 is perfect, and a
-run's first round lasts about that many times longer than a perfectly balanced one.
+that fall in each range. "max/mean" is the largest range over the average: 1.0 is perfect.
+"round/ideal" is what the round's length depends on: the ranges run in order on `--slots`
+children at once (a Distributed Map at MaxConcurrency starts the next range when a child ends),
+each as long as its key count, and the last to end sets the round's length, over a perfect
+split of the keys among the slots. The module plans 4 ranges per slot (lambda.tf, MAX_RANGES).
 
-Run: .venv/bin/python scripts/planner_balance.py [--objects 20000] [--parts 10] [--json]
+Run: .venv/bin/python scripts/planner_balance.py [--objects 20000] [--slots 10] [--parts 40] [--json]
 """
 
 from __future__ import annotations
@@ -44,7 +47,16 @@ def key_sets(n: int) -> dict[str, Callable[[int], str]]:
     }
 
 
-def measure(name: str, keys: list[str], parts: int) -> dict[str, object]:
+def round_over_ideal(counts: list[int], slots: int) -> float:
+    """How long the round lasts with these ranges run in order on `slots` children, over ideal."""
+    free = [0] * slots
+    for count in counts:
+        earliest = free.index(min(free))
+        free[earliest] += count
+    return max(free) / (sum(counts) / slots)
+
+
+def measure(name: str, keys: list[str], parts: int, slots: int) -> dict[str, object]:
     with mock_aws():
         s3 = boto3.client("s3", region_name="us-east-1")
         s3.create_bucket(Bucket="balance")
@@ -64,6 +76,7 @@ def measure(name: str, keys: list[str], parts: int) -> dict[str, object]:
         "ranges": len(ranges),
         "list_requests": len(lists),
         "max_over_mean": round(max(counts) / mean, 2),
+        "round_over_ideal": round(round_over_ideal(counts, slots), 2),
         "counts": counts,
     }
 
@@ -71,19 +84,22 @@ def measure(name: str, keys: list[str], parts: int) -> dict[str, object]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--objects", type=int, default=20000)
-    parser.add_argument("--parts", type=int, default=10)
+    parser.add_argument("--slots", type=int, default=10, help="max_concurrency")
+    parser.add_argument("--parts", type=int, help="ranges planned (default: 4 per slot, as the module)")
     parser.add_argument("--json", action="store_true", help="one JSON object per key set")
     args = parser.parse_args()
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+    parts = args.parts or 4 * args.slots
     for name, make in key_sets(args.objects).items():
-        row = measure(name, sorted({make(i) for i in range(args.objects)}), args.parts)
+        row = measure(name, sorted({make(i) for i in range(args.objects)}), parts, args.slots)
         if args.json:
             print(json.dumps(row, ensure_ascii=False))
         else:
             print(
                 f"{row['keys']:<34} {row['objects']:>6} keys  {row['ranges']:>2} ranges  "
-                f"{row['list_requests']:>2} LISTs  max/mean {row['max_over_mean']:>5}  {row['counts']}"
+                f"{row['list_requests']:>2} LISTs  max/mean {row['max_over_mean']:>5}  "
+                f"round/ideal {row['round_over_ideal']:>5}"
             )
     return 0
 

@@ -53,9 +53,13 @@ class Sample:
     pieces: list[Page | Gap]
     scale: KeyScale | None = None
 
+    def total(self) -> float:
+        """The keys listed plus the keys estimated in the gaps."""
+        return sum(_size(p) for p in self.pieces)
+
     def cuts(self, parts: int) -> list[str]:
         """Up to `parts - 1` ascending keys that share the sampled keys out evenly."""
-        total = sum(_size(p) for p in self.pieces)
+        total = self.total()
         found = []
         for i in range(1, parts):
             target, passed = total * i / parts, 0.0

@@ -16,6 +16,10 @@ from .keysample import Page, Sample, sample_keys
 from .listing import PAGE_SIZE, list_range
 from .payloads import KeyRange
 
+# Sampled pages per split: the probes run one after another (each goes where the last ones
+# left the most keys unaccounted for), about 150 ms each on S3, so 500 take a PlanRanges step
+# about 75 s; more cuts than probes fall in estimated gaps.
+MAX_PROBES = 500
 # A suffix that sorts after any realistic continuation of a key.
 _HIGH = "\U0010ffff" * 4
 
@@ -39,8 +43,12 @@ def ceiling_above(s3: Any, bucket: str, prefix: str, floor: str) -> str:
     return floor[:low] + _HIGH
 
 
-def split_range(s3: Any, bucket: str, prefix: str, key_range: KeyRange, parts: int) -> list[KeyRange]:
-    """Partition `key_range` into at most `parts` consecutive ranges with the same union."""
+def split_range(
+    s3: Any, bucket: str, prefix: str, key_range: KeyRange, parts: int, min_keys: int = 0
+) -> list[KeyRange]:
+    """Partition `key_range` into at most `parts` consecutive ranges with the same union, each
+    of about `min_keys` keys or more (by the sample's estimate), so that a small range is not cut
+    into children that cost more to start than they have work."""
     if parts <= 1:
         return [key_range]
     first = list_range(s3, bucket, prefix, key_range["after"], key_range["upTo"], PAGE_SIZE)
@@ -49,10 +57,12 @@ def split_range(s3: Any, bucket: str, prefix: str, key_range: KeyRange, parts: i
         return [key_range]
     if first.more:
         ceiling = key_range["upTo"] or ceiling_above(s3, bucket, prefix, keys[-1])
-        sample = sample_keys(s3, bucket, prefix, keys, ceiling, probes=parts - 1)
-        bounds = sample.cuts(parts)
+        sample = sample_keys(s3, bucket, prefix, keys, ceiling, probes=min(parts - 1, MAX_PROBES))
     else:
-        bounds = Sample([Page(keys[0], keys[-1], keys)]).cuts(parts)
+        sample = Sample([Page(keys[0], keys[-1], keys)])
+    if min_keys > 0:
+        parts = max(1, min(parts, int(sample.total() // min_keys)))
+    bounds = sample.cuts(parts)
     up_to = key_range["upTo"]
     bounds = [b for b in bounds if b > key_range["after"] and (up_to is None or b < up_to)]
     edges = [key_range["after"], *bounds]

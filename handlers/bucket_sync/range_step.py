@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from functools import partial
 from typing import Any
 
@@ -43,24 +43,28 @@ def sync_window(
 ) -> tuple[Progress, dict[str, int]]:
     """Sync the keys after the cursor, at most `chunk_size` per side, and move the cursor on.
 
-    The window ends at the last source key listed (or the range's end when the source has no
-    more keys in it); if the destination holds more than `chunk_size` keys in that window, the
-    window shrinks to the last destination key listed. Every key in the window is then known on
-    both sides, so the merge is exact; keys after the window are left to the next step.
+    Both sides are listed at once, up to `chunk_size` keys each. The window ends at the last key
+    listed on a side that has more keys (the earlier of the two when both have), or at the
+    range's end when neither has; keys listed past it are dropped. Every key in the window is
+    then known on both sides, so the merge is exact; keys after the window are left to the next
+    step.
     Returns the new progress and the number of LIST requests per side (for logs and benchmarks);
     `on_actions` receives the window's report lines (report.action_lines).
     """
     cursor, up_to, limit = progress["cursor"], key_range["upTo"], settings.chunk_size
-    source = list_range(source_s3, run["source"], run["listPrefix"], cursor, up_to, limit)
-    window_end = source.entries[-1].key if source.more else up_to
-    destination = list_range(destination_s3, run["destination"], run["listPrefix"], cursor, window_end, limit)
-    source_entries = source.entries
-    if destination.more:
-        window_end = destination.entries[-1].key
-        source_entries = [entry for entry in source_entries if entry.key <= window_end]
-    done = not source.more and not destination.more
+    # Both sides are listed at once: a window waits for its slower side, not for the sum (most
+    # of a no-op step is waiting for LIST pages, and Lambda bills the waiting).
+    with ThreadPoolExecutor(max_workers=1) as lister:
+        listing = lister.submit(list_range, source_s3, run["source"], run["listPrefix"], cursor, up_to, limit)
+        destination = list_range(destination_s3, run["destination"], run["listPrefix"], cursor, up_to, limit)
+        source = listing.result()
+    ends = [side.entries[-1].key for side in (source, destination) if side.more]
+    window_end = min(ends) if ends else up_to
+    source_entries = [e for e in source.entries if window_end is None or e.key <= window_end]
+    destination_entries = [e for e in destination.entries if window_end is None or e.key <= window_end]
+    done = not ends
 
-    plan = merge(scoped(run, source_entries), scoped(run, destination.entries))
+    plan = merge(scoped(run, source_entries), scoped(run, destination_entries))
     dry_run = run["dryRun"] or run["countingOnly"]
     # The step's one pool: every S3 request below runs on it, so the step never has more than
     # copy_threads threads of its own, whatever mix of small and multipart objects it meets.
@@ -84,7 +88,7 @@ def sync_window(
             # Out of time: this step ends just before the first object it did not start. Every key
             # below that is settled; what was done at or above it is seen (and counted) next step.
             cutoff = min(entry.key for entry in copies.deferred)
-            handled = [e.key for e in source_entries + destination.entries if e.key < cutoff]
+            handled = [e.key for e in source_entries + destination_entries if e.key < cutoff]
             window_end = max(handled, default=cursor)
             plan, copies, done = plan.before(cutoff), copies.before(cutoff), False
         to_delete = plan.to_delete if run["deleteOrphans"] else []
@@ -103,7 +107,7 @@ def sync_window(
     if on_actions is not None:
         refused = {failure["key"] for failure in deletes.failures}
         deleted = [entry for entry in to_delete if entry.key not in refused]
-        known = {entry.key: entry for entry in source_entries + destination.entries}
+        known = {entry.key: entry for entry in source_entries + destination_entries}
         on_actions(action_lines(copies.copied, deleted, failures, known, dry_run))
     step_counts = Counts(
         copied=len(copies.copied),

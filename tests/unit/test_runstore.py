@@ -79,7 +79,7 @@ def test_paused_copies_of_a_range_handed_back_go_to_the_new_range_that_holds_the
         whole_range(),
         {**start_progress(whole_range()), "cursor": "b", "steps": 100, "uploads": [paused]},
     )
-    next_state = plan_ranges(state(1), s3, store, settings(max_ranges=3))
+    next_state = plan_ranges(state(1), s3, store, settings(max_ranges=3, chunk_size=1))
     records = store.read_round(next_state["round"])
     holders = [r for r in records if r.progress is not None]
     assert len(records) > 1 and [h.progress["uploads"] for h in holders] == [[paused]]
@@ -158,3 +158,13 @@ def test_a_retried_invocation_resumes_from_the_last_window_it_stored(s3, run_tab
     store.save_progress(1, 0, whole_range(), stored)
     result = sync_range.handler({"run": run_config(), "round": 1, "index": 0}, Context())
     assert result["progress"]["done"] is True and result["progress"]["counts"]["copied"] == 12
+
+
+def test_a_round_plans_more_ranges_than_children_but_none_too_small(s3, run_table):
+    for i in range(40):
+        s3.put_object(Bucket="src", Key=f"k{i:02}", Body=b"1")
+    store = RunStore(run_table, EXECUTION)
+    many = plan_ranges(state(None), s3, store, settings(max_ranges=3, chunk_size=1))
+    assert len(many["ranges"]) == 12  # 4 per child of max_concurrency 3
+    few = plan_ranges(state(None), s3, store, settings(max_ranges=3, chunk_size=10))
+    assert len(few["ranges"]) == 2  # each range has at least 2 windows of keys

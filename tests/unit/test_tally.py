@@ -115,20 +115,20 @@ def worst_key(n):
 
 
 def test_every_object_failing_with_the_longest_keys_stays_within_the_budget():
-    """1,000 ranges (the largest max_concurrency) whose every object failed, each range
+    """4,000 ranges (4 per child at the largest max_concurrency) whose every object failed, each range
     carrying a full sample of failures with 1,024-byte keys that JSON escapes six-fold."""
     prefix = "\x01" * 1024
     run = run_config(prefix=prefix, startAfter=prefix)
     records = []
-    for index in range(1000):
+    for index in range(4000):
         failures = [{"key": worst_key(index * 10 + n), "reason": "x" * 2000} for n in range(3)]
         records.append(
             record(index, {"after": worst_key(index), "upTo": None}, failures=failures, failed=500)
         )
-    state = tally_round(round_state(run=run, ranges=1000), records)
+    state = tally_round(round_state(run=run, ranges=4000), records)
     report = state["report"]
-    assert report["failed"] == 500_000
-    assert report["failuresNotListed"] == 500_000 - len(report["failures"]) > 0
+    assert report["failed"] == 2_000_000
+    assert report["failuresNotListed"] == 2_000_000 - len(report["failures"]) > 0
     assert json_size(report["failures"]) <= FAILURES_SAMPLE_BYTES
     assert len(state["reportText"]) <= CAUSE_LIMIT_CHARS
     assert json_size(state) < PAYLOAD_LIMIT_BYTES // 2

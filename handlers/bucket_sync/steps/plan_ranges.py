@@ -11,6 +11,9 @@ from ..payloads import KeyRange, PausedUpload, RunState
 from ..runstore import RunStore, run_table
 from ..settings import Settings, load_settings
 
+RANGES_PER_CHILD = 4
+MIN_WINDOWS = 2
+
 
 def pending_ranges(state: RunState, store: RunStore) -> tuple[list[KeyRange], list[PausedUpload]]:
     """The key ranges still to sync: the whole space from startAfter, or what the round named
@@ -41,11 +44,18 @@ def plan_ranges(state: RunState, s3: Any, store: RunStore, settings: Settings) -
     """Split the pending ranges so the round has about `max_ranges` ranges in all, store them,
     and put only their numbers into the state (the Map's items)."""
     pending, uploads = pending_ranges(state, store)
-    parts_each = max(1, settings.max_ranges // max(1, len(pending)))
+    # More ranges than children (RANGES_PER_CHILD per slot of max_concurrency): the Distributed
+    # Map starts the next range when a child ends, so a range cut too large delays the round by
+    # a fraction of itself, not by all of it. Each range has at least MIN_WINDOWS windows of work,
+    # so small buckets are not cut into children that cost more to start than they do.
+    parts_each = max(1, settings.max_ranges * RANGES_PER_CHILD // max(1, len(pending)))
+    min_keys = MIN_WINDOWS * settings.chunk_size
     ranges: list[KeyRange] = []
     for key_range in pending:
         ranges.extend(
-            split_range(s3, state["run"]["source"], state["run"]["listPrefix"], key_range, parts_each)
+            split_range(
+                s3, state["run"]["source"], state["run"]["listPrefix"], key_range, parts_each, min_keys
+            )
         )
     round_number = state["round"] + 1
     carried: dict[int, list[PausedUpload]] = {}
