@@ -39,6 +39,7 @@ INVENTORY = 0.0025 / 1_000_000  # S3 Inventory, per object listed (paper only: "
 
 # -- the module's defaults ------------------------------------------------------------------------
 MEMORY_MB = 1769  # one full vCPU
+FULL_VCPU_MB = 1769
 ARCHITECTURE = "arm64"
 MAX_CONCURRENCY = 100  # ranges per round, children at once
 CHUNK_SIZE = 5000  # keys per side in one window
@@ -101,6 +102,7 @@ class Setup:
     architecture: str = ARCHITECTURE
     copy_threads: int = COPY_THREADS
     read_redirects: bool = False  # keep_website_redirects "auto" on a source without a website
+    parallel_sides: bool = False  # what-if: list source and destination at once (the engine does not)
     list_seconds: float = LIST_SECONDS
     copy_seconds: float = COPY_SECONDS
     head_seconds: float = HEAD_SECONDS
@@ -156,6 +158,7 @@ def cpu_rows(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "copied": copied,
                 "per_copied_ms": (cpu - per_key * listed_keys(run)) / copied,
                 "heads": bool(run.get("keep_website_redirects", True)),
+                "default_chunk": run.get("chunk_size", 1000) == CHUNK_SIZE,
             }
         )
     return rows
@@ -168,7 +171,7 @@ def cpu_figures(runs: list[dict[str, Any]]) -> Cpu | None:
     rows = cpu_rows(runs)
     if not rows:
         return None
-    best = max(rows, key=lambda r: (not r["heads"], r["n"], -r["latency_ms"]))
+    best = max(rows, key=lambda r: (not r["heads"], r["n"], r["default_chunk"], -r["latency_ms"]))
     source = f"{best['tool']}, N = {best['n']:,}, {best['latency_ms']:g} ms"
     if best["heads"]:
         source += "; its copies include a HEAD each, so the figure per copy is high"
@@ -195,19 +198,25 @@ def cpu_table(runs: list[dict[str, Any]]) -> list[str]:
 # -- the scale model ------------------------------------------------------------------------------
 
 
-def window(scenario: str, cpu: Cpu, s: Setup) -> dict[str, float]:
-    """One full window of chunk_size keys per side: its S3 requests and its seconds."""
-    pages_source = math.ceil(s.chunk_size / S3_PAGE_KEYS)
+def window(scenario: str, cpu: Cpu, s: Setup, keys: int | None = None) -> dict[str, float]:
+    """One window of `keys` (default chunk_size) keys per side: its S3 requests and its seconds."""
+    keys = s.chunk_size if keys is None else keys
+    pages_source = max(1, math.ceil(keys / S3_PAGE_KEYS))
     # A no-op lists the same keys on the destination; an initial copy finds it empty (one page).
     pages_destination = pages_source if scenario == "noop" else 1
-    listed = s.chunk_size * (2 if scenario == "noop" else 1)
-    copies = s.chunk_size if scenario == "initial" else 0
+    listed = keys * (2 if scenario == "noop" else 1)
+    copies = keys if scenario == "initial" else 0
     heads = copies if s.read_redirects else 0
-    list_seconds = (pages_source + pages_destination) * s.list_seconds  # one page after another
-    cpu_list = listed * cpu.per_listed_key_ms / 1000
+    if s.parallel_sides:
+        list_seconds = max(pages_source, pages_destination) * s.list_seconds
+    else:
+        list_seconds = (pages_source + pages_destination) * s.list_seconds  # one page after another
+    # Below 1,769 MB Lambda gives CPU in proportion to memory: the same work takes longer.
+    slower = max(1.0, FULL_VCPU_MB / s.memory_mb)
+    cpu_list = listed * cpu.per_listed_key_ms / 1000 * slower
     # Copies run on copy_threads threads sharing one vCPU: bound by their latency or by the CPU.
     copy_wait = (copies * s.copy_seconds + heads * s.head_seconds) / s.copy_threads
-    copy_cpu = copies * cpu.per_copied_ms / 1000
+    copy_cpu = copies * cpu.per_copied_ms / 1000 * slower
     seconds = list_seconds + cpu_list + max(copy_wait, copy_cpu) + DDB_SECONDS
     return {
         "lists": pages_source + pages_destination,
@@ -233,23 +242,31 @@ def scale(objects: int, scenario: str, cpu: Cpu, s: Setup = Setup()) -> dict[str
     planner's cuts taken as even."""
     w = window(scenario, cpu, s)
     per_invocation = windows_per_invocation(w["seconds"], s)
-    total_windows = math.ceil(objects / s.chunk_size)
-    left, rounds, children, invocations, wall, planner_lists = total_windows, 0, 0, 0, 0.0, 0
-    sync_seconds = 0.0
+    left, rounds, children, invocations, wall, planner_lists = objects, 0, 0, 0, 0.0, 0
+    sync_seconds, total_windows, window_lists, busy = 0.0, 0, 0, 0
     while left > 0:
         rounds += 1
+        # PlanRanges cuts max_concurrency ranges (fewer only below max_concurrency keys); later
+        # rounds get the ranges that reached max_steps_per_range back: with even cuts, all of them.
         ranges = min(s.max_concurrency, left)
-        each = min(s.max_steps_per_range, math.ceil(left / ranges))
-        done = min(left, ranges * each)
+        keys_each = math.ceil(left / ranges)
+        per_window = min(s.chunk_size, keys_each)
+        this = w if per_window == s.chunk_size else window(scenario, cpu, s, per_window)
+        each = min(s.max_steps_per_range, math.ceil(keys_each / per_window))
+        done = min(left, ranges * each * per_window)
         # Round 1 samples the key space; later rounds get max_concurrency pending ranges back
         # (even cuts reach the step limit together), which PlanRanges does not split again.
         probes = PLANNER_PROBES_FIRST_ROUND + s.max_concurrency - 1 if rounds == 1 else 0
         planner_lists += probes
-        calls = math.ceil(each / per_invocation)
+        calls = math.ceil(each / windows_per_invocation(this["seconds"], s))
         children += ranges
         invocations += ranges * calls
-        sync_seconds += done * w["seconds"] + ranges * calls * DDB_SECONDS  # + one GetItem each
-        wall += probes * s.list_seconds + MAP_START_SECONDS + each * w["seconds"] + calls * DDB_SECONDS
+        total_windows += ranges * each
+        # + one page per side where a range's listing runs into the next range's keys
+        window_lists += ranges * (each * this["lists"] + 2)
+        busy = max(busy, ranges)
+        sync_seconds += ranges * each * this["seconds"] + ranges * calls * DDB_SECONDS  # + GetItem
+        wall += probes * s.list_seconds + MAP_START_SECONDS + each * this["seconds"] + calls * DDB_SECONDS
         left -= done
     other_invocations = 1 + 2 * rounds  # ValidateInput; PlanRanges and TallyRound per round
     other_seconds = VALIDATE_REQUESTS * s.list_seconds + planner_lists * s.list_seconds + rounds * 2 * 0.5
@@ -265,7 +282,7 @@ def scale(objects: int, scenario: str, cpu: Cpu, s: Setup = Setup()) -> dict[str
     # range written by PlanRanges and read back by TallyRound's consistent Query (1 KB items).
     wru = total_windows + children
     rru = invocations + sum(math.ceil(min(s.max_concurrency, 1000) / 4) for _ in range(rounds))
-    lists = total_windows * w["lists"] + planner_lists + 1
+    lists = window_lists + planner_lists + 1
     copies = objects if scenario == "initial" else 0
     heads = objects if scenario == "initial" and s.read_redirects else 0
     other_s3 = VALIDATE_REQUESTS - 1
@@ -274,7 +291,6 @@ def scale(objects: int, scenario: str, cpu: Cpu, s: Setup = Setup()) -> dict[str
     sfn = transitions * SFN
     ddb = wru * DDB_WRITE + rru * DDB_READ
     # Rates against S3's per-prefix limits, with every range busy at once.
-    busy = min(s.max_concurrency, math.ceil(total_windows / max(1, rounds)))
     copy_rate = busy * w["copies"] / w["seconds"]
     list_rate = busy * w["lists"] / w["seconds"] / 2  # per bucket: half the pages are each side's
     s3_floor = copies / S3_WRITE_RATE  # every copy into one partition of the destination
@@ -288,6 +304,8 @@ def scale(objects: int, scenario: str, cpu: Cpu, s: Setup = Setup()) -> dict[str
         "children": children,
         "invocations": invocations + other_invocations,
         "transitions": transitions,
+        # What the emulator records: states entered (no child starts, 2 per invocation).
+        "states_entered": parent + children + invocations * 2,
         "lists": lists,
         "copies": copies,
         "heads": heads,
@@ -317,7 +335,8 @@ def duration(seconds: float) -> str:
 
 def scale_table(cpu: Cpu, s: Setup = Setup()) -> list[str]:
     lines = [
-        "| objects | scenario | windows | windows / invocation | rounds | children | Lambda invocations "
+        "| objects | scenario | windows | windows an invocation can run | rounds | children "
+        "| Lambda invocations "
         "| state transitions | S3 LIST | S3 COPY | wall, engine-bound | aggregate COPY/s "
         "| wall, destination on one S3 partition | S3 | Step Functions | Lambda (GB-s) | DynamoDB "
         "| **total** | **per 1M objects** |",
@@ -334,6 +353,31 @@ def scale_table(cpu: Cpu, s: Setup = Setup()) -> list[str]:
                 f"| ${m['lambda']:,.4f} ({m['gb_seconds']:,.0f}) | ${m['ddb']:,.4f} | **${m['total']:,.4f}** "
                 f"| **${m['total'] * 1_000_000 / objects:.4f}** |"
             )
+    return lines
+
+
+def check_table(runs: list[dict[str, Any]], cpu: Cpu) -> list[str]:
+    """The model at the benchmark's own settings against what the emulator counted."""
+    lines = [
+        "| run | N | chunk_size | scenario | states entered, measured / model "
+        "| Lambda invocations, measured / model | LISTs, measured / model |",
+        "|---|---:|---:|---|---:|---:|---:|",
+    ]
+    for run in engine_runs(runs):
+        if run["scenario"] == "change":
+            continue
+        setup = Setup(
+            max_concurrency=run.get("max_concurrency", 10),
+            chunk_size=run.get("chunk_size", 1000),
+            read_redirects=run.get("keep_website_redirects", True),
+        )
+        m = scale(run["n"], run["scenario"], cpu, setup)
+        lines.append(
+            f"| {run['tool']} | {run['n']:,} | {setup.chunk_size:,} | {run['scenario']} "
+            f"| {run['state_transitions']} / {m['states_entered']} "
+            f"| {run['lambda_invocations']} / {m['invocations']} "
+            f"| {run['requests'].get('ListObjectsV2', 0)} / {m['lists']} |"
+        )
     return lines
 
 
@@ -413,6 +457,33 @@ def verdicts(cpu: Cpu) -> list[str]:
         for x in SENSITIVITY_LIST_SECONDS
     )
     out.append(f"  Sensitivity of the 100M no-op bill per 1M to the LIST page latency: {lists}.")
+    half = Cpu(cpu.per_listed_key_ms / 2, cpu.per_copied_ms, cpu.source)
+    what_if = [
+        (
+            "lambda_memory_size 512 (a no-op's LIST wait costs less memory, its CPU the same GB-s)",
+            cpu,
+            Setup(memory_mb=512),
+        ),
+        ("both sides listed at once (not built)", cpu, Setup(parallel_sides=True)),
+        ("both sides at once and half the CPU per listed key (not built)", half, Setup(parallel_sides=True)),
+    ]
+    options = "; ".join(
+        f"{label}: ${scale(100_000_000, 'noop', c, setup)['total'] / 100:.4f}" for label, c, setup in what_if
+    )
+    zero_wait = TARGET_NOOP_PER_MILLION - floor
+    max_cpu_ms = zero_wait / LAMBDA_GB_SECOND[ARCHITECTURE] / (MEMORY_MB / 1024) / 2_000_000 * 1000
+    out.append(
+        f"  What would close the gap, per 1M at 100M: {options}. Even with no wait at all, the "
+        f"${zero_wait:.3f} left above the LIST floor buys {max_cpu_ms:.3f} ms of CPU per listed key at "
+        f"{MEMORY_MB:,} MB: the CPU per listed key (botocore parsing ListObjectsV2's XML) binds next, then "
+        "the LIST wait; S3 does not."
+    )
+    small = scale(1_000_000, "noop", cpu, Setup(max_concurrency=10))
+    out.append(
+        f"  At 1M objects the {MAX_CONCURRENCY} child executions weigh: max_concurrency 10 brings a 1M "
+        "no-op to "
+        f"${small['total']:.4f} in {duration(small['wall'])}."
+    )
     copies = ", ".join(
         f"{duration(scale(100_000_000, 'initial', cpu, Setup(copy_seconds=x))['wall'])} at {x * 1000:.0f} ms"
         for x in SENSITIVITY_COPY_SECONDS
@@ -584,6 +655,13 @@ def render(results: dict[str, Any], source: Path | None = None) -> str:
             model_text(cpu),
             "```",
             "",
+            "The model at the benchmark's own settings (max_concurrency 10) against what the emulator "
+            "counted: states entered (billed transitions add one per child started and, counted "
+            "safely, one more per invocation), Lambda invocations and LISTs (the model adds a page "
+            "per side where a range ends and the planner's full sample, so it overcounts small runs):",
+            "",
+            *check_table(runs, cpu),
+            "",
             "One full window at the defaults:",
             "",
             *window_table(cpu),
@@ -628,7 +706,9 @@ def beyond_one_listing(cpu: Cpu) -> list[str]:
         f"- **Wider rounds.** max_concurrency 1000 (the account's whole default Lambda concurrency: raise "
         f"the quota first) cuts the no-op to {duration(noop_wide['wall'])} (${noop_wide['total']:,.2f}) "
         f"and the engine-bound initial copy to {duration(initial_wide['wall'])}, at about the same cost: "
-        "the bill follows requests and Lambda seconds, not parallelism.",
+        "the bill follows requests and Lambda seconds, not parallelism. Its listing, about "
+        f"{noop_wide['list_rate']:,.0f} LISTs per second per bucket, still fits one partition's "
+        f"{S3_READ_RATE:,}.",
         f"- **S3's request-rate partitions bind first.** {S3_WRITE_RATE:,} COPY/PUT/DELETE and "
         f"{S3_READ_RATE:,} GET/HEAD/LIST per second per partitioned prefix. At the defaults the engine "
         "copies about "
