@@ -2,7 +2,8 @@
 
 Every request is classified as an S3 operation from its method, path (path-style addressing:
 ``/bucket`` or ``/bucket/key``), query string and the ``x-amz-copy-source`` header, counted, held
-for a fixed latency, and forwarded to the upstream (moto) over a per-thread keep-alive connection.
+for a latency (fixed, or per operation with a latency profile), and forwarded to the upstream
+(moto) over a per-thread keep-alive connection.
 
 Bodies are streamed both ways: a request body with Content-Length is forwarded with it; a chunked
 request body (Transfer-Encoding: chunked, as some uploaders send) is de-chunked and forwarded with
@@ -10,6 +11,7 @@ the decoded length; a response body is forwarded with its Content-Length, or re-
 upstream sent none; HEAD, 204 and 304 responses carry no body.
 
     proxy = CountingProxy("http://127.0.0.1:5000", latency_ms=20).start()
+    proxy.set_profile("aws")   # per operation instead: LIST 150 ms, HEAD 20 ms, COPY 75 ms, ...
     ... point S3 clients at proxy.url ...
     print(proxy.counts()); proxy.reset()
 """
@@ -57,6 +59,27 @@ _HOP_BY_HOP = {
     "upgrade",
 }
 _STREAM_CHUNK = 64 * 1024
+# Per-operation latencies in ms, closer to real S3 than one fixed delay: a LIST page (1,000 keys
+# serialised) is slower than a HEAD, a server-side copy in between. Operations a profile does not
+# name get the fixed latency. "aws" are the figures bench/cost.py assumes for real S3, same region.
+LATENCY_PROFILES: dict[str, dict[str, float]] = {
+    "aws": {
+        "ListObjectsV2": 150,
+        "ListObjects": 150,
+        "HeadObject": 20,
+        "GetObject": 20,
+        "PutObject": 75,
+        "CopyObject": 75,
+        "UploadPartCopy": 75,
+        "UploadPart": 75,
+        "CreateMultipartUpload": 30,
+        "CompleteMultipartUpload": 75,
+        "AbortMultipartUpload": 20,
+        "DeleteObject": 20,
+        "DeleteObjects": 75,
+        "other": 20,
+    },
+}
 CONTROL_PREFIX = "/__bench__/"
 
 
@@ -147,14 +170,17 @@ class _Handler(BaseHTTPRequestHandler):
         proxy = self.server.owner
         split = urlsplit(self.path)
         if split.path.startswith(CONTROL_PREFIX):
-            self._control(proxy, split.path[len(CONTROL_PREFIX) :], parse_qs(split.query))
+            self._control(
+                proxy, split.path[len(CONTROL_PREFIX) :], parse_qs(split.query, keep_blank_values=True)
+            )
             return
         headers = {k: v for k, v in self.headers.items()}
         operation = classify(self.command, split.path, split.query, headers)
         proxy._count(operation)
         body = self._read_request_body()
-        if proxy.latency_s:
-            time.sleep(proxy.latency_s)
+        delay = proxy.latency_for(operation)
+        if delay:
+            time.sleep(delay)
         forward = [(k, v) for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP]
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             forward = [(k, v) for k, v in forward if k.lower() != "content-length"]
@@ -177,7 +203,13 @@ class _Handler(BaseHTTPRequestHandler):
                 proxy.set_upstream(params["upstream"][0])
             if "latency_ms" in params:
                 proxy.set_latency(float(params["latency_ms"][0]))
-            body = {"latency_ms": proxy.latency_s * 1000}
+            if "profile" in params:
+                try:
+                    proxy.set_profile(params["profile"][0])
+                except ValueError as error:
+                    self.send_error(400, str(error))
+                    return
+            body = {"latency_ms": proxy.latency_s * 1000, "profile": proxy.profile}
         else:
             self.send_error(404)
             return
@@ -230,6 +262,8 @@ class CountingProxy:
         self._upstream_host = target.hostname or "127.0.0.1"
         self._upstream_port = target.port or 80
         self.latency_s = latency_ms / 1000.0
+        self.profile = ""
+        self._profile_s: dict[str, float] = {}
         self._port = port
         self._counts: Counter[str] = Counter()
         self._lock = threading.Lock()
@@ -275,6 +309,17 @@ class CountingProxy:
 
     def set_latency(self, latency_ms: float) -> None:
         self.latency_s = latency_ms / 1000.0
+
+    def set_profile(self, name: str) -> None:
+        """Per-operation latencies from LATENCY_PROFILES; "" goes back to the fixed latency."""
+        if name and name not in LATENCY_PROFILES:
+            raise ValueError(f"unknown latency profile {name!r} (known: {sorted(LATENCY_PROFILES)})")
+        self.profile = name
+        self._profile_s = {op: ms / 1000.0 for op, ms in LATENCY_PROFILES.get(name, {}).items()}
+
+    def latency_for(self, operation: str) -> float:
+        """Seconds to hold a request of this operation."""
+        return self._profile_s.get(operation, self.latency_s)
 
     def counts(self) -> dict[str, int]:
         with self._lock:
@@ -358,12 +403,16 @@ class ProxyProcess:
     def reset(self) -> dict[str, int]:
         return self._call("reset")
 
-    def configure(self, upstream: str | None = None, latency_ms: float | None = None) -> None:
+    def configure(
+        self, upstream: str | None = None, latency_ms: float | None = None, profile: str | None = None
+    ) -> None:
         params: dict[str, object] = {}
         if upstream is not None:
             params["upstream"] = upstream
         if latency_ms is not None:
             params["latency_ms"] = latency_ms
+        if profile is not None:
+            params["profile"] = profile
         self._call("config", **params)
 
     def stop(self) -> None:
@@ -376,8 +425,15 @@ def main() -> None:
     parser.add_argument("--upstream", required=True, help="e.g. http://127.0.0.1:5000")
     parser.add_argument("--latency-ms", type=float, default=0.0)
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument(
+        "--latency-profile",
+        choices=sorted(LATENCY_PROFILES),
+        help="per-operation latencies (aws: LIST 150 ms, HEAD 20 ms, COPY 75 ms); others: --latency-ms",
+    )
     args = parser.parse_args()
     proxy = CountingProxy(args.upstream, args.latency_ms, args.port).start()
+    if args.latency_profile:
+        proxy.set_profile(args.latency_profile)
     print(proxy.url, flush=True)
     try:
         threading.Event().wait()

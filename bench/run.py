@@ -1,7 +1,8 @@
 """Benchmark: our engine against the 2017 algorithm, aws s3 sync, rclone and s5cmd.
 
 Everything runs on the local emulator (moto, in this process). Each tool's S3 traffic goes through
-bench/proxy.py (a child process) which counts requests by operation and adds a fixed latency; the
+bench/proxy.py (a child process) which counts requests by operation and adds a latency (fixed, or
+per operation with --latency-profile); the
 engine's handlers reach it through AWS_ENDPOINT_URL_S3 (their Lambda and Step Functions traffic
 does not pass it). Buckets are filled, changed and checked through moto's backend directly, so
 none of that is counted or slows the run.
@@ -42,7 +43,7 @@ BENCH = ROOT / "bench"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
-from proxy import ProxyProcess  # noqa: E402
+from proxy import LATENCY_PROFILES, ProxyProcess  # noqa: E402
 
 from harness import Emulator, TerraformStack  # noqa: E402
 from harness.executions import run_execution  # noqa: E402
@@ -431,11 +432,28 @@ def engine_tool_label(chunk_size: int, keep_website_redirects: bool) -> str:
     return label if keep_website_redirects else f"{label}-noredirect"
 
 
+def cpu_of(row: dict[str, Any]) -> float:
+    return row.get("lambda_by_function", {}).get(SYNC_RANGE, {}).get("cpu_seconds", 0.0)
+
+
+def bucket_pair(label: str, n: int, latency: float, profile: str) -> tuple[str, str]:
+    """A cell's buckets: the tool label, N, the latency and the latency profile, if any."""
+    stem = f"bench-{label}-{n}-{int(latency)}" + (f"-{profile}" if profile else "")
+    return f"{stem}-src", f"{stem}-dst"
+
+
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="2000,20000", help="comma-separated N (default 2000,20000)")
     parser.add_argument("--tools", default=",".join(TOOLS), help=f"comma-separated, of {','.join(TOOLS)}")
     parser.add_argument("--latencies", default="0,20", help="per-request proxy latency in ms (default 0,20)")
+    parser.add_argument(
+        "--latency-profile",
+        choices=sorted(LATENCY_PROFILES),
+        default="",
+        help="per-operation proxy latencies (aws: LIST 150 ms, HEAD 20 ms, COPY 75 ms; see proxy.py); "
+        "--latencies then applies only to operations the profile does not name",
+    )
     parser.add_argument("--max-concurrency", type=int, default=10, help="the module's max_concurrency")
     parser.add_argument(
         "--chunk-size",
@@ -475,11 +493,8 @@ def main() -> int:
     cells = [c for c in cells if c not in skipped]
     keep_redirects = args.keep_website_redirects == "true"
     engine_label = engine_tool_label(args.chunk_size, keep_redirects)
-    engine_pairs = [
-        (f"bench-{engine_label}-{n}-{int(lat)}-src", f"bench-{engine_label}-{n}-{int(lat)}-dst")
-        for n, lat, t in cells
-        if t == "engine"
-    ]
+    profile = args.latency_profile
+    engine_pairs = [bucket_pair(engine_label, n, lat, profile) for n, lat, t in cells if t == "engine"]
 
     results: dict[str, Any] = {
         "started_at": started_at.isoformat(timespec="seconds"),
@@ -489,12 +504,15 @@ def main() -> int:
             "sizes": sizes,
             "tools": tools,
             "latencies_ms": latencies,
+            "latency_profile": {profile: LATENCY_PROFILES[profile]} if profile else {},
             "engine": {
                 "chunk_size": args.chunk_size,
                 "keep_website_redirects": keep_redirects,
                 "max_concurrency": args.max_concurrency,
                 "copy_threads": 16,
-                "lambda_memory_size_mb": 512,
+                # The module's defaults, recorded for cost.py; the emulator enforces neither.
+                "lambda_memory_size_mb": 1769,
+                "lambda_architecture": "arm64",
                 "lambda_workers": args.max_concurrency,
             },
             "object_bodies": "1-4 KiB, Content-Type and two user-metadata entries each",
@@ -572,12 +590,9 @@ def main() -> int:
             store.create(warm_dst)
             say("engine warmed up (one unrecorded 2,000-object sync)")
         for n, latency, tool in cells:
-            proxy.configure(latency_ms=latency)
+            proxy.configure(latency_ms=latency, profile=profile)
             label = engine_label if tool == "engine" else tool
-            source, destination = (
-                f"bench-{label}-{n}-{int(latency)}-src",
-                f"bench-{label}-{n}-{int(latency)}-dst",
-            )
+            source, destination = bucket_pair(label, n, latency, profile)
             if tool != "engine":
                 store.create(source)
                 store.create(destination)
@@ -601,6 +616,7 @@ def main() -> int:
                 row = {
                     "n": n,
                     "latency_ms": latency,
+                    **({"latency_profile": profile} if profile else {}),
                     "tool": label,
                     "scenario": scenario,
                     "seconds": measured.pop("seconds"),
@@ -613,8 +629,9 @@ def main() -> int:
                 results["runs"].append(row)
                 save()
                 say(
-                    f"N={n} {latency:g}ms {label:<7} {scenario:<8} {row['seconds']:>8.2f}s "
+                    f"N={n} {profile or f'{latency:g}ms'} {label:<7} {scenario:<8} {row['seconds']:>8.2f}s "
                     f"{row['requests_total']:>7} req {'ok' if correct else 'WRONG: ' + reason}"
+                    + (f", SyncRange CPU {cpu_of(row):.2f}s" if tool == "engine" else "")
                 )
             store.drop(source)
             store.drop(destination)
@@ -629,6 +646,15 @@ def main() -> int:
         emulator.stop()
         proxy.stop()
     say(f"results: {output}")
+    import cost
+
+    # The handlers' CPU per listed key and per copied object: what the model carries to AWS.
+    for row in cost.cpu_rows(results["runs"]):
+        say(
+            f"CPU {row['tool']} N={row['n']:,} {row['latency_ms']:g}ms: "
+            f"{row['per_listed_key_ms']:.3f} ms per listed key (no-op), "
+            f"{row['per_copied_ms']:.2f} ms per copied object (initial, listing taken off)"
+        )
     if not args.no_docs:
         import report
 

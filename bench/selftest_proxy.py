@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import boto3
@@ -88,6 +89,16 @@ def main() -> None:
         assert classify("POST", "/b", "delete=") == "DeleteObjects"
         assert classify("PUT", "/b/k", "", {"x-amz-copy-source": "a/k"}) == "CopyObject"
         assert classify("GET", "/b", "list-type=2&prefix=") == "ListObjectsV2"
+
+        proxy.set_profile("aws")  # per operation: a LIST page slower than a HEAD
+        started = time.monotonic()
+        s3.head_object(Bucket="selftest", Key="chunked")
+        head = time.monotonic() - started
+        started = time.monotonic()
+        s3.list_objects_v2(Bucket="selftest")
+        listing = time.monotonic() - started
+        assert 0.02 <= head < listing and listing >= 0.15, (head, listing)
+        proxy.set_profile("")
         print("proxy self-test OK")
     finally:
         proxy.stop()
