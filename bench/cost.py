@@ -106,7 +106,7 @@ class Setup:
     architecture: str = ARCHITECTURE
     copy_threads: int = COPY_THREADS
     read_redirects: bool = False  # keep_website_redirects "auto" on a source without a website
-    parallel_sides: bool = False  # what-if: list source and destination at once (the engine does not)
+    parallel_sides: bool = True  # a window lists its source and destination at once (range_step.py)
     list_seconds: float = LIST_SECONDS
     copy_seconds: float = COPY_SECONDS
     head_seconds: float = HEAD_SECONDS
@@ -469,8 +469,12 @@ def verdicts(cpu: Cpu) -> list[str]:
             cpu,
             Setup(memory_mb=512),
         ),
-        ("both sides listed at once (not built)", cpu, Setup(parallel_sides=True)),
-        ("both sides at once and half the CPU per listed key (not built)", half, Setup(parallel_sides=True)),
+        (
+            "the two sides listed one after the other (the engine before 2026-11-29)",
+            cpu,
+            Setup(parallel_sides=False),
+        ),
+        ("half the CPU per listed key (not built)", half, Setup()),
     ]
     options = "; ".join(
         f"{label}: ${scale(100_000_000, 'noop', c, setup)['total'] / 100:.4f}" for label, c, setup in what_if
