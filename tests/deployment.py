@@ -21,7 +21,9 @@ GHOST = "e2e-ghost"  # configured, never created
 OUTSIDE = "e2e-outside"  # exists, not configured
 VSRC, VDST = "e2e-vsrc", "e2e-vdst"  # a pair with versioning enabled, for test_features.py
 REPORTS = "e2e-reports"  # where the `wide` instance writes run reports
-CHUNK_SIZE, MAX_CONCURRENCY, MAX_STEPS_PER_RANGE = 40, 4, 8
+# Two windows a child before it hands its range back: a few thousand objects take many windows,
+# several ranges and several rounds.
+CHUNK_SIZE, MAX_CONCURRENCY, MAX_STEPS_PER_RANGE = 40, 4, 2
 
 
 @dataclass

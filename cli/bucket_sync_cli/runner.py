@@ -274,6 +274,9 @@ class ProgressProbe:
         if counting is True:
             progress.counting = True
         totals = _totals_of(state) if self._current_state == TALLY_STATE else None
+        if counting is False and isinstance(state.get("counted"), dict) and progress.counted is None:
+            # A counting pass that ended within its first round: the tally hands its totals on.
+            progress.counted = state["counted"]
         if counting is False and progress.counting:
             # The counting pass is over: the sync pass starts from zero, and its rate with it.
             progress.counting, progress.totals, progress.rate = False, None, None

@@ -136,6 +136,8 @@ class RunState(TypedDict):
     # Numbers of this round's ranges (their bounds are in the run table): the Map's items.
     ranges: NotRequired[list[int]]
     more: NotRequired[bool]
+    # The totals of a finished counting pass (maxDeletes), kept while the real pass runs.
+    counted: NotRequired[Counts]
     failedAny: NotRequired[bool]
     report: NotRequired[Report]
     reportText: NotRequired[str]

@@ -87,6 +87,8 @@ def _after_counting(state: RunState) -> RunState:
         failures=[],
         resumeRound=None,
         more=True,
+        # What the counting pass found, for whoever follows the run (the CLI's progress line).
+        counted=state["totals"],
     )
 
 

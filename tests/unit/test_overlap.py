@@ -6,6 +6,7 @@ import time
 import boto3
 import pytest
 from moto import mock_aws
+from moto.core.config import default_user_config
 
 from bucket_sync.errors import RunInProgress
 from bucket_sync.overlap import refuse_overlapping_runs, state_machine_of
@@ -15,8 +16,10 @@ DEFINITION = json.dumps({"StartAt": "Wait", "States": {"Wait": {"Type": "Pass", 
 
 
 @pytest.fixture
-def sfn():
-    # In-process moto does not run executions: they stay RUNNING until stopped, as long runs do.
+def sfn(monkeypatch):
+    # Executions that are not run stay RUNNING until stopped, as long runs do. The emulator of
+    # this test session turns execution on in moto's process-wide config: turn it off here.
+    monkeypatch.setitem(default_user_config["stepfunctions"], "execute_state_machine", False)
     with mock_aws():
         client = boto3.client("stepfunctions", region_name=REGION)
         arn = client.create_state_machine(

@@ -30,6 +30,9 @@ def handler(event: RangeState, context: Any) -> RangeState | dict:
     record = store.read_range(round_number, index)
     key_range = record.range
     progress = newest(event.get("progress"), record.progress) or start_progress(key_range)
+    if progress["done"]:
+        # A retry of an invocation that finished its range and then crashed: nothing is left.
+        return RangeState(run=run, round=round_number, index=index, range=key_range, progress=progress)
     # Stop starting copies while there is still time to finish the ones under way and report:
     # one object's requests may take ~15 s of botocore backoff before they give up.
     margin = min(STOP_MARGIN_SECONDS, context.get_remaining_time_in_millis() / 1000 / 3)
