@@ -45,6 +45,7 @@ def refused(call: Any, **kwargs: Any) -> bool:
 
 
 def test_the_lambda_role_reaches_only_the_configured_buckets(sync):
+    assert iam_enforcement.enforcing()  # on by default
     put_objects(sync.s3, SRC, {"in": b"1"})
     put_objects(sync.s3, OUTSIDE, {"out": b"2"})
     s3 = as_lambda_role(sync, "s3")
@@ -92,4 +93,6 @@ def test_a_run_fails_without_an_action_the_handlers_need(sync, action):
         assert "AccessDenied" in f"{result.error} {result.cause}"
         # The switch: with IAM not enforced, the same narrowed role would pass unnoticed.
         with sync.emulator.lax("iam"):
+            assert not iam_enforcement.enforcing()
             assert sync.run(source=SRC, destination=DST).status == "SUCCEEDED"
+        assert iam_enforcement.enforcing()
