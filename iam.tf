@@ -125,9 +125,11 @@ data "aws_iam_policy_document" "lambda" {
   }
 
   statement {
+    # Validate describes its own run and the running ones it lists: top-level executions, whose
+    # ARNs are ...:execution:<state machine>:<run>, not the Map Runs' .../<state machine>/...
     sid       = "ReadOwnExecutions"
     actions   = ["states:DescribeExecution"]
-    resources = [local.execution_arns]
+    resources = ["${replace(local.state_machine_arn, ":stateMachine:", ":execution:")}:*"]
   }
 
   dynamic "statement" {

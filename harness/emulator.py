@@ -12,6 +12,9 @@ so a run AWS would fail fails here too:
 * S3: ``CopySourceIfMatch`` on CopyObject and UploadPartCopy (412), the per-object ``ETag`` of
   DeleteObjects (``PreconditionFailed``/``NoSuchKey`` per key), and SSE-C objects refuse to be
   copied, read or HEADed without their key (harness/s3_fidelity.py).
+* IAM: every request is authorized against the caller's IAM policies; the handlers call AWS as
+  their function's role (temporary credentials from sts:AssumeRole), everything else as an admin
+  user whose keys are ``test``/``test`` (harness/iam_enforcement.py: what moto checks and not).
 
 Each limit has a switch, named in :class:`harness.strictness.Strictness`. Turn limits off for a
 debugging session with ``BUCKET_SYNC_EMULATOR_LAX=payload_size,failure_cause`` (or ``=all``) in
@@ -36,7 +39,7 @@ import boto3
 from botocore.config import Config
 from moto.server import ThreadedMotoServer
 
-from harness import moto_patches
+from harness import iam_enforcement, moto_patches
 from harness.faults import Crash, Faults, S3Error
 from harness.lambda_runtime import LambdaRuntime
 from harness.strictness import Strictness, set_current
@@ -164,6 +167,8 @@ class Emulator:
         moto_patches.set_lambda_runtime(self._runtime, self.endpoint)
         Emulator._active = self
         self._configure()
+        iam_enforcement.install_admin()
+        iam_enforcement.enforce(self._strictness.iam)
         return self
 
     def stop(self) -> None:
@@ -171,6 +176,7 @@ class Emulator:
         if self._server is None:
             return
         moto_patches.set_lambda_runtime(None)
+        iam_enforcement.enforce(False)
         if self._runtime is not None:
             self._runtime.shutdown()
             self._runtime = None
@@ -198,6 +204,7 @@ class Emulator:
         """Drop all emulated resources and recorded child-history counts."""
         self._post("/moto-api/reset", {})
         self._configure()
+        iam_enforcement.install_admin()
         if self._runtime is not None:
             self._runtime.reset()
         moto_patches.clear_child_history_event_counts()
@@ -216,6 +223,7 @@ class Emulator:
         self._strictness = value
         if self._server is not None:
             set_current(value)
+            iam_enforcement.enforce(value.iam)
 
     @contextmanager
     def lax(self, *names: str) -> Iterator[Strictness]:
@@ -241,7 +249,7 @@ class Emulator:
         return f"http://127.0.0.1:{self.port}"
 
     def client(self, service: str, region: str = "us-east-1") -> Any:
-        """A boto3 client for ``service`` with fake credentials, aimed at the emulator."""
+        """A boto3 client for ``service`` aimed at the emulator, signing as its admin user."""
         return boto3.client(
             service,
             region_name=region,

@@ -69,6 +69,11 @@ class FunctionSpec:
     # Sandbox limits (0: unlimited). Part of the fingerprint: a changed limit means new workers.
     max_threads: int = LAMBDA_MAX_THREADS
     max_open_files: int = LAMBDA_MAX_OPEN_FILES
+    # What the handler's SDK signs with: the function role's temporary credentials when the
+    # emulator enforces IAM (harness/iam_enforcement.py), else the emulator's admin key.
+    access_key_id: str = "test"
+    secret_access_key: str = "test"
+    session_token: str = ""
 
     def fingerprint(self) -> str:
         """Identify this configuration; a changed fingerprint means a new pool."""
@@ -151,8 +156,8 @@ def _worker_environment(spec: FunctionSpec, code_dir: str) -> dict[str, str]:
     env.update(
         {
             "AWS_ENDPOINT_URL": spec.endpoint,
-            "AWS_ACCESS_KEY_ID": "test",
-            "AWS_SECRET_ACCESS_KEY": "test",
+            "AWS_ACCESS_KEY_ID": spec.access_key_id,
+            "AWS_SECRET_ACCESS_KEY": spec.secret_access_key,
             "AWS_REGION": spec.region,
             "AWS_DEFAULT_REGION": spec.region,
             "AWS_CONFIG_FILE": os.devnull,
@@ -166,6 +171,8 @@ def _worker_environment(spec: FunctionSpec, code_dir: str) -> dict[str, str]:
             "_HANDLER": spec.handler,
         }
     )
+    if spec.session_token:
+        env["AWS_SESSION_TOKEN"] = spec.session_token
     return env
 
 

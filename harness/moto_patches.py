@@ -24,7 +24,7 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration.item
 from moto.stepfunctions.parser.asl.eval.event.event_manager import EventManager
 from moto.stepfunctions.responses import StepFunctionResponse
 
-from harness import lambda_logging, s3_fidelity, sfn_limits, strictness
+from harness import iam_enforcement, lambda_logging, s3_fidelity, sfn_limits, strictness
 from harness.lambda_runtime import LAMBDA_MAX_OPEN_FILES, LAMBDA_MAX_THREADS, FunctionSpec, LambdaRuntime
 
 if TYPE_CHECKING:
@@ -148,6 +148,10 @@ def _invoke(
         max_threads=LAMBDA_MAX_THREADS if limits.lambda_threads else 0,
         max_open_files=LAMBDA_MAX_OPEN_FILES if limits.lambda_open_files else 0,
     )
+    if limits.iam and fn.role:
+        # The handler calls AWS as the function's role, as on Lambda (harness/iam_enforcement.py).
+        key_id, secret, token = iam_enforcement.role_credentials(fn.role, fn.region)
+        spec = dataclasses.replace(spec, access_key_id=key_id, secret_access_key=secret, session_token=token)
     payload = body.encode() if isinstance(body, str) else (body or b"")
     faults = _faults
     crash = faults.lambda_crash_for(fn.function_name) if faults is not None else None
@@ -208,4 +212,5 @@ def apply() -> None:
         s3_fidelity.apply()
         sfn_limits.apply()
         lambda_logging.apply()
+        iam_enforcement.apply()
         _applied = True

@@ -44,6 +44,9 @@ class Strictness:
     delete_objects_etag: bool = True
     # S3: an SSE-C object cannot be copied (nor read) without its customer key.
     sse_c: bool = True
+    # IAM: every request is authorized against the caller's policies, and the handlers call AWS
+    # as their function's role (harness/iam_enforcement.py says what moto does and does not check).
+    iam: bool = True
 
     @classmethod
     def names(cls) -> tuple[str, ...]:

@@ -141,6 +141,17 @@ def probe_function(emulator: Emulator) -> str:
             }
         ),
     )["Role"]["Arn"]
+    # The emulator enforces IAM: the probe writes objects as this role.
+    emulator.client("iam").put_role_policy(
+        RoleName=name,
+        PolicyName="write-objects",
+        PolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::*/*"}],
+            }
+        ),
+    )
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as zipped:
         zipped.writestr("probe.py", PROBE_SOURCE)
