@@ -7,6 +7,7 @@ and the state machine runs the packaged handler code.
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 import time
@@ -15,10 +16,13 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "cli"))
+
+from bucket_sync_cli.main import main as cli_main  # noqa: E402
 
 from harness import Emulator, TerraformStack  # noqa: E402
 from harness.buckets import ensure_bucket, put_objects, snapshot  # noqa: E402
-from harness.executions import Execution, run_execution  # noqa: E402
+from harness.executions import Execution, run_execution, wait_for_execution  # noqa: E402
 
 SOURCE, DESTINATION = "demo-source", "demo-destination"
 FIELDS = ("copied", "copiedBytes", "deleted", "unchanged", "failed")
@@ -83,14 +87,25 @@ def main() -> int:
             report("Sync", first)
             equal = snapshot(s3, SOURCE) == snapshot(s3, DESTINATION)
             say(f"\nDestination equals source (keys, sizes, ETags): {'yes' if equal else 'NO'}")
-            second = run_execution(sfn, arn, run_input)
-            report("Re-sync", second)
+            say("\nRe-sync with the command line (.venv/bin/bucket-sync; against AWS, drop --endpoint-url):")
+            argv = ["run", "--state-machine-arn", arn, "--source", SOURCE, "--destination", DESTINATION]
+            argv += ["--endpoint-url", emulator.endpoint]
+            say("$ bucket-sync " + " ".join(argv))
+            os.environ.update(AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test", AWS_REGION="us-east-1")
+            resync_code = cli_main(argv)
+            latest = max(sfn.list_executions(stateMachineArn=arn)["executions"], key=lambda e: e["startDate"])
+            second = wait_for_execution(sfn, latest["executionArn"])
             lines = len(logs.read_text().splitlines())
             say(f"\nHandler logs (the emulator's CloudWatch Logs stand-in): {lines} JSON lines")
             say("\nDestroying the stack and stopping the emulator ...")
     logs.unlink(missing_ok=True)
     logs.parent.rmdir()
-    ok = first.status == second.status == "SUCCEEDED" and equal and second.output["copied"] == 0
+    ok = (
+        first.status == second.status == "SUCCEEDED"
+        and resync_code == 0
+        and equal
+        and second.output["copied"] == 0
+    )
     say(f"Demo {'succeeded' if ok else 'FAILED'} in {time.monotonic() - started:.0f} s.")
     return 0 if ok else 1
 

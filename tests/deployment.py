@@ -12,7 +12,7 @@ import pytest
 
 from harness import Emulator, TerraformStack
 from harness.buckets import empty, ensure_bucket, snapshot
-from harness.executions import Execution, run_execution
+from harness.executions import Execution, run_execution, wait_for_execution
 
 STACK = Path(__file__).parent / "e2e" / "stack"
 SRC, DST = "e2e-src", "e2e-dst"
@@ -79,10 +79,26 @@ def deployment(emulator: Emulator) -> Iterator[Deployment]:
 @pytest.fixture
 def sync(deployment: Deployment) -> Deployment:
     """The deployment with both test buckets emptied, so each test starts from nothing."""
+    settle_running_executions(deployment)
     for bucket in (SRC, DST, FAR):
         empty(deployment.s3, bucket)
     deployment.emulator.clear_child_history_event_counts()
     return deployment
+
+
+def settle_running_executions(deployment: Deployment) -> None:
+    """Wait for runs an earlier test left going (--no-wait, an interrupted CLI), so they cannot
+    write into this test's buckets."""
+    arns = [
+        deployment.state_machine_arn,
+        deployment.cross_region_state_machine_arn,
+        deployment.wide_state_machine_arn,
+        deployment.slow_state_machine_arn,
+    ]
+    for arn in filter(None, arns):
+        running = deployment.sfn.list_executions(stateMachineArn=arn, statusFilter="RUNNING")["executions"]
+        for execution in running:
+            wait_for_execution(deployment.sfn, execution["executionArn"], timeout_seconds=300)
 
 
 @pytest.fixture

@@ -274,8 +274,8 @@ class ProgressProbe:
         if counting is True:
             progress.counting = True
         totals = _totals_of(state) if self._current_state == TALLY_STATE else None
-        if counting is False and isinstance(state.get("counted"), dict) and progress.counted is None:
-            # A counting pass that ended within its first round: the tally hands its totals on.
+        if counting is False and progress.counting and isinstance(state.get("counted"), dict):
+            # The tally that ends the counting pass hands on what the whole pass found.
             progress.counted = state["counted"]
         if counting is False and progress.counting:
             # The counting pass is over: the sync pass starts from zero, and its rate with it.

@@ -9,10 +9,23 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from harness import s3_fidelity
+from harness import iam_enforcement, s3_fidelity
 from tests.unit.support import REGION, RUN_TABLE, create_run_table
 
 s3_fidelity.apply()
+
+
+@pytest.fixture(autouse=True)
+def _no_iam_enforcement() -> Iterator[None]:
+    """Handler tests call moto in-process as nobody in particular; the emulator of an end-to-end
+    session in the same process turns moto's IAM authorization on process-wide."""
+    was = iam_enforcement.enforcing()
+    iam_enforcement.enforce(False)
+    yield
+    if was:
+        # mock_aws resets every backend when a test ends, the emulator's admin user with them.
+        iam_enforcement.install_admin()
+        iam_enforcement.enforce(True)
 
 
 @pytest.fixture(autouse=True)
