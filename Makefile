@@ -18,7 +18,7 @@ OLDSDK_STAMP := $(OLDSDK_VENV)/.installed
 
 PYTEST := $(BIN)/python -m pytest --junitxml=build/junit.xml
 
-.PHONY: setup setup-main setup-checkov setup-oldsdk demo test test-unit test-static lint package clean bench
+.PHONY: setup setup-main setup-checkov setup-oldsdk demo emulator test test-unit test-static lint package clean bench
 
 # The main venv runs the demo and the tests; checkov (static tests, lint) and the oldest claimed
 # SDK (tests/unit/test_old_sdk.py) have their own.
@@ -48,6 +48,10 @@ $(OLDSDK_STAMP): pyproject.toml
 
 demo: setup-main
 	$(BIN)/python scripts/demo.py
+
+# The emulator and a deployed examples/basic stay up until Ctrl-C, to try `bucket-sync` against.
+emulator: setup-main
+	$(BIN)/python scripts/emulator.py $(PORT)
 
 test: setup
 	$(BIN)/ruff check .
