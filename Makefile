@@ -31,7 +31,7 @@ $(STAMP): pyproject.toml
 	@command -v terraform >/dev/null || { echo "terraform >= 1.7 must be on PATH"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet ".[dev]"
+	$(BIN)/pip install --quiet --editable ".[dev]"
 	@touch $(STAMP)
 
 $(CHECKOV_STAMP): pyproject.toml

@@ -7,6 +7,7 @@ Ctrl-C, when it destroys the stack. Run it with `make emulator`.
 
 from __future__ import annotations
 
+import signal
 import sys
 import time
 from pathlib import Path
@@ -20,7 +21,14 @@ from harness.buckets import ensure_bucket  # noqa: E402
 SOURCE, DESTINATION = "try-source", "try-destination"
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> int:
+    # Ctrl-C, or a TERM from a supervisor, ends it cleanly (a background job may ignore SIGINT).
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     print("Starting the local AWS emulator (moto) and applying examples/basic ...", flush=True)
     with Emulator(port=int(sys.argv[1]) if len(sys.argv) > 1 else None) as emulator:
         s3 = emulator.client("s3")
