@@ -266,51 +266,30 @@ resource "aws_iam_role_policy" "state_machine" {
 
 # The statements the owner of each configured bucket must grant the Lambda role when the bucket
 # is in another account (output bucket_policies): the same actions as the role policy above.
+locals {
+  bucket_grants = {
+    for bucket in distinct(concat(var.source_bucket_names, var.destination_bucket_names)) : bucket => concat(
+      [{ sid = "BucketSyncList", actions = local.bucket_actions, resource = "${local.s3_arn}${bucket}" }],
+      contains(var.source_bucket_names, bucket) ? [
+        { sid = "BucketSyncReadWebsite", actions = local.source_bucket_actions, resource = "${local.s3_arn}${bucket}" },
+        { sid = "BucketSyncRead", actions = local.source_object_actions, resource = "${local.s3_arn}${bucket}/*" },
+      ] : [],
+      contains(var.destination_bucket_names, bucket) ? [
+        { sid = "BucketSyncWrite", actions = local.destination_object_actions, resource = "${local.s3_arn}${bucket}/*" },
+      ] : [],
+    )
+  }
+}
+
 data "aws_iam_policy_document" "bucket_grant" {
-  for_each = toset(concat(var.source_bucket_names, var.destination_bucket_names))
-
-  statement {
-    sid       = "BucketSyncList"
-    actions   = local.bucket_actions
-    resources = ["${local.s3_arn}${each.key}"]
-    principals {
-      type        = "AWS"
-      identifiers = [local.lambda_role_arn]
-    }
-  }
+  for_each = local.bucket_grants
 
   dynamic "statement" {
-    for_each = contains(var.source_bucket_names, each.key) ? [1] : []
+    for_each = each.value
     content {
-      sid       = "BucketSyncReadWebsite"
-      actions   = local.source_bucket_actions
-      resources = ["${local.s3_arn}${each.key}"]
-      principals {
-        type        = "AWS"
-        identifiers = [local.lambda_role_arn]
-      }
-    }
-  }
-
-  dynamic "statement" {
-    for_each = contains(var.source_bucket_names, each.key) ? [1] : []
-    content {
-      sid       = "BucketSyncRead"
-      actions   = local.source_object_actions
-      resources = ["${local.s3_arn}${each.key}/*"]
-      principals {
-        type        = "AWS"
-        identifiers = [local.lambda_role_arn]
-      }
-    }
-  }
-
-  dynamic "statement" {
-    for_each = contains(var.destination_bucket_names, each.key) ? [1] : []
-    content {
-      sid       = "BucketSyncWrite"
-      actions   = local.destination_object_actions
-      resources = ["${local.s3_arn}${each.key}/*"]
+      sid       = statement.value.sid
+      actions   = statement.value.actions
+      resources = [statement.value.resource]
       principals {
         type        = "AWS"
         identifiers = [local.lambda_role_arn]
