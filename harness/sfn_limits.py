@@ -99,13 +99,18 @@ def _verify_payload(env: Environment, value: Any, what: str) -> None:
         f"The state/task '{_state_name(env)}' {what} with a size exceeding the maximum number of bytes "
         f"service limit ({size} bytes > {MAX_PAYLOAD_BYTES})."
     )
-    raise FailureEventException(
+    raise _failure(env, _DATA_LIMIT, cause)
+
+
+def _failure(env: Environment, error: Any, cause: str) -> FailureEventException:
+    """The failure of the current state with a States.* error and its cause, as moto raises it."""
+    return FailureEventException(
         FailureEvent(
             env=env,
-            error_name=StatesErrorName(typ=_DATA_LIMIT),
+            error_name=StatesErrorName(typ=error),
             event_type=HistoryEventType.TaskFailed,
             event_details=EventDetails(
-                taskFailedEventDetails=TaskFailedEventDetails(error=_DATA_LIMIT.to_name(), cause=cause)
+                taskFailedEventDetails=TaskFailedEventDetails(error=error.to_name(), cause=cause)
             ),
         )
     )
@@ -208,16 +213,7 @@ def _fail_eval_state(self: StateFail, env: Environment) -> None:
             f"The Fail state '{self.name}' produced a cause of {len(cause)} characters; an execution's "
             f"failure cause is limited to {MAX_CAUSE_CHARS} characters (ExecutionFailedEventDetails.cause)."
         )
-        raise FailureEventException(
-            FailureEvent(
-                env=env,
-                error_name=StatesErrorName(typ=_RUNTIME),
-                event_type=HistoryEventType.TaskFailed,
-                event_details=EventDetails(
-                    taskFailedEventDetails=TaskFailedEventDetails(error=_RUNTIME.to_name(), cause=message)
-                ),
-            )
-        ) from None
+        raise _failure(env, _RUNTIME, message) from None
 
 
 # --- Lambda.<Code> for Invoke API errors ---------------------------------------------------

@@ -16,8 +16,8 @@ from functools import cache
 from typing import Any
 
 import boto3
-from botocore.config import Config
 
+from .clients import client_config
 from .payloads import KeyRange, PausedUpload, Progress, zero_counts
 
 # Key schema of the table; main.tf declares the same names.
@@ -143,6 +143,5 @@ class RunStore:
 @cache
 def run_table(name: str) -> Any:
     """The run table as a boto3 Table resource, one per Lambda container."""
-    # DynamoDB answers in milliseconds; botocore's standard retries absorb its throttling.
-    config = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5, read_timeout=10)
-    return boto3.resource("dynamodb", config=config).Table(name)
+    # The same retries and timeouts as the S3 clients (clients.py says why); one thread uses it.
+    return boto3.resource("dynamodb", config=client_config(1)).Table(name)

@@ -7,8 +7,11 @@ from __future__ import annotations
 import json
 import time
 
+import moto.s3.models
+
 from harness.buckets import put_objects
 from tests.deployment import DST, REPORTS, SRC
+from tests.unit.support import put_multipart
 
 
 def long_key(mark: str, i: int) -> str:
@@ -40,10 +43,6 @@ def test_many_multipart_objects_at_the_largest_copy_threads(wide, monkeypatch):
     refuses a 1,025th thread in a Lambda process, as Lambda does, so nested pools would fail here.
     Parts are a few bytes (moto's part-size minimum is lowered for this test only) so the test
     stays light; the thread count depends on the number of parts, not their size."""
-    import moto.s3.models
-
-    from tests.unit.support import put_multipart
-
     monkeypatch.setattr(moto.s3.models, "S3_UPLOAD_PART_MIN_SIZE", 1)
     for i in range(8):
         put_multipart(wide.s3, SRC, f"big-{i}", [3] * 64)
@@ -85,10 +84,6 @@ def test_a_dry_run_reports_every_action_it_would_take(wide):
 def test_a_multipart_copy_longer_than_a_step_is_resumed_by_the_next(slow, monkeypatch):
     """40 parts at 0.5 s each on 2 threads take about 10 s; a step of this instance has under
     7 s for copies, so the copy pauses, and a later step resumes it from ListParts."""
-    import moto.s3.models
-
-    from tests.unit.support import put_multipart
-
     monkeypatch.setattr(moto.s3.models, "S3_UPLOAD_PART_MIN_SIZE", 1)
     put_multipart(slow.s3, SRC, "huge", [3] * 40)
     seen = {"part copies": 0, "part listings": 0}

@@ -9,15 +9,10 @@ from bucket_sync.errors import InvalidInput
 from bucket_sync.run_input import parse_input
 from bucket_sync.runstore import RunStore
 from bucket_sync.steps import sync_range
-from tests.unit.support import put, run_config, settings, whole_range
+from tests.unit.support import Context, put, run_config, settings, whole_range
 from tests.unit.test_range_step import sync_all
 
 TARGET = {"bucket": "rep", "prefix": "reports/run-1/"}
-
-
-class Context:
-    def get_remaining_time_in_millis(self) -> int:
-        return 300_000
 
 
 def lines_of(s3, prefix="reports/run-1/actions/"):

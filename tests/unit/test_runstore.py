@@ -9,15 +9,10 @@ from bucket_sync.run_input import parse_input
 from bucket_sync.runstore import RunStore
 from bucket_sync.steps import sync_range
 from bucket_sync.steps.plan_ranges import pending_ranges, plan_ranges
-from tests.unit.support import run_config, settings, whole_range
+from tests.unit.support import Context, run_config, settings, whole_range
 
 EXECUTION = run_config()["execution"]
 LONG = "k" * 1024
-
-
-class Context:
-    def get_remaining_time_in_millis(self) -> int:
-        return 300_000
 
 
 def state(resume):

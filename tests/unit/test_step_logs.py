@@ -4,12 +4,7 @@ import json
 
 from bucket_sync.runstore import RunStore
 from bucket_sync.steps import sync_range
-from tests.unit.support import put, run_config, whole_range
-
-
-class Context:
-    def get_remaining_time_in_millis(self) -> int:
-        return 300_000
+from tests.unit.support import Context, put, run_config, whole_range
 
 
 def test_a_range_step_logs_execution_range_and_counts(s3, run_table, capsys):
