@@ -351,6 +351,7 @@ def scale(objects: int, scenario: str, cpu: Cpu, s: Setup = Setup()) -> dict[str
         "wru": wru,
         "rru": rru,
         "gb_seconds": gb_seconds,
+        "sync_seconds": sync_seconds,
         "wall": wall,
         "copy_rate": copy_rate,
         "list_rate": list_rate,
@@ -396,11 +397,13 @@ def scale_table(cpu: Cpu, s: Setup = Setup()) -> list[str]:
 
 
 def check_table(runs: list[dict[str, Any]], cpu: Cpu) -> list[str]:
-    """The model at the benchmark's own settings against what the emulator counted."""
+    """The model at the benchmark's own settings against what the emulator counted; under the aws
+    latency profile (the model's own S3 latencies) also SyncRange's Lambda seconds."""
     lines = [
         "| run | N | chunk_size | scenario | windows per range (model) | states entered, measured / model "
-        "| Lambda invocations, measured / model | LISTs, measured / model |",
-        "|---|---:|---:|---|---:|---:|---:|---:|",
+        "| Lambda invocations, measured / model | LISTs, measured / model "
+        "| SyncRange seconds (aws profile), measured / model |",
+        "|---|---:|---:|---|---:|---:|---:|---:|---:|",
     ]
     for run in engine_runs(runs):
         if run["scenario"] == "change":
@@ -412,13 +415,22 @@ def check_table(runs: list[dict[str, Any]], cpu: Cpu) -> list[str]:
         )
         m = scale(run["n"], run["scenario"], cpu, setup)
         lines.append(
-            f"| {run['tool']} | {run['n']:,} | {setup.chunk_size:,} | {run['scenario']} "
+            f"| {run['tool']}{', aws profile' if run.get('latency_profile') else ''} | {run['n']:,} "
+            f"| {setup.chunk_size:,} | {run['scenario']} "
             f"| {m['windows'] / m['children']:g} "
             f"| {run['state_transitions']} / {m['states_entered']} "
             f"| {run['lambda_invocations']} / {m['invocations']} "
-            f"| {run['requests'].get('ListObjectsV2', 0)} / {m['lists']} |"
+            f"| {run['requests'].get('ListObjectsV2', 0)} / {m['lists']} "
+            f"| {seconds_check(run, m)} |"
         )
     return lines
+
+
+def seconds_check(run: dict[str, Any], m: dict[str, Any]) -> str:
+    if run.get("latency_profile") != "aws":
+        return "-"
+    measured = run["lambda_by_function"][SYNC_RANGE]["seconds"]
+    return f"{measured:,.1f} / {m['sync_seconds']:,.1f}"
 
 
 def window_table(cpu: Cpu, s: Setup = Setup()) -> list[str]:

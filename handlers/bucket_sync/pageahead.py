@@ -65,20 +65,29 @@ def _peek(response_dict: dict[str, Any], **_: Any) -> None:
     on_raw = getattr(_local, "on_raw", None)
     if on_raw is None or response_dict.get("status_code") != 200:
         return
-    body = response_dict.get("body")
-    if not isinstance(body, bytes) or b"<IsTruncated>true</IsTruncated>" not in body:
+    try:
+        found = _token_and_last_key(response_dict.get("body"))
+    except Exception:  # noqa: BLE001 - botocore fails the request on a hook's error: never here
         return
+    if found is not None:
+        _local.on_raw = None  # one page ahead per page, even if botocore emits the event again
+        on_raw(*found)
+
+
+def _token_and_last_key(body: Any) -> tuple[str, str | None] | None:
+    """The next page's continuation token and this page's last key (None when unreadable), or
+    None when no page follows."""
+    if not isinstance(body, bytes) or b"<IsTruncated>true</IsTruncated>" not in body:
+        return None
     token = _between(body, b"<NextContinuationToken>", b"</NextContinuationToken>", body.find)
     if not token:
-        return
-    token = unescape(token)
+        return None
     # Keys are read only when botocore asked S3 to URL-encode them (it does, unless the caller set
     # EncodingType): then they hold no XML markup, and botocore decodes them the same way.
     raw_key = _between(body, b"<Key>", b"</Key>", body.rfind)
     encoded = b"<EncodingType>url</EncodingType>" in body
     last_key = unquote_str(raw_key) if raw_key is not None and encoded else None
-    _local.on_raw = None  # one page ahead per page, even if botocore emits the event again
-    on_raw(token, last_key)
+    return unescape(token), last_key
 
 
 def _between(body: bytes, start: bytes, end: bytes, find: Callable[[bytes], int]) -> str | None:

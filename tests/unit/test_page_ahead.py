@@ -110,3 +110,13 @@ def test_a_failed_read_ahead_fails_the_listing(filled):
     failing.register("before-call.s3.ListObjectsV2", refuse_second_page)
     with pytest.raises(RuntimeError, match="page two refused"):
         list_range(filled, "src", "", "", None, limit=10_000)
+
+
+def test_a_peek_that_cannot_read_the_page_leaves_the_request_alone(filled, monkeypatch):
+    # botocore fails the request when an event handler raises: the peek must never do that.
+    def unreadable(body):
+        raise ValueError("not a listing")
+
+    monkeypatch.setattr(pageahead, "_token_and_last_key", unreadable)
+    listing = list_range(filled, "src", "", "", None, limit=10_000)
+    assert [e.key for e in listing.entries] == KEYS
