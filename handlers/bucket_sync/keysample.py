@@ -40,6 +40,8 @@ class Gap:
     up_to: str
     estimate: float = 0.0
     from_start: bool = False
+    # The stretch of the scale the estimate lies in, when not the whole gap (see estimate_gaps).
+    spread: tuple[int, int] | None = None
 
 
 def _size(piece: Page | Gap) -> float:
@@ -75,30 +77,52 @@ class Sample:
         if isinstance(piece, Page):
             return piece.keys[max(0, math.ceil(offset) - 1)]
         assert self.scale is not None, "a sample with gaps has a scale"
-        low, high = self.scale.number(piece.after), self.scale.number(piece.up_to)
+        low, high = piece.spread or (self.scale.number(piece.after), self.scale.number(piece.up_to))
         return self.scale.key(low + int((high - low) * (offset / piece.estimate)))
 
     def estimate_gaps(self) -> None:
-        """Give each gap the mean density of the listed keys next to it, times its width.
+        """Give each gap the mean density of the listed keys next to it, times its width; a
+        gap with keys on one side only gets that side's density over no more than the page's
+        own span, next to the page.
 
+        A page's density says how its keys go on nearby, not across a long unlisted stretch:
+        extrapolated over a gap between a dense cluster and an empty page (one prefix among
+        other scripts), it made that gap outweigh every listed key, and 36 of 40 cuts fell into
+        it while one range kept 90% of the keys. Between two pages with keys both densities are
+        measured and the mean stands.
         An empty page next to a gap says where keys are not, not how dense they are nearby, so
         it does not count.
         """
         assert self.scale is not None
         scale = self.scale
 
-        def density(i: int) -> float | None:
+        def density(i: int, toward_end: bool) -> tuple[float, int] | None:
+            """Keys per unit of the scale near the page's edge toward the gap, and its span."""
             page = self.pieces[i] if 0 <= i < len(self.pieces) else None
             if not isinstance(page, Page) or not page.keys:
                 return None
-            return len(page.keys) / max(1, scale.number(page.up_to) - scale.number(page.after))
+            start, keys = page.after, len(page.keys)
+            if toward_end and page.up_to == page.keys[-1] and keys > 1:
+                # Cut off by the page size: its keys go on into the gap at the density of its
+                # last ones, not at that of sparser keys or an empty stretch before them.
+                keys //= 2
+                start = page.keys[-1 - keys]
+            span = max(1, scale.number(page.up_to) - scale.number(start))
+            return keys / span, span
 
         for i, piece in enumerate(self.pieces):
-            if isinstance(piece, Gap):
-                near = [d for d in (density(i - 1), density(i + 1)) if d is not None]
-                width = max(0, scale.number(piece.up_to) - scale.number(piece.after))
-                estimate = width * sum(near) / max(1, len(near))
-                self.pieces[i] = Gap(piece.after, piece.up_to, estimate, piece.from_start)
+            if not isinstance(piece, Gap):
+                continue
+            before, after = density(i - 1, toward_end=True), density(i + 1, toward_end=False)
+            near = [d for d in (before, after) if d is not None]
+            low, high = scale.number(piece.after), scale.number(piece.up_to)
+            width = max(0, high - low)
+            spread = None
+            if len(near) == 1:
+                width = min(width, near[0][1])
+                spread = (low, low + width) if before is not None else (high - width, high)
+            estimate = width * sum(d for d, _ in near) / max(1, len(near))
+            self.pieces[i] = Gap(piece.after, piece.up_to, estimate, piece.from_start, spread)
 
     def probe(self, s3: Any, bucket: str, prefix: str) -> bool:
         """List one page in the gap estimated to hold the most keys; False when none is left.
