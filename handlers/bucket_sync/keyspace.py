@@ -20,6 +20,9 @@ from .payloads import KeyRange
 # left the most keys unaccounted for), about 150 ms each on S3, so 500 take a PlanRanges step
 # about 75 s; more cuts than probes fall in estimated gaps.
 MAX_PROBES = 500
+# A quarter more probes than cuts: several clusters far apart (one per script) spend probes on
+# the empty stretches between them, and one cut short left a cluster's tail unlisted.
+EXTRA_PROBES = 4
 # A suffix that sorts after any realistic continuation of a key.
 _HIGH = "\U0010ffff" * 4
 
@@ -57,7 +60,9 @@ def split_range(
         return [key_range]
     if first.more:
         ceiling = key_range["upTo"] or ceiling_above(s3, bucket, prefix, keys[-1])
-        sample = sample_keys(s3, bucket, prefix, keys, ceiling, probes=min(parts - 1, MAX_PROBES))
+        sample = sample_keys(
+            s3, bucket, prefix, keys, ceiling, probes=min(parts - 1 + parts // EXTRA_PROBES, MAX_PROBES)
+        )
     else:
         sample = Sample([Page(keys[0], keys[-1], keys)])
     if min_keys > 0:
