@@ -112,6 +112,24 @@ def test_skewed_keys_are_cut_into_ranges_of_similar_size(s3, shape):
     assert len(ranges) == 8 and max(counts) <= 2 * len(names) / 8, counts
 
 
+def test_clusters_of_other_scripts_are_cut_evenly(s3):
+    # One dense cluster of keys per script, far apart on the scale: the density of a page of
+    # one cluster, spread over the empty stretch up to the next script, put most cuts there and
+    # one range kept most of the keys (9.6x the mean).
+    names = sorted(
+        f"{script}\u00e9/{i:06}"
+        for script in ("\u00e9", "\u0436", "\u0639", "\u4e2d", "\u65e5")
+        for i in range(1500)
+    )
+    fill(s3, names)
+    whole = KeyRange(after="", upTo=None)
+    ranges = split_range(s3, "src", "", whole, 12)
+    assert_partition(ranges, whole)
+    counts = keys_in(ranges, names)
+    assert sum(counts) == len(names)
+    assert max(counts) <= 2 * len(names) / 12, counts
+
+
 @pytest.mark.parametrize("parts", [1, 2, 7])
 def test_split_of_an_empty_range_is_the_range(s3, parts):
     whole = KeyRange(after="zzz", upTo=None)
