@@ -64,6 +64,7 @@ PLANNER_PROBES_FIRST_ROUND = 6  # PlanRanges: one page, ~5 one-key probes for th
 RANGES_PER_CHILD = 4
 MIN_WINDOWS = 2
 MAX_PROBES = 500
+EXTRA_PROBE_EVERY = 4  # keyspace.py: one more sample page per 4 cuts
 KEYS_PER_ROUND = RANGES_PER_CHILD * MAX_CONCURRENCY * MAX_STEPS_PER_RANGE * CHUNK_SIZE
 TRANSITIONS_PER_INVOCATION = 3  # Task (entered, exited) and the Choice; the emulator sees 2 entered
 VALIDATE_REQUESTS = 4  # two bucket checks, one LIST (the empty-source guard), GetBucketWebsite (auto)
@@ -292,7 +293,8 @@ def scale(objects: int, scenario: str, cpu: Cpu, s: Setup = Setup()) -> dict[str
         done = min(left, ranges * each * per_window)
         # Round 1 samples the key space; later rounds get their pending ranges back (even cuts
         # reach the step limit together), which PlanRanges does not split again.
-        probes = PLANNER_PROBES_FIRST_ROUND + min(ranges - 1, MAX_PROBES) if rounds == 1 else 0
+        sampled = min(ranges - 1 + ranges // EXTRA_PROBE_EVERY, MAX_PROBES)
+        probes = PLANNER_PROBES_FIRST_ROUND + sampled if rounds == 1 else 0
         planner_lists += probes
         calls = math.ceil(each / windows_per_invocation(this["seconds"], s))
         children += ranges
@@ -594,7 +596,7 @@ Rounds: PlanRanges cuts the key space into up to {RANGES_PER_CHILD} x max_concur
 costs at most a round); the Map runs max_concurrency of them at once. A range runs at most
 max_steps_per_range windows per round, so a round covers up to {RANGES_PER_CHILD} x max_concurrency x
 max_steps_per_range x chunk_size = {KEYS_PER_ROUND:,} keys.
-The first round's planner lists {PLANNER_PROBES_FIRST_ROUND} + (ranges - 1, at most {MAX_PROBES}) pages;
+The first round's planner lists {PLANNER_PROBES_FIRST_ROUND} + 1.25 x ranges - 1 pages (at most {MAX_PROBES});
 later rounds get their ranges back and cut none.
   wall = sum over rounds (planner pages x LIST + Map start
                           + ceil(ranges / max_concurrency) x windows per range x window)
