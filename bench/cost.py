@@ -540,8 +540,8 @@ def verdicts(cpu: Cpu) -> list[str]:
     out.append(
         f"  The same no-op per 1M at 100M, one change at a time: {options}. The ${zero_wait:.3f} "
         f"above the LIST floor would buy {max_cpu_ms:.3f} ms of CPU per listed key with no wait at all; "
-        f"the measured {cpu.per_listed_key_ms:.3f} ms cost ${cpu_cost:.4f} per 1M, the rest of Lambda's "
-        "share is the first LIST page of each side, which no parse hides."
+        f"the measured {cpu.per_listed_key_ms:.3f} ms cost ${cpu_cost:.4f} per 1M. With read-ahead a no-op "
+        "window is bound by its LIST pages, one side's after another, and the parse hides under them."
     )
     small = scale(1_000_000, "noop", cpu, Setup(max_concurrency=10))
     out.append(
