@@ -37,7 +37,15 @@ TOOL_NAMES = {
     "awscli": "aws s3 sync",
     "rclone": "rclone sync",
     "s5cmd": "s5cmd sync",
+    # bench/run.py's PEER_VARIANTS: the peers with the flags that make them correct.
+    "rclone-checksum": "rclone sync --checksum",
+    "rclone-servermodtime": "rclone sync --use-server-modtime",
+    "s5cmd-copymeta": "s5cmd sync --metadata-directive COPY",
 }
+# The issue's wall-time targets: bucket-sync's seconds / the fastest correct peer's, per scenario.
+WALL_TARGETS = {"initial": 0.25, "noop": 0.5, "change": 0.25}
+# The benchmark's max_concurrency when a row does not record its own (rows before 2026-11-29 20:00).
+DEFAULT_MAX_CONCURRENCY = 10
 # The issue's change-set target: requests at most this multiple of the minimum a sync needs.
 CHANGE_SET_TARGET = 1.1
 TIER1 = 0.005 / 1000  # LIST, COPY, POST (DeleteObjects), bucket-level calls
@@ -47,11 +55,14 @@ FREE_OPS = {"DeleteObject", "AbortMultipartUpload"}
 
 
 def tool_name(tool: str) -> str:
-    """Engine variants are labelled engine[-chunk<N>][-noredirect] by bench/run.py."""
+    """Engine variants are labelled engine[-chunk<N>][-noredirect][-mc<N>] by bench/run.py."""
     if tool in TOOL_NAMES or not tool.startswith("engine"):
         return TOOL_NAMES.get(tool, tool)
     name = "bucket-sync"
     rest = tool.removeprefix("engine")
+    rest, mc, concurrency = rest.partition("-mc")
+    if mc:
+        name += f", max_concurrency {concurrency}"
     if rest.startswith("-chunk"):
         chunk, _, rest = rest.removeprefix("-chunk").partition("-")
         name += f", chunk_size {chunk}"
@@ -188,68 +199,209 @@ def change_set_table(runs: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
-def wall_vs_fastest_peer(runs: list[dict[str, Any]]) -> list[str]:
-    """Each engine variant's wall time over the fastest correct peer's, per scenario, at the
-    largest N and the highest latency measured for both (the closest to S3)."""
-    runs = [r for r in runs if not r.get("latency_profile")]
-    engine_cells = {(r["n"], r["latency_ms"]) for r in runs if r["tool"].startswith("engine")}
-    peer_cells = {(r["n"], r["latency_ms"]) for r in runs if not r["tool"].startswith("engine")}
-    if not engine_cells & peer_cells:
-        return []
-    n, latency = max(engine_cells & peer_cells)
-    here = [run for run in runs if run["n"] == n and run["latency_ms"] == latency]
-    engines = sorted(
-        {r["tool"] for r in here if r["tool"].startswith("engine")}, key=lambda t: (t != "engine", t)
+def is_engine(run: dict[str, Any]) -> bool:
+    return run["tool"].startswith("engine")
+
+
+def cell_of(run: dict[str, Any]) -> tuple[int, float, str]:
+    return run["n"], run["latency_ms"], run.get("latency_profile", "")
+
+
+def wall_cells(runs: list[dict[str, Any]]) -> list[tuple[int, float, str]]:
+    """Where the engine and the peers both ran: the largest N at the highest fixed latency (the
+    closest to S3 without a profile), and the largest N of each latency profile."""
+    engine_cells = {cell_of(r) for r in runs if is_engine(r)}
+    both = engine_cells & {cell_of(r) for r in runs if not is_engine(r)}
+    chosen = []
+    fixed = [c for c in both if not c[2]]
+    if fixed:
+        chosen.append(max(fixed))
+    for profile in sorted({c[2] for c in both if c[2]}):
+        chosen.append(max(c for c in both if c[2] == profile))
+    return chosen
+
+
+def max_concurrency_of(runs: list[dict[str, Any]], tool: str) -> int:
+    """The max_concurrency an engine variant ran with (rows before 2026-11-29 20:00 ran 10)."""
+    return next(
+        (r.get("max_concurrency", DEFAULT_MAX_CONCURRENCY) for r in runs if r["tool"] == tool),
+        DEFAULT_MAX_CONCURRENCY,
     )
-    lines = [
-        f"## Wall time against the fastest correct peer (N = {n:,}, {latency:g} ms)",
-        "",
-        "| engine | scenario | seconds | fastest correct peer | its seconds | ratio |",
-        "|---|---|---:|---|---:|---:|",
-    ]
-    for scenario in ("initial", "noop", "change"):
-        peers = [r for r in here if not r["tool"].startswith("engine") and r["scenario"] == scenario]
-        correct = [r for r in peers if r["correct"]]
-        if not correct:
-            continue
-        best = min(correct, key=lambda r: r["seconds"])
-        for tool in engines:
-            mine = next((r for r in here if r["tool"] == tool and r["scenario"] == scenario), None)
-            if mine is None:
+
+
+def wall_vs_fastest_peer(runs: list[dict[str, Any]]) -> list[str]:
+    """Each engine variant's wall time over the fastest correct peer's, per scenario, with the
+    issue's targets; then every peer of the cell, correct or not (s5cmd with its defaults is not),
+    against bucket-sync at the benchmark's max_concurrency."""
+    out: list[str] = []
+    for cell in wall_cells(runs):
+        n, latency, profile = cell
+        here = [run for run in runs if cell_of(run) == cell]
+        engines = sorted(
+            {r["tool"] for r in here if is_engine(r)},
+            key=lambda t: (max_concurrency_of(here, t), "chunk" in t, t),
+        )
+        label = f"latency profile {profile}" if profile else f"{latency:g} ms"
+        out += [
+            f"## Wall time against the fastest correct peer (N = {n:,}, {label})",
+            "",
+            "The issue's targets, bucket-sync's seconds / the fastest correct peer's: "
+            + ", ".join(f"{s} ≤ {t:g}x" for s, t in WALL_TARGETS.items())
+            + ".",
+            "",
+            "| engine | scenario | seconds | fastest correct peer | its seconds | ratio | target |",
+            "|---|---|---:|---|---:|---:|---|",
+        ]
+        for scenario in ("initial", "noop", "change"):
+            correct = [r for r in here if not is_engine(r) and r["scenario"] == scenario and r["correct"]]
+            if not correct:
                 continue
-            lines.append(
-                f"| {tool_name(tool)} | {scenario} | {mine['seconds']:.1f} | {tool_name(best['tool'])} "
-                f"| {best['seconds']:.1f} | {mine['seconds'] / best['seconds']:.2f}x |"
+            best = min(correct, key=lambda r: r["seconds"])
+            for tool in engines:
+                mine = next((r for r in here if r["tool"] == tool and r["scenario"] == scenario), None)
+                if mine is None:
+                    continue
+                ratio = mine["seconds"] / best["seconds"]
+                target = WALL_TARGETS[scenario]
+                met = ratio <= target and mine["correct"]
+                out.append(
+                    f"| {tool_name(tool)} | {scenario} | {mine['seconds']:.1f} | {tool_name(best['tool'])} "
+                    f"| {best['seconds']:.1f} | {ratio:.2f}x | ≤ {target:g}x: {'met' if met else 'not met'} |"
+                )
+        reference = next((t for t in engines if max_concurrency_of(here, t) == DEFAULT_MAX_CONCURRENCY), None)
+        out += [
+            "",
+            "Every peer of this cell, correct or not"
+            + (
+                f", against {tool_name(reference)} (max_concurrency {DEFAULT_MAX_CONCURRENCY})"
+                if reference
+                else ""
             )
-    return [*lines, ""]
+            + ":",
+            "",
+            "| peer | scenario | seconds | correct | requests/s | bucket-sync's seconds / its |",
+            "|---|---|---:|---|---:|---:|",
+        ]
+        for scenario in ("initial", "noop", "change"):
+            mine = next((r for r in here if r["tool"] == reference and r["scenario"] == scenario), None)
+            peers = sorted(
+                (r for r in here if not is_engine(r) and r["scenario"] == scenario),
+                key=lambda r: r["seconds"],
+            )
+            for peer in peers:
+                correct = "yes" if peer["correct"] else f"**no**: {peer['reason'].split(' (e.g.')[0]}"
+                ratio = f"{mine['seconds'] / peer['seconds']:.2f}x" if mine else "-"
+                out.append(
+                    f"| {tool_name(peer['tool'])} | {scenario} | {peer['seconds']:.1f} | {correct} "
+                    f"| {rate_of(peer):,.0f} | {ratio} |"
+                )
+        out.append("")
+    return out
+
+
+def rate_of(run: dict[str, Any]) -> float:
+    """S3 requests per second the proxy saw over the run."""
+    return run.get("requests_per_second") or run["requests_total"] / max(run["seconds"], 1e-9)
+
+
+def concurrency_table(runs: list[dict[str, Any]]) -> list[str]:
+    """bucket-sync's wall time against max_concurrency, per latency and N, for each engine variant
+    (chunk_size, keep_website_redirects) run at more than one max_concurrency; with what the emulator
+    did meanwhile: the proxy's requests per second, the peak SyncRange invocations at once, and the
+    cores in use (the machine's, moto's process's, the Lambda workers', the proxy's)."""
+    groups: dict[tuple[int, float, str, int, bool], list[dict[str, Any]]] = {}
+    for run in runs:
+        if is_engine(run):
+            key = (*cell_of(run), run.get("chunk_size", 1000), run.get("keep_website_redirects", True))
+            groups.setdefault(key, []).append(run)
+    out: list[str] = []
+    for (n, latency, profile, chunk, redirects), mine in sorted(groups.items()):
+        levels = sorted({r.get("max_concurrency", DEFAULT_MAX_CONCURRENCY) for r in mine})
+        if len(levels) < 2:
+            continue
+        label = f"latency profile {profile}" if profile else f"{latency:g} ms"
+        cores = next((r["cpu"]["cores"] for r in mine if "cpu" in r), 2)
+        out += [
+            f"## bucket-sync against max_concurrency (N = {n:,}, {label})",
+            "",
+            f"chunk_size {chunk}, keep_website_redirects = {str(redirects).lower()}; the emulator runs one "
+            "Lambda worker process per slot (`bench/run.py --max-concurrency`). Speed-up: the lowest "
+            "max_concurrency's seconds / this row's. SyncRange at once: the most SyncRange invocations "
+            "in flight together (the Distributed Map's MaxConcurrency at work). Cores: averages over the "
+            f"run, of this machine's {cores} (1.00 = one core busy throughout); machine = every process, "
+            "other sessions' included; moto = the benchmark's process, moto's server threads and "
+            "run.py; workers = the Lambda worker processes.",
+            "",
+            "| max_concurrency | scenario | seconds | speed-up | requests | requests/s (proxy) "
+            "| SyncRange at once (peak) | SyncRange CPU s | cores busy: machine / moto / workers / proxy |",
+            "|---:|---|---:|---:|---:|---:|---:|---:|---|",
+        ]
+        for scenario in ("initial", "noop", "change"):
+            rows = {
+                r.get("max_concurrency", DEFAULT_MAX_CONCURRENCY): r
+                for r in mine
+                if r["scenario"] == scenario
+            }
+            if not rows:
+                continue
+            base = rows[min(rows)]
+            for level in sorted(rows):
+                r = rows[level]
+                cpu = r.get("cpu")
+                busy = (
+                    f"{cpu['machine_busy_cores']:.2f} / {cpu['emulator_cores']:.2f} / "
+                    f"{cpu['lambda_workers_cores']:.2f} / {cpu['proxy_cores']:.2f}"
+                    if cpu
+                    else "-"
+                )
+                sync_cpu = r.get("lambda_by_function", {}).get("sync-range", {}).get("cpu_seconds", 0.0)
+                out.append(
+                    f"| {level} | {scenario} | {r['seconds']:.1f} | {base['seconds'] / r['seconds']:.2f}x "
+                    f"| {r['requests_total']:,} | {rate_of(r):,.0f} "
+                    f"| {r.get('sync_range_peak_concurrency', '-')} "
+                    f"| {sync_cpu:.1f} | {busy} |"
+                )
+        out.append("")
+    return out
 
 
 def peers_from_older(results: dict[str, Any], source: Path) -> tuple[dict[str, Any], Path | None]:
-    """An engine-only results file borrows the peers' rows (aws s3 sync, rclone, s5cmd, the 2017
-    algorithm) from the newest older results file that has them: the peers did not change, and
-    their matrix takes half an hour to rerun. Their rows keep `results_file`."""
-    if any(not run["tool"].startswith("engine") for run in results["runs"]):
-        return results, None
+    """A peer's cell (tool, N, latency, profile) that this results file lacks is borrowed from the
+    newest older results file that has it: the peers did not change, and their matrix takes half an
+    hour to rerun. Borrowed rows keep `results_file`; the path returned is the newest file lent from."""
+    have = {(run["tool"], *cell_of(run)) for run in results["runs"] if not is_engine(run)}
+    borrowed: list[dict[str, Any]] = []
+    skipped: list[dict[str, Any]] = []
+    versions: dict[str, str] = {}
+    lender: Path | None = None
     for path in sorted(RESULTS.glob("*.json"), reverse=True):
         if path.resolve() == Path(source).resolve() or path.name > Path(source).name:
             continue
         older = json.loads(path.read_text())
-        peers = [run for run in older["runs"] if not run["tool"].startswith("engine")]
-        if peers:
-            borrowed = [{**run, "results_file": shown(path)} for run in peers]
-            skipped = [s for s in older.get("skipped", []) if not s["tool"].startswith("engine")]
-            merged = {
-                **results,
-                "runs": results["runs"] + borrowed,
-                "skipped": results.get("skipped", []) + skipped,
-                # This machine may lack the peers (bench/setup.sh): keep the versions they ran with.
-                "versions": {
-                    **older["versions"],
-                    **{k: v for k, v in results["versions"].items() if v != "missing"},
-                },
-            }
-            return merged, path
-    return results, None
+        cells = {(run["tool"], *cell_of(run)) for run in older["runs"] if not is_engine(run)} - have
+        if not cells:
+            continue
+        borrowed += [
+            {**run, "results_file": shown(path)}
+            for run in older["runs"]
+            if not is_engine(run) and (run["tool"], *cell_of(run)) in cells
+        ]
+        skipped += [s for s in older.get("skipped", []) if not s["tool"].startswith("engine")]
+        # This machine may lack the peers (bench/setup.sh): keep the versions they ran with.
+        versions = {**older["versions"], **versions}
+        have |= cells
+        lender = lender or path
+    if not borrowed:
+        return results, None
+    ran = {(run["tool"], run["n"], run["latency_ms"]) for run in results["runs"]}
+    merged = {
+        **results,
+        "runs": results["runs"] + borrowed,
+        "skipped": results.get("skipped", [])
+        + [s for s in skipped if (s["tool"], s["n"], s["latency_ms"]) not in ran],
+        "versions": {**versions, **{k: v for k, v in results["versions"].items() if v != "missing"}},
+    }
+    return merged, lender
 
 
 def render(results: dict[str, Any], source: Path) -> str:
@@ -271,10 +423,10 @@ def render(results: dict[str, Any], source: Path) -> str:
         "- Versions: " + ", ".join(f"{k} {v}" for k, v in versions.items()) + ".",
         *(
             [
-                f"- **Two results files**: the engine's rows come from `{shown(source)}` (the engine as it "
-                f"is now); the peers' rows (aws s3 sync, rclone, s5cmd, the 2017 algorithm) from "
-                f"`{shown(borrowed)}`, their last full matrix (they have not changed). Compare request "
-                "counts across them, not seconds: the machine's load differed."
+                f"- **Two results files**: the rows come from `{shown(source)}`, except the peers' rows "
+                f"marked with an older date (aws s3 sync, rclone, s5cmd, the 2017 algorithm at cells this "
+                f"file lacks), which come from `{shown(borrowed)}`, their last full matrix (they have not "
+                "changed). Compare request counts across them, not seconds: the machine's load differed."
             ]
             if borrowed is not None
             else []
@@ -286,7 +438,10 @@ def render(results: dict[str, Any], source: Path) -> str:
         "5% deleted).",
         "- Requests are counted by `bench/proxy.py`, a reverse proxy in front of moto's S3 endpoint, "
         "by operation (method + path + query + `x-amz-copy-source`); latency is a fixed delay the "
-        "proxy adds to every request. The engine's handlers reach the proxy through "
+        "proxy adds to every request, or, under the latency profile `aws`, one per operation: LIST 150 ms, "
+        "HEAD/GET 20 ms, COPY/PUT 75 ms, DeleteObjects 75 ms, DeleteObject and bucket calls 20 ms "
+        "(`bench/proxy.py`'s `LATENCY_PROFILES`, the latencies `bench/cost.py` assumes). The engine's "
+        "handlers reach the proxy through "
         "`AWS_ENDPOINT_URL_S3`; its Lambda and Step Functions traffic does not pass it.",
         "- **correct**: after each run the destination is compared with the source through moto's "
         "backend: same keys, sizes, ETags, Content-Type and user metadata (`x-amz-meta-*`); the first "
@@ -301,6 +456,14 @@ def render(results: dict[str, Any], source: Path) -> str:
         "`rclone sync` (provider Other, list_version 2, `--s3-no-check-bucket`; 4 transfers, 8 checkers), "
         "`s5cmd sync --delete` (256 workers); the 2017 algorithm is `bench/sync_2017.py`, 10 threads "
         "per branch, both branches in parallel as in its state machine.",
+        "- Peers with the flags that make them correct (`bench/run.py`'s `PEER_VARIANTS`): "
+        "`rclone sync --checksum` (compares size and the listing's MD5 ETag instead of modification "
+        "times, so it neither HEADs every object on a re-sync nor rewrites the destination's metadata "
+        "to store `x-amz-meta-mtime`) and `s5cmd sync --metadata-directive COPY` (its server-side "
+        "copies keep Content-Type and user metadata). `rclone sync --use-server-modtime` was tried and "
+        "is not correct: it still HEADs both sides and writes `x-amz-meta-mtime` onto the destination "
+        "on a re-sync (N = 2,000, 0 ms: 4,068 requests for a no-op, user metadata differs on 1,996 "
+        "objects).",
         "",
     ]
     for skipped in results.get("skipped", []):
@@ -362,10 +525,14 @@ def render(results: dict[str, Any], source: Path) -> str:
         "- **rclone sync** compares modification times, which it keeps in `x-amz-meta-mtime`: it "
         "HEADs objects on both sides and, on a re-sync, rewrites the destination's metadata (a "
         "CopyObject onto itself) to store that mtime. The destination then carries a user-metadata "
-        "entry the source does not have, which the correctness check reports.",
-        "- **s5cmd sync** compares size and LastModified from listings and batches deletes, but its "
-        "server-side copies do not keep Content-Type (the copies get `binary/octet-stream`), which "
-        "the correctness check reports.",
+        "entry the source does not have, which the correctness check reports. With `--checksum` it "
+        "compares size and MD5 (the listing's ETag) instead: a re-sync is LISTs only and nothing is "
+        "rewritten; a copy still HEADs its source first (one HEAD per copied object).",
+        "- **s5cmd sync** compares size and LastModified from listings and batches deletes, but with "
+        "its defaults its server-side copies do not keep Content-Type (the copies get "
+        "`binary/octet-stream`), which the correctness check reports. `--metadata-directive COPY` "
+        "(in `s5cmd sync --help` of v2.3.0) makes S3 copy the source's Content-Type and user metadata: "
+        "correct, with the same requests.",
         "- A tool that deletes while it is still listing the same bucket (aws s3 sync) can meet a "
         "moto race: moto's ListObjectsV2 walks the bucket's key dict while another request thread "
         "deletes from it, raises `KeyError` and answers 500; the tool retries, and the retried LIST "
@@ -375,6 +542,7 @@ def render(results: dict[str, Any], source: Path) -> str:
         "",
     ]
     out += wall_vs_fastest_peer(runs)
+    out += concurrency_table(runs)
     cells = sorted({(run["n"], run["latency_ms"], run.get("latency_profile", "")) for run in runs})
     for n, latency, profile in cells:
         subset = [
