@@ -58,15 +58,22 @@ DDB_SECONDS = 0.010  # one DynamoDB PutItem / GetItem
 MAP_START_SECONDS = 5.0  # the Distributed Map starting a round's children, and TallyRound
 PLANNER_PROBES_FIRST_ROUND = 6  # PlanRanges: one page, ~5 one-key probes for the ceiling ...
 # ... plus max_concurrency - 1 sample pages; later rounds re-split only ranges that have room.
+# PlanRanges (steps/plan_ranges.py, keyspace.split_range): up to RANGES_PER_CHILD ranges per slot
+# of max_concurrency, each of MIN_WINDOWS windows of keys or more, but one per slot while each keeps
+# a page of keys; at most MAX_PROBES sample pages.
+RANGES_PER_CHILD = 4
+MIN_WINDOWS = 2
+MAX_PROBES = 500
+KEYS_PER_ROUND = RANGES_PER_CHILD * MAX_CONCURRENCY * MAX_STEPS_PER_RANGE * CHUNK_SIZE
 TRANSITIONS_PER_INVOCATION = 3  # Task (entered, exited) and the Choice; the emulator sees 2 entered
 VALIDATE_REQUESTS = 4  # two bucket checks, one LIST (the empty-source guard), GetBucketWebsite (auto)
 # S3 request rates per partitioned prefix.
 S3_WRITE_RATE = 3500  # COPY / PUT / DELETE per second
 S3_READ_RATE = 5500  # GET / HEAD / LIST per second
 
-# botocore's RestXMLParser on a 1,000-key ListObjectsV2 page, CPU per key, measured apart on the
-# benchmark machine (2026-11-29): part of the CPU per listed key, not an input of the model.
-BOTOCORE_PARSE_MS = 0.048
+# CPU per listed key of the engine before clients.parse_timestamp (botocore parsed every
+# LastModified through dateutil), measured by bench/run.py on 2026-11-29: for the what-if only.
+BOTOCORE_TIMESTAMPS_PER_LISTED_KEY_MS = 0.098
 
 SCALES = (1_000_000, 100_000_000, 1_000_000_000)
 SENSITIVITY_LIST_SECONDS = (0.100, 0.150, 0.300)
@@ -107,6 +114,7 @@ class Setup:
     copy_threads: int = COPY_THREADS
     read_redirects: bool = False  # keep_website_redirects "auto" on a source without a website
     parallel_sides: bool = True  # a window lists its source and destination at once (range_step.py)
+    read_ahead: bool = True  # a page is requested while the one before is parsed (pageahead.py)
     list_seconds: float = LIST_SECONDS
     copy_seconds: float = COPY_SECONDS
     head_seconds: float = HEAD_SECONDS
@@ -211,27 +219,50 @@ def window(scenario: str, cpu: Cpu, s: Setup, keys: int | None = None) -> dict[s
     listed = keys * (2 if scenario == "noop" else 1)
     copies = keys if scenario == "initial" else 0
     heads = copies if s.read_redirects else 0
-    if s.parallel_sides:
-        list_seconds = max(pages_source, pages_destination) * s.list_seconds
-    else:
-        list_seconds = (pages_source + pages_destination) * s.list_seconds  # one page after another
     # Below 1,769 MB Lambda gives CPU in proportion to memory: the same work takes longer.
     slower = max(1.0, FULL_VCPU_MB / s.memory_mb)
     cpu_list = listed * cpu.per_listed_key_ms / 1000 * slower
+    # The CPU a full page costs (the no-op's CPU per listed key: parse, merge, bookkeeping); an
+    # initial copy's destination page is empty.
+    page_cpu = S3_PAGE_KEYS * cpu.per_listed_key_ms / 1000 * slower
+    source_chain = side_seconds(pages_source, page_cpu, s)
+    destination_chain = side_seconds(pages_destination, page_cpu if scenario == "noop" else 0.0, s)
+    if s.parallel_sides:
+        # Each side waits for its own pages; both share one vCPU, so never less than all the CPU.
+        list_seconds = max(source_chain, destination_chain, cpu_list)
+    else:
+        list_seconds = source_chain + destination_chain
     # Copies run on copy_threads threads sharing one vCPU: bound by their latency or by the CPU.
     copy_wait = (copies * s.copy_seconds + heads * s.head_seconds) / s.copy_threads
     copy_cpu = copies * cpu.per_copied_ms / 1000 * slower
-    seconds = list_seconds + cpu_list + max(copy_wait, copy_cpu) + DDB_SECONDS
+    seconds = list_seconds + max(copy_wait, copy_cpu) + DDB_SECONDS
     return {
         "lists": pages_source + pages_destination,
         "copies": copies,
         "heads": heads,
         "list_seconds": list_seconds,
+        "list_wait": max(pages_source, pages_destination) * s.list_seconds,
         "cpu_seconds": cpu_list + copy_cpu,
         "copy_phase": max(copy_wait, copy_cpu),
         "seconds": seconds,
         "copy_bound": "CPU" if copy_cpu > copy_wait else "copy latency / copy_threads",
     }
+
+
+def side_seconds(pages: int, page_cpu: float, s: Setup) -> float:
+    """One side's pages, one after another: with read-ahead a page's request waits under the
+    parse of the page before, so the side takes one LIST, then the slower of LIST and parse per
+    further page, then the last parse; without it, LIST + parse per page."""
+    if s.read_ahead:
+        return s.list_seconds + (pages - 1) * max(s.list_seconds, page_cpu) + page_cpu
+    return pages * (s.list_seconds + page_cpu)
+
+
+def planned_ranges(keys: int, s: Setup) -> int:
+    """PlanRanges' cut of `keys` keys (keyspace.split_range), taken as even."""
+    by_windows = keys // (MIN_WINDOWS * s.chunk_size)
+    one_per_slot = min(s.max_concurrency, keys // S3_PAGE_KEYS)
+    return max(1, min(RANGES_PER_CHILD * s.max_concurrency, max(by_windows, one_per_slot)))
 
 
 def windows_per_invocation(window_seconds: float, s: Setup) -> int:
@@ -247,20 +278,21 @@ def scale(objects: int, scenario: str, cpu: Cpu, s: Setup = Setup()) -> dict[str
     w = window(scenario, cpu, s)
     per_invocation = windows_per_invocation(w["seconds"], s)
     left, rounds, children, invocations, wall, planner_lists = objects, 0, 0, 0, 0.0, 0
+    ranges = 0
     sync_seconds, total_windows, window_lists, busy = 0.0, 0, 0, 0
     while left > 0:
         rounds += 1
-        # PlanRanges cuts max_concurrency ranges (fewer only below max_concurrency keys); later
-        # rounds get the ranges that reached max_steps_per_range back: with even cuts, all of them.
-        ranges = min(s.max_concurrency, left)
+        # Round 1: PlanRanges' cut; later rounds get back the ranges that reached
+        # max_steps_per_range (with even cuts, all of them), which it does not split again.
+        ranges = planned_ranges(left, s) if rounds == 1 else ranges
         keys_each = math.ceil(left / ranges)
         per_window = min(s.chunk_size, keys_each)
         this = w if per_window == s.chunk_size else window(scenario, cpu, s, per_window)
         each = min(s.max_steps_per_range, math.ceil(keys_each / per_window))
         done = min(left, ranges * each * per_window)
-        # Round 1 samples the key space; later rounds get max_concurrency pending ranges back
-        # (even cuts reach the step limit together), which PlanRanges does not split again.
-        probes = PLANNER_PROBES_FIRST_ROUND + s.max_concurrency - 1 if rounds == 1 else 0
+        # Round 1 samples the key space; later rounds get their pending ranges back (even cuts
+        # reach the step limit together), which PlanRanges does not split again.
+        probes = PLANNER_PROBES_FIRST_ROUND + min(ranges - 1, MAX_PROBES) if rounds == 1 else 0
         planner_lists += probes
         calls = math.ceil(each / windows_per_invocation(this["seconds"], s))
         children += ranges
@@ -268,9 +300,12 @@ def scale(objects: int, scenario: str, cpu: Cpu, s: Setup = Setup()) -> dict[str
         total_windows += ranges * each
         # + one page per side where a range's listing runs into the next range's keys
         window_lists += ranges * (each * this["lists"] + 2)
-        busy = max(busy, ranges)
+        busy = max(busy, min(ranges, s.max_concurrency))
+        # The Map runs max_concurrency children at once and starts the next range when one ends.
+        waves = math.ceil(ranges / s.max_concurrency)
         sync_seconds += ranges * each * this["seconds"] + ranges * calls * DDB_SECONDS  # + GetItem
-        wall += probes * s.list_seconds + MAP_START_SECONDS + each * this["seconds"] + calls * DDB_SECONDS
+        child_seconds = each * this["seconds"] + calls * DDB_SECONDS
+        wall += probes * s.list_seconds + MAP_START_SECONDS + waves * child_seconds
         left -= done
     other_invocations = 1 + 2 * rounds  # ValidateInput; PlanRanges and TallyRound per round
     other_seconds = VALIDATE_REQUESTS * s.list_seconds + planner_lists * s.list_seconds + rounds * 2 * 0.5
@@ -316,6 +351,7 @@ def scale(objects: int, scenario: str, cpu: Cpu, s: Setup = Setup()) -> dict[str
         "wru": wru,
         "rru": rru,
         "gb_seconds": gb_seconds,
+        "sync_seconds": sync_seconds,
         "wall": wall,
         "copy_rate": copy_rate,
         "list_rate": list_rate,
@@ -361,11 +397,13 @@ def scale_table(cpu: Cpu, s: Setup = Setup()) -> list[str]:
 
 
 def check_table(runs: list[dict[str, Any]], cpu: Cpu) -> list[str]:
-    """The model at the benchmark's own settings against what the emulator counted."""
+    """The model at the benchmark's own settings against what the emulator counted; under the aws
+    latency profile (the model's own S3 latencies) also SyncRange's Lambda seconds."""
     lines = [
         "| run | N | chunk_size | scenario | windows per range (model) | states entered, measured / model "
-        "| Lambda invocations, measured / model | LISTs, measured / model |",
-        "|---|---:|---:|---|---:|---:|---:|---:|",
+        "| Lambda invocations, measured / model | LISTs, measured / model "
+        "| SyncRange seconds (aws profile), measured / model |",
+        "|---|---:|---:|---|---:|---:|---:|---:|---:|",
     ]
     for run in engine_runs(runs):
         if run["scenario"] == "change":
@@ -377,13 +415,22 @@ def check_table(runs: list[dict[str, Any]], cpu: Cpu) -> list[str]:
         )
         m = scale(run["n"], run["scenario"], cpu, setup)
         lines.append(
-            f"| {run['tool']} | {run['n']:,} | {setup.chunk_size:,} | {run['scenario']} "
+            f"| {run['tool']}{', aws profile' if run.get('latency_profile') else ''} | {run['n']:,} "
+            f"| {setup.chunk_size:,} | {run['scenario']} "
             f"| {m['windows'] / m['children']:g} "
             f"| {run['state_transitions']} / {m['states_entered']} "
             f"| {run['lambda_invocations']} / {m['invocations']} "
-            f"| {run['requests'].get('ListObjectsV2', 0)} / {m['lists']} |"
+            f"| {run['requests'].get('ListObjectsV2', 0)} / {m['lists']} "
+            f"| {seconds_check(run, m)} |"
         )
     return lines
+
+
+def seconds_check(run: dict[str, Any], m: dict[str, Any]) -> str:
+    if run.get("latency_profile") != "aws":
+        return "-"
+    measured = run["lambda_by_function"][SYNC_RANGE]["seconds"]
+    return f"{measured:,.1f} / {m['sync_seconds']:,.1f}"
 
 
 def window_table(cpu: Cpu, s: Setup = Setup()) -> list[str]:
@@ -412,10 +459,12 @@ def verdicts(cpu: Cpu) -> list[str]:
     ok = noop["wall"] <= TARGET_NOOP_100M_SECONDS
     out.append(
         f"- **No-op re-sync of 100M objects within 20 minutes: {'met' if ok else 'NOT met'}** in the model: "
-        f"{duration(noop['wall'])} ({noop['rounds']} rounds of {MAX_CONCURRENCY} ranges, each range "
+        f"{duration(noop['wall'])} ({noop['rounds']} round(s) of "
+        f"{noop['children'] // noop['rounds']} ranges, "
+        f"{MAX_CONCURRENCY} at a time, each range "
         f"{noop['window']['seconds']:.2f} s per window). What binds is the engine: each range lists its "
-        f"two sides one page after the other ({noop['window']['lists']} x {LIST_SECONDS * 1000:.0f} ms "
-        "per window) "
+        f"two sides at once, each side {noop['window']['lists'] // 2} pages of {LIST_SECONDS * 1000:.0f} ms "
+        "one after another (the next one requested while the last is parsed), "
         f"and parses {2 * CHUNK_SIZE:,} keys at {cpu.per_listed_key_ms:.3f} ms each. S3 is far from its "
         f"limit: about {noop['list_rate']:,.0f} LISTs per second per bucket against {S3_READ_RATE:,} per "
         "partition; Lambda uses "
@@ -452,29 +501,40 @@ def verdicts(cpu: Cpu) -> list[str]:
         + f". The floor is the LISTs, ${floor:.3f} per 1M; at 100M the rest is Lambda "
         f"${m['lambda'] / 100:.4f}, Step Functions ${m['sfn'] / 100:.5f} and DynamoDB "
         f"${m['ddb'] / 100:.5f} per 1M. "
-        f"Lambda is the part over budget: {m['window']['seconds']:.2f} s per window of {CHUNK_SIZE:,} "
-        f"objects at {MEMORY_MB:,} MB, of which {m['window']['list_seconds']:.2f} s waits for LIST pages "
-        f"and {m['window']['cpu_seconds']:.2f} s parses keys. At 1M the {MAX_CONCURRENCY} child executions' "
-        "own transitions add about a cent."
+        f"Lambda bills {m['window']['seconds']:.2f} s per window of {CHUNK_SIZE:,} objects at {MEMORY_MB:,} "
+        f"MB: {m['window']['list_wait']:.2f} s of LIST pages per side, under which "
+        f"{m['window']['cpu_seconds']:.2f} s of CPU parses and compares the keys. At 1M the child "
+        "executions' own transitions weigh more (below)."
     )
     lists = ", ".join(
         f"${scale(100_000_000, 'noop', cpu, Setup(list_seconds=x))['total'] / 100:.4f} at {x * 1000:.0f} ms"
         for x in SENSITIVITY_LIST_SECONDS
     )
     out.append(f"  Sensitivity of the 100M no-op bill per 1M to the LIST page latency: {lists}.")
-    half = Cpu(cpu.per_listed_key_ms / 2, cpu.per_copied_ms, cpu.source)
+    dateutil = Cpu(BOTOCORE_TIMESTAMPS_PER_LISTED_KEY_MS, cpu.per_copied_ms, cpu.source)
     what_if = [
         (
             "lambda_memory_size 512 (a no-op's LIST wait costs less memory, its CPU the same GB-s)",
             cpu,
             Setup(memory_mb=512),
         ),
+        ("no read-ahead: each page requested only after the last is parsed", cpu, Setup(read_ahead=False)),
         (
-            "the two sides listed one after the other (the engine before 2026-11-29)",
-            cpu,
-            Setup(parallel_sides=False),
+            f"botocore parsing every LastModified through dateutil ({BOTOCORE_TIMESTAMPS_PER_LISTED_KEY_MS} "
+            "ms per listed key measured before clients.parse_timestamp)",
+            dateutil,
+            Setup(),
         ),
-        ("half the CPU per listed key (not built)", half, Setup()),
+        (
+            "neither read-ahead nor the timestamp parser (the engine at the start of 2026-11-29)",
+            dateutil,
+            Setup(read_ahead=False),
+        ),
+        (
+            "the two sides listed one after the other as well",
+            dateutil,
+            Setup(read_ahead=False, parallel_sides=False),
+        ),
     ]
     options = "; ".join(
         f"{label}: ${scale(100_000_000, 'noop', c, setup)['total'] / 100:.4f}" for label, c, setup in what_if
@@ -484,12 +544,10 @@ def verdicts(cpu: Cpu) -> list[str]:
     max_cpu_ms = zero_wait / LAMBDA_GB_SECOND[ARCHITECTURE] / gb / 2_000_000 * 1000
     cpu_cost = 2_000_000 * cpu.per_listed_key_ms / 1000 * gb * LAMBDA_GB_SECOND[ARCHITECTURE]
     out.append(
-        f"  What would close the gap, per 1M at 100M: {options}. The ${zero_wait:.3f} left above the "
-        f"LIST floor buys {max_cpu_ms:.3f} ms of CPU per listed key and no wait at all; the measured "
-        f"{cpu.per_listed_key_ms:.3f} ms alone cost ${cpu_cost:.4f} per 1M. So both must shrink, the "
-        "LIST wait and the CPU per listed key (about half of which is botocore parsing "
-        f"ListObjectsV2's XML: {BOTOCORE_PARSE_MS:.3f} ms per key measured apart): the engine binds "
-        "here, S3 does not."
+        f"  The same no-op per 1M at 100M, one change at a time: {options}. The ${zero_wait:.3f} "
+        f"above the LIST floor would buy {max_cpu_ms:.3f} ms of CPU per listed key with no wait at all; "
+        f"the measured {cpu.per_listed_key_ms:.3f} ms cost ${cpu_cost:.4f} per 1M, the rest of Lambda's "
+        "share is the first LIST page of each side, which no parse hides."
     )
     small = scale(1_000_000, "noop", cpu, Setup(max_concurrency=10))
     out.append(
@@ -530,20 +588,24 @@ COPY of a small object {COPY_SECONDS * 1000:.0f} ms (50-100), HEAD {HEAD_SECONDS
 DynamoDB {DDB_SECONDS * 1000:.0f} ms a request; the Map starting a round's children plus TallyRound
 {MAP_START_SECONDS:.0f} s a round.
 
-A window (range_step.sync_window) lists up to chunk_size keys of the source, then of the
-destination, one 1,000-key page after another; copies on copy_threads threads, which share one
-vCPU, take max(copies x COPY / threads, copies x CPU per copy); then one PutItem.
-  window seconds = LIST pages x LIST + listed keys x CPU per key + copy phase + PutItem
+A window (range_step.sync_window) lists up to chunk_size keys of the source and of the
+destination at once, each side one 1,000-key page after another, the next page requested while
+the last is parsed (pageahead.py); copies on copy_threads threads, which share one vCPU, take
+max(copies x COPY / threads, copies x CPU per copy); then one PutItem.
+  a side = LIST + (pages - 1) x max(LIST, page CPU) + page CPU   (page CPU = 1,000 x CPU per key)
+  window seconds = max(source side, destination side, all listing CPU) + copy phase + PutItem
 An invocation runs windows while twice the longest is left of lambda_timeout less its margin
 (min(45 s, a third): {usable:.0f} s usable), and at most max_steps_per_range in its child;
 windows per invocation = min(max_steps_per_range, floor({usable:.0f} / window) - 1).
-Rounds: PlanRanges cuts the key space into max_concurrency ranges, taken as even (the README's
-planner is within 2x for common key shapes; skew costs at most a round); a range runs at most
-max_steps_per_range windows per round, so a round covers up to max_concurrency x
-max_steps_per_range x chunk_size = {MAX_CONCURRENCY * MAX_STEPS_PER_RANGE * CHUNK_SIZE:,} keys.
-The first round's planner lists {PLANNER_PROBES_FIRST_ROUND} + max_concurrency - 1 pages; later
-rounds get max_concurrency ranges back and cut none.
-  wall = sum over rounds (planner pages x LIST + Map start + windows per range x window)
+Rounds: PlanRanges cuts the key space into up to {RANGES_PER_CHILD} x max_concurrency ranges, each of
+{MIN_WINDOWS} windows of keys or more but one per slot while each keeps a page, taken as even (skew
+costs at most a round); the Map runs max_concurrency of them at once. A range runs at most
+max_steps_per_range windows per round, so a round covers up to {RANGES_PER_CHILD} x max_concurrency x
+max_steps_per_range x chunk_size = {KEYS_PER_ROUND:,} keys.
+The first round's planner lists {PLANNER_PROBES_FIRST_ROUND} + (ranges - 1, at most {MAX_PROBES}) pages;
+later rounds get their ranges back and cut none.
+  wall = sum over rounds (planner pages x LIST + Map start
+                          + ceil(ranges / max_concurrency) x windows per range x window)
 
 Counted and priced:
 - Step Functions: parent 1 (ValidateInput) + 4 per round (PlanRanges, SyncRanges, TallyRound,
@@ -708,7 +770,7 @@ def beyond_one_listing(cpu: Cpu) -> list[str]:
     initial_wide = scale(billion, "initial", cpu, wide)
     lists = 2 * billion / S3_PAGE_KEYS * TIER1
     inventory = 2 * billion * INVENTORY
-    keys_per_round = MAX_CONCURRENCY * MAX_STEPS_PER_RANGE * CHUNK_SIZE
+    keys_per_round = KEYS_PER_ROUND
     return [
         "## Beyond one listing",
         "",
@@ -716,7 +778,8 @@ def beyond_one_listing(cpu: Cpu) -> list[str]:
         f"${lists:,.2f} and {noop['lists']:,} requests for a 1B-object no-op. How to run it at 1B and "
         "beyond, with the model's figures:",
         "",
-        f"- **Rounds, not one listing.** A round covers at most max_concurrency x max_steps_per_range x "
+        f"- **Rounds, not one listing.** A round covers at most {RANGES_PER_CHILD} x max_concurrency x "
+        "max_steps_per_range x "
         f"chunk_size = {keys_per_round:,} keys; a 1B-object run at the defaults is {noop['rounds']} rounds, "
         f"each a fresh set of child executions, so no execution's history grows with the bucket. "
         f"No-op: {duration(noop['wall'])}, ${noop['total']:,.2f}; initial copy: {duration(initial['wall'])} "

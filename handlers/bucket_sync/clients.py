@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
 from typing import Any
 
 import boto3
+import botocore.session
 from botocore.config import Config
+from botocore.parsers import DEFAULT_TIMESTAMP_PARSER
 
 from .settings import load_settings
 
@@ -50,6 +53,26 @@ def client_config(threads: int) -> Config:
     )
 
 
+def parse_timestamp(value: Any) -> datetime:
+    """A response timestamp as a datetime, ISO 8601 ones (every listing row's LastModified) by the
+    standard library.
+
+    Why: botocore's default parser goes through dateutil, about 26 microseconds a value, a quarter
+    of the CPU a no-op spends per listed key (bench/cost.py); datetime.fromisoformat takes 0.1.
+    Anything else (HTTP-date headers such as HeadObject's Last-Modified, epoch numbers, a string
+    without a time zone) goes to botocore's parser, so every value parses as it did.
+    """
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            if parsed.tzinfo is not None:
+                return parsed
+    return DEFAULT_TIMESTAMP_PARSER(value)
+
+
 def s3_client(region: str | None = None, threads: int | None = None) -> Any:
     """An S3 client for `region` (None: the function's own region), with a connection pool for
     `threads` threads (None: the deployment's copy_threads)."""
@@ -58,10 +81,19 @@ def s3_client(region: str | None = None, threads: int | None = None) -> Any:
 
 @cache
 def _cached_client(region: str | None, threads: int) -> Any:
-    return boto3.client("s3", region_name=region, config=client_config(threads))
+    return _session().client("s3", region_name=region, config=client_config(threads))
 
 
 @cache
 def stepfunctions_client() -> Any:
     """A Step Functions client in the function's own region (Validate's overlap check)."""
-    return boto3.client("stepfunctions", config=client_config(1))
+    return _session().client("stepfunctions", config=client_config(1))
+
+
+@cache
+def _session() -> boto3.session.Session:
+    """The one session every client here comes from (as boto3's default one would be), with the
+    fast timestamp parser."""
+    core = botocore.session.get_session()
+    core.get_component("response_parser_factory").set_parser_defaults(timestamp_parser=parse_timestamp)
+    return boto3.session.Session(botocore_session=core)

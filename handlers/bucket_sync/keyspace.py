@@ -44,11 +44,19 @@ def ceiling_above(s3: Any, bucket: str, prefix: str, floor: str) -> str:
 
 
 def split_range(
-    s3: Any, bucket: str, prefix: str, key_range: KeyRange, parts: int, min_keys: int = 0
+    s3: Any,
+    bucket: str,
+    prefix: str,
+    key_range: KeyRange,
+    parts: int,
+    min_keys: int = 0,
+    slots: int = 1,
 ) -> list[KeyRange]:
     """Partition `key_range` into at most `parts` consecutive ranges with the same union, each
     of about `min_keys` keys or more (by the sample's estimate), so that a small range is not cut
-    into children that cost more to start than they have work."""
+    into children that cost more to start than they have work; but into `slots` ranges (as many
+    as may run at once) when each still gets a full page of keys, so no slot idles while one
+    range copies alone."""
     if parts <= 1:
         return [key_range]
     first = list_range(s3, bucket, prefix, key_range["after"], key_range["upTo"], PAGE_SIZE)
@@ -61,7 +69,8 @@ def split_range(
     else:
         sample = Sample([Page(keys[0], keys[-1], keys)])
     if min_keys > 0:
-        parts = max(1, min(parts, int(sample.total() // min_keys)))
+        total = sample.total()
+        parts = max(1, min(parts, max(int(total // min_keys), min(slots, int(total // PAGE_SIZE)))))
     bounds = sample.cuts(parts)
     up_to = key_range["upTo"]
     bounds = [b for b in bounds if b > key_range["after"] and (up_to is None or b < up_to)]

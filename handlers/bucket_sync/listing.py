@@ -3,9 +3,12 @@ point order Python uses to compare str)."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from .pageahead import Ask, fetch
 
 # ListObjectsV2 returns at most this many keys per request.
 PAGE_SIZE = 1000
@@ -39,43 +42,62 @@ def list_range(s3: Any, bucket: str, prefix: str, after: str, bound: str | None,
     """List up to `limit` keys under `prefix` with after < key <= bound, in order.
 
     `more` is True when the listing stopped at `limit` with keys possibly left before `bound`;
-    a later call with `after` set to the last key returned goes on from there.
+    a later call with `after` set to the last key returned goes on from there. Each page's
+    successor is requested while the page is parsed (pageahead), never past `limit` or `bound`.
     """
     entries: list[Entry] = []
     requests = 0
-    token: str | None = None
-    while True:
-        params: dict[str, Any] = {
-            "Bucket": bucket,
-            "Prefix": prefix,
-            "MaxKeys": min(PAGE_SIZE, limit - len(entries)),
-            # Whether archived objects are restored, at no extra request (ListBucket suffices).
-            "OptionalObjectAttributes": ["RestoreStatus"],
-        }
-        if token:
-            params["ContinuationToken"] = token
-        elif after:
-            params["StartAfter"] = after
-        page = s3.list_objects_v2(**params)
-        requests += 1
-        for row in page.get("Contents", []):
-            if bound is not None and row["Key"] > bound:
-                return Listing(entries, more=False, requests=requests)
-            entries.append(
-                Entry(
-                    key=row["Key"],
-                    size=row["Size"],
-                    etag=row["ETag"],
-                    last_modified=row["LastModified"],
-                    storage_class=row.get("StorageClass", "STANDARD"),
-                    restore=_restore(row.get("RestoreStatus")),
+    first: dict[str, Any] = {
+        "Bucket": bucket,
+        "Prefix": prefix,
+        "MaxKeys": min(PAGE_SIZE, limit),
+        # Whether archived objects are restored, at no extra request (ListBucket suffices).
+        "OptionalObjectAttributes": ["RestoreStatus"],
+    }
+    if after:
+        first["StartAfter"] = after
+
+    def next_ask(ask: Ask, token: str, last_key: str | None) -> Ask | None:
+        # Asked before the page is parsed: assume it is full (S3 fills every page but the last),
+        # and go on only when the page ends inside the bound and the limit leaves room.
+        keys_before = ask.keys_before + ask.params["MaxKeys"]
+        if keys_before >= limit or (bound is not None and (last_key is None or last_key >= bound)):
+            return None
+        return Ask(_following(first, token, min(PAGE_SIZE, limit - keys_before)), keys_before)
+
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="page-ahead") as pool:
+        page, ahead = fetch(s3, Ask(first, 0), pool, next_ask)
+        while True:
+            requests += 1
+            for row in page.get("Contents", []):
+                if bound is not None and row["Key"] > bound:
+                    return Listing(entries, more=False, requests=requests)
+                entries.append(
+                    Entry(
+                        key=row["Key"],
+                        size=row["Size"],
+                        etag=row["ETag"],
+                        last_modified=row["LastModified"],
+                        storage_class=row.get("StorageClass", "STANDARD"),
+                        restore=_restore(row.get("RestoreStatus")),
+                    )
                 )
-            )
-        token = page.get("NextContinuationToken") if page.get("IsTruncated") else None
-        if token is None:
-            return Listing(entries, more=False, requests=requests)
-        if len(entries) >= limit:
-            return Listing(entries, more=True, requests=requests)
+            token = page.get("NextContinuationToken") if page.get("IsTruncated") else None
+            if token is None or (bound is not None and entries and entries[-1].key >= bound):
+                return Listing(entries, more=False, requests=requests)
+            if len(entries) >= limit:
+                return Listing(entries, more=True, requests=requests)
+            if ahead is not None:
+                page, ahead = ahead.result()
+            else:
+                ask = Ask(_following(first, token, min(PAGE_SIZE, limit - len(entries))), len(entries))
+                page, ahead = fetch(s3, ask, pool, next_ask)
+
+
+def _following(first: dict[str, Any], token: str, max_keys: int) -> dict[str, Any]:
+    """The parameters of the page after the one that gave `token`."""
+    params = {name: value for name, value in first.items() if name != "StartAfter"}
+    return {**params, "MaxKeys": max_keys, "ContinuationToken": token}
 
 
 def _restore(status: dict[str, Any] | None) -> str | None:
