@@ -207,6 +207,13 @@ def cell_of(run: dict[str, Any]) -> tuple[int, float, str]:
     return run["n"], run["latency_ms"], run.get("latency_profile", "")
 
 
+def newest(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per tool, cell and scenario: the last appended, where a cell was measured again (the
+    run tables list every row)."""
+    last = {(r["tool"], *cell_of(r), r["scenario"]): r for r in runs}
+    return [r for r in runs if last[(r["tool"], *cell_of(r), r["scenario"])] is r]
+
+
 def wall_cells(runs: list[dict[str, Any]]) -> list[tuple[int, float, str]]:
     """Where the engine and the peers both ran: the largest N at the highest fixed latency (the
     closest to S3 without a profile), and the largest N of each latency profile."""
@@ -234,6 +241,7 @@ def wall_vs_fastest_peer(runs: list[dict[str, Any]]) -> list[str]:
     issue's targets; then every peer of the cell, correct or not (s5cmd with its defaults is not),
     against bucket-sync at the benchmark's max_concurrency."""
     out: list[str] = []
+    runs = newest(runs)
     for cell in wall_cells(runs):
         n, latency, profile = cell
         here = [run for run in runs if cell_of(run) == cell]
@@ -310,7 +318,7 @@ def concurrency_table(runs: list[dict[str, Any]]) -> list[str]:
     did meanwhile: the proxy's requests per second, the peak SyncRange invocations at once, and the
     cores in use (the machine's, moto's process's, the Lambda workers', the proxy's)."""
     groups: dict[tuple[int, float, str, int, bool], list[dict[str, Any]]] = {}
-    for run in runs:
+    for run in newest(runs):
         if is_engine(run):
             key = (*cell_of(run), run.get("chunk_size", 1000), run.get("keep_website_redirects", True))
             groups.setdefault(key, []).append(run)
@@ -333,8 +341,9 @@ def concurrency_table(runs: list[dict[str, Any]]) -> list[str]:
             "run.py; workers = the Lambda worker processes.",
             "",
             "| max_concurrency | scenario | seconds | speed-up | requests | requests/s (proxy) "
-            "| SyncRange at once (peak) | SyncRange CPU s | cores busy: machine / moto / workers / proxy |",
-            "|---:|---|---:|---:|---:|---:|---:|---:|---|",
+            "| SyncRange at once (peak) | SyncRange CPU s | PlanRanges s (LIST pages) "
+            "| cores busy: machine / moto / workers / proxy |",
+            "|---:|---|---:|---:|---:|---:|---:|---:|---:|---|",
         ]
         for scenario in ("initial", "noop", "change"):
             rows = {
@@ -354,12 +363,15 @@ def concurrency_table(runs: list[dict[str, Any]]) -> list[str]:
                     if cpu
                     else "-"
                 )
-                sync_cpu = r.get("lambda_by_function", {}).get("sync-range", {}).get("cpu_seconds", 0.0)
+                steps = r.get("lambda_by_function", {})
+                sync_cpu = steps.get("sync-range", {}).get("cpu_seconds", 0.0)
+                plan = steps.get("plan-ranges")
+                planner = f"{plan['seconds']:.1f} ({plan['list_pages']})" if plan else "-"
                 out.append(
                     f"| {level} | {scenario} | {r['seconds']:.1f} | {base['seconds'] / r['seconds']:.2f}x "
                     f"| {r['requests_total']:,} | {rate_of(r):,.0f} "
                     f"| {r.get('sync_range_peak_concurrency', '-')} "
-                    f"| {sync_cpu:.1f} | {busy} |"
+                    f"| {sync_cpu:.1f} | {planner} | {busy} |"
                 )
         out.append("")
     return out
@@ -443,6 +455,8 @@ def render(results: dict[str, Any], source: Path) -> str:
         "(`bench/proxy.py`'s `LATENCY_PROFILES`, the latencies `bench/cost.py` assumes). The engine's "
         "handlers reach the proxy through "
         "`AWS_ENDPOINT_URL_S3`; its Lambda and Step Functions traffic does not pass it.",
+        "- A cell measured more than once (the same tool, N, latency and scenario appended again): "
+        "the comparison tables take its newest row, the run tables list every row in the order run.",
         "- **correct**: after each run the destination is compared with the source through moto's "
         "backend: same keys, sizes, ETags, Content-Type and user metadata (`x-amz-meta-*`); the first "
         "failing check is named.",
