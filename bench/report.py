@@ -126,10 +126,11 @@ def run_table(runs: list[dict[str, Any]]) -> list[str]:
 
 def engine_table(runs: list[dict[str, Any]]) -> list[str]:
     lines = [
-        "| chunk_size | N | latency | scenario | state transitions (parent + children) | per 1,000 objects "
+        "| chunk_size | max_concurrency | N | latency | scenario | state transitions (parent + children) "
+        "| per 1,000 objects "
         "| history events (all / parent) | Lambda invocations | Lambda seconds (sum) "
         "| by step (invocations, wall s / CPU s, LIST pages) |",
-        "|---:|---:|---:|---|---:|---:|---:|---:|---:|---|",
+        "|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|",
     ]
     for run in runs:
         steps = "; ".join(
@@ -138,7 +139,8 @@ def engine_table(runs: list[dict[str, Any]]) -> list[str]:
             for name, row in run["lambda_by_function"].items()
         )
         lines.append(
-            f"| {run.get('chunk_size', 1000)} | {run['n']:,} | {latency_label(run)} | {run['scenario']} "
+            f"| {run.get('chunk_size', 1000)} | {run.get('max_concurrency', DEFAULT_MAX_CONCURRENCY)} "
+            f"| {run['n']:,} | {latency_label(run)} | {run['scenario']} "
             f"| {run['state_transitions']:,} ({run['state_transitions_parent']} + "
             f"{run['state_transitions'] - run['state_transitions_parent']:,}) "
             f"| {1000 * run['state_transitions'] / run['n']:.2f} "
@@ -373,6 +375,23 @@ def concurrency_table(runs: list[dict[str, Any]]) -> list[str]:
                     f"| {r.get('sync_range_peak_concurrency', '-')} "
                     f"| {sync_cpu:.1f} | {planner} | {busy} |"
                 )
+        short = sorted(
+            {
+                (r.get("max_concurrency", DEFAULT_MAX_CONCURRENCY), r["sync_range_peak_concurrency"])
+                for r in mine
+                if r.get("sync_range_peak_concurrency", 0) < r.get("max_concurrency", DEFAULT_MAX_CONCURRENCY)
+            }
+        )
+        if short:
+            out += [
+                "",
+                "Slots left empty: "
+                + ", ".join(
+                    f"max_concurrency {level} ran at most {peak} SyncRange at once" for level, peak in short
+                )
+                + f". PlanRanges gives each range at least a 1,000-key page, so {n:,} keys make at most "
+                f"{n // 1000} ranges.",
+            ]
         out.append("")
     return out
 
@@ -562,8 +581,10 @@ def render(results: dict[str, Any], source: Path) -> str:
         "Everything runs on the local emulator: moto in server mode, in-process, on "
         f"{machine['nproc']} cores / {machine['memory_gib']} GiB ({machine['cpu']}). "
         "**Absolute seconds say little about AWS**: moto serves roughly 300-350 S3 requests a second "
-        "here and every tool shares the same two cores with it, so wall time mostly measures how many "
-        "requests a tool sends. The request counts are the portable result.",
+        "here when the machine is otherwise idle (the aws-profile runs, on a machine shared with other "
+        "sessions' jobs, saw 50-190: see “Where the emulator caps it”) and every tool shares the same "
+        "two cores with it, so wall time mostly measures how many requests a tool sends. The request "
+        "counts are the portable result.",
         "",
         "- Versions: " + ", ".join(f"{k} {v}" for k, v in versions.items()) + ".",
         *(
@@ -609,8 +630,7 @@ def render(results: dict[str, Any], source: Path) -> str:
         "to store `x-amz-meta-mtime`) and `s5cmd sync --metadata-directive COPY` (its server-side "
         "copies keep Content-Type and user metadata). `rclone sync --use-server-modtime` was tried and "
         "is not correct: it still HEADs both sides and writes `x-amz-meta-mtime` onto the destination "
-        "on a re-sync (N = 2,000, 0 ms: 4,068 requests for a no-op, user metadata differs on 1,996 "
-        "objects).",
+        "on a re-sync (its rows in the N = 2,000, 0 ms table).",
         "",
     ]
     for skipped in results.get("skipped", []):
