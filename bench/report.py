@@ -452,12 +452,19 @@ def cap_notes(runs: list[dict[str, Any]]) -> list[str]:
         f"(its server threads, Step Functions' interpreter and run.py: one Python process, so at most one "
         f"core under the GIL) used {min(moto):.2f}-{max(moto):.2f} of a core, and processes outside the "
         f"benchmark (other sessions' test suites and benchmarks on the shared machine) took "
-        f"{min(others):.2f}-{max(others):.2f} cores (median {sorted(others)[len(others) // 2]:.2f}). So "
-        "the cap is moto's single Python process, squeezed further by whatever else runs: with "
-        "max_concurrency 10 the ten Lambda workers, moto, the proxy and other jobs all compete for two "
-        "cores"
+        f"{min(others):.2f}-{max(others):.2f} cores (median {sorted(others)[len(others) // 2]:.2f})."
         + (
-            f" (initial copy: {low['seconds']:.1f} s at max_concurrency {low_level}, "
+            f" In the fastest initial copy ({tool_name(top['tool'])}, {rate_of(top):,.0f} requests/s) moto "
+            f"used {top['cpu']['emulator_cores']:.2f} of a core while the machine was "
+            f"{top['cpu']['machine_busy_cores']:.2f} of {top['cpu']['cores']} busy"
+            if (top := max((r for r in here if r["scenario"] == "initial"), key=rate_of, default=None))
+            else ""
+        )
+        + ". So the cap is moto's single Python process: its server threads share one GIL, so its rate "
+        "stays near the figure above whatever the tool's parallelism, and whatever else runs on the two "
+        "cores (the Lambda workers, the proxy, other sessions' jobs) squeezes it further"
+        + (
+            f" (bucket-sync's initial copy: {low['seconds']:.1f} s at max_concurrency {low_level}, "
             f"{high['seconds']:.1f} s at {high_level})."
             if (low := by_level.get((low_level := min(lv for lv, _ in by_level), "initial")))
             and (high := by_level.get((high_level := max(lv for lv, _ in by_level), "initial")))
@@ -630,7 +637,8 @@ def render(results: dict[str, Any], source: Path) -> str:
         "to store `x-amz-meta-mtime`) and `s5cmd sync --metadata-directive COPY` (its server-side "
         "copies keep Content-Type and user metadata). `rclone sync --use-server-modtime` was tried and "
         "is not correct: it still HEADs both sides and writes `x-amz-meta-mtime` onto the destination "
-        "on a re-sync (its rows in the N = 2,000, 0 ms table).",
+        "on a re-sync, and in the change scenario it left some same-size rewrites uncopied (ETag "
+        "differs; its rows in the N = 2,000, 0 ms table).",
         "",
     ]
     for skipped in results.get("skipped", []):
