@@ -391,6 +391,11 @@ class ProxyProcess:
         if not self.url.startswith("http://"):
             raise RuntimeError("proxy did not start")
 
+    @property
+    def pid(self) -> int:
+        """The proxy process's id (run.py reads its CPU time from /proc)."""
+        return self._proc.pid
+
     def _call(self, action: str, **params: object) -> dict[str, int]:
         query = "&".join(f"{k}={v}" for k, v in params.items())
         request = urllib.request.Request(f"{self.url}{CONTROL_PREFIX}{action}?{query}", method="POST")

@@ -28,6 +28,7 @@ import json
 import os
 import platform
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -48,10 +49,24 @@ from proxy import LATENCY_PROFILES, ProxyProcess  # noqa: E402
 from harness import Emulator, TerraformStack  # noqa: E402
 from harness.executions import run_execution  # noqa: E402
 
-TOOLS = ("engine", "2017", "awscli", "rclone", "s5cmd")
+# Peers run with their defaults, and the variants "<peer>-<variant>" with the flags that make them
+# correct (PEER_VARIANTS); the default rows stay, to show what the defaults do.
+PEER_VARIANTS: dict[str, list[str]] = {
+    # Compare size and MD5 (the listing's ETag) instead of modification times: no HEAD per object,
+    # and no metadata rewrite onto the destination to store an x-amz-meta-mtime.
+    "rclone-checksum": ["--checksum"],
+    # Take the modification time from the listing's LastModified instead of x-amz-meta-mtime.
+    "rclone-servermodtime": ["--use-server-modtime"],
+    # Server-side copies keep the source's Content-Type and user metadata (s5cmd's default REPLACE
+    # sets a Content-Type guessed from the key and no user metadata).
+    "s5cmd-copymeta": ["--metadata-directive", "COPY"],
+}
+TOOLS = ("engine", "2017", "awscli", "rclone", "s5cmd", *PEER_VARIANTS)
 SCENARIOS = ("initial", "noop", "change")
 # The module's default chunk_size: the engine run with it is labelled plain "engine".
 DEFAULT_CHUNK_SIZE = 5000
+# The benchmark's max_concurrency (one Lambda worker process per slot): others label -mc<N>.
+DEFAULT_MAX_CONCURRENCY = 10
 SYNC_RANGE = "sync-range"
 PEER_VENV = BENCH / ".venv" / "bin"
 CONTENT_TYPES = ("text/plain", "application/json", "image/png", "text/html")
@@ -194,6 +209,12 @@ class Tools:
         }
 
     def command(self, tool: str, source: str, destination: str) -> list[str]:
+        if tool in PEER_VARIANTS:
+            peer = tool.split("-", 1)[0]
+            base = self.command(peer, source, destination)
+            # After the subcommand (sync), before its arguments: both rclone and s5cmd take it there.
+            at = base.index("sync") + 1
+            return [*base[:at], *PEER_VARIANTS[tool], *base[at:]]
         if tool == "2017":
             return [
                 sys.executable,
@@ -238,6 +259,7 @@ class Tools:
         raise ValueError(tool)
 
     def run(self, tool: str, source: str, destination: str) -> dict[str, Any]:
+        children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.monotonic()
         proc = subprocess.run(
             self.command(tool, source, destination),
@@ -248,12 +270,87 @@ class Tools:
             check=False,
         )
         seconds = time.monotonic() - started
-        extra: dict[str, Any] = {"exit_code": proc.returncode}
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        tool_cpu = (children.ru_utime - children_before.ru_utime) + (
+            children.ru_stime - children_before.ru_stime
+        )
+        extra: dict[str, Any] = {"exit_code": proc.returncode, "tool_cpu_seconds": round(tool_cpu, 2)}
         if proc.returncode != 0:
             extra["stderr_tail"] = (proc.stderr or proc.stdout)[-1500:]
         if tool == "2017" and proc.returncode == 0:
             extra["sync_2017"] = json.loads(proc.stdout.strip().splitlines()[-1])
         return {"seconds": round(seconds, 2), **extra}
+
+
+# -- where the CPU goes -----------------------------------------------------------------------------
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _proc_cpu(pid: int) -> tuple[int, float] | None:
+    """(parent pid, CPU seconds user + system) of a live process, from /proc/<pid>/stat."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def _machine_jiffies() -> tuple[int, int]:
+    """(busy, total) jiffies of all cores since boot: the first line of /proc/stat."""
+    with open("/proc/stat") as stat:
+        values = [int(v) for v in stat.readline().split()[1:]]
+    idle = values[3] + values[4]  # idle + iowait
+    return sum(values) - idle, sum(values)
+
+
+class CpuMeter:
+    """CPU over one run: the whole machine's busy share (every process, other sessions' too), this
+    process (moto's server threads and run.py), the proxy process, and the rest of this process's
+    live descendants (the Lambda worker processes). A peer's own CPU is measured by Tools.run."""
+
+    def __init__(self, proxy_pid: int) -> None:
+        self.proxy_pid = proxy_pid
+        self._start: tuple[float, float, tuple[int, int], float, float] | None = None
+
+    def _descendants(self) -> dict[int, float]:
+        table = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                found = _proc_cpu(int(entry))
+                if found is not None:
+                    table[int(entry)] = found
+        mine, frontier = {}, {os.getpid()}
+        while frontier:
+            children = {pid for pid, (ppid, _) in table.items() if ppid in frontier and pid not in mine}
+            mine.update({pid: table[pid][1] for pid in children})
+            frontier = children
+        return mine
+
+    def _sample(self) -> tuple[float, float, tuple[int, int], float, float]:
+        descendants = self._descendants()
+        proxy = descendants.pop(self.proxy_pid, 0.0)
+        return time.monotonic(), time.process_time(), _machine_jiffies(), proxy, sum(descendants.values())
+
+    def start(self) -> None:
+        self._start = self._sample()
+
+    def stop(self) -> dict[str, float]:
+        """Cores in use on average over the run (1.0 = one core busy all the time)."""
+        assert self._start is not None
+        (t0, own0, (busy0, total0), proxy0, rest0) = self._start
+        (t1, own1, (busy1, total1), proxy1, rest1) = self._sample()
+        wall = max(t1 - t0, 1e-9)
+        cores = os.cpu_count() or 1
+        # Descendants that ended during the run (a peer's process) drop out of rest1: never negative.
+        return {
+            "cores": cores,
+            "machine_busy_cores": round(cores * (busy1 - busy0) / max(total1 - total0, 1), 2),
+            "emulator_cores": round((own1 - own0) / wall, 2),
+            "proxy_cores": round((proxy1 - proxy0) / wall, 2),
+            "lambda_workers_cores": round(max(rest1 - rest0, 0.0) / wall, 2),
+        }
 
 
 # -- engine instrumentation ------------------------------------------------------------------------
@@ -289,6 +386,10 @@ class EngineProbe:
 
         self.events: Counter[str] = Counter()
         self.invocations: list[Invocation] = []
+        # SyncRange invocations in flight, and the most at once since the last take(): shows the
+        # Distributed Map's MaxConcurrency (and the worker pool) at work.
+        self.in_flight = 0
+        self.peak = 0
         self._lock = threading.Lock()
         probe = self
         original_add_event = EventManager.add_event
@@ -302,6 +403,10 @@ class EngineProbe:
         def invoke(self: Any, spec: Any, *args: Any, **kwargs: Any) -> Any:
             alone = not spec.function_name.endswith(SYNC_RANGE)
             before = Counter(proxy.counts()) if alone else Counter()
+            if not alone:
+                with probe._lock:
+                    probe.in_flight += 1
+                    probe.peak = max(probe.peak, probe.in_flight)
             started = time.monotonic()
             result = None
             try:
@@ -314,16 +419,19 @@ class EngineProbe:
                 total = sum(sent.values()) if sent is not None else None
                 cpu = getattr(result, "cpu_seconds", 0.0)
                 with probe._lock:
+                    if not alone:
+                        probe.in_flight -= 1
                     probe.invocations.append(Invocation(spec.function_name, seconds, cpu, pages, total))
 
         EventManager.add_event = add_event  # type: ignore[method-assign]
         LambdaRuntime.invoke = invoke  # type: ignore[method-assign]
 
-    def take(self) -> tuple[Counter[str], list[Invocation]]:
+    def take(self) -> tuple[Counter[str], list[Invocation], int]:
         with self._lock:
             events, self.events = self.events, Counter()
             invocations, self.invocations = self.invocations, []
-        return events, invocations
+            peak, self.peak = self.peak, self.in_flight
+        return events, invocations, peak
 
 
 def engine_run(
@@ -332,7 +440,7 @@ def engine_run(
     probe.take()
     execution = run_execution(sfn, arn, {"source": source, "destination": destination}, timeout_seconds=3600)
     time.sleep(0.3)  # let the last events land
-    events, invocations = probe.take()
+    events, invocations, peak = probe.take()
     # The caller reset the proxy before the run, so these are the run's requests.
     run_counts = proxy.counts()
     parent = Counter()
@@ -368,6 +476,7 @@ def engine_run(
         "history_events_total": sum(events.values()),
         "history_events_parent": sum(parent.values()),
         "lambda_invocations": len(invocations),
+        "sync_range_peak_concurrency": peak,
         "lambda_seconds": round(sum(call.seconds for call in invocations), 3),
         "lambda_cpu_seconds": round(sum(call.cpu_seconds for call in invocations), 3),
         "lambda_by_function": {
@@ -426,14 +535,35 @@ def machine() -> dict[str, Any]:
     }
 
 
-def engine_tool_label(chunk_size: int, keep_website_redirects: bool) -> str:
-    """engine at the module's defaults, else engine-chunk<N> and/or -noredirect (also in bucket names)."""
+def engine_tool_label(
+    chunk_size: int, keep_website_redirects: bool, max_concurrency: int = DEFAULT_MAX_CONCURRENCY
+) -> str:
+    """engine at the module's defaults, else engine-chunk<N>, -noredirect and/or -mc<N> (max_concurrency
+    other than the benchmark's 10); the label is also in the bucket names."""
     label = "engine" if chunk_size == DEFAULT_CHUNK_SIZE else f"engine-chunk{chunk_size}"
-    return label if keep_website_redirects else f"{label}-noredirect"
+    label = label if keep_website_redirects else f"{label}-noredirect"
+    return label if max_concurrency == DEFAULT_MAX_CONCURRENCY else f"{label}-mc{max_concurrency}"
 
 
 def cpu_of(row: dict[str, Any]) -> float:
     return row.get("lambda_by_function", {}).get(SYNC_RANGE, {}).get("cpu_seconds", 0.0)
+
+
+def summary(row: dict[str, Any], tool: str) -> str:
+    """One progress line's figures: wall, requests and their rate, correctness, where the CPU went."""
+    cpu, seconds = row["cpu"], max(row["seconds"], 1e-9)
+    text = f"{row['seconds']:>8.2f}s {row['requests_total']:>7} req ({row['requests_per_second']:g}/s) " + (
+        "ok" if row["correct"] else "WRONG: " + row["reason"]
+    )
+    if tool == "engine":
+        text += f", SyncRange CPU {cpu_of(row):.2f}s"
+    text += (
+        f"; cores busy {cpu['machine_busy_cores']}/{cpu['cores']} (moto {cpu['emulator_cores']}, "
+        f"proxy {cpu['proxy_cores']}, workers {cpu['lambda_workers_cores']}"
+    )
+    if "tool_cpu_seconds" in row:
+        text += f", {tool} {row['tool_cpu_seconds'] / seconds:.2f}"
+    return text + ")"
 
 
 def bucket_pair(label: str, n: int, latency: float, profile: str) -> tuple[str, str]:
@@ -454,7 +584,13 @@ def parse_args() -> argparse.Namespace:
         help="per-operation proxy latencies (aws: LIST 150 ms, HEAD 20 ms, COPY 75 ms; see proxy.py); "
         "--latencies then applies only to operations the profile does not name",
     )
-    parser.add_argument("--max-concurrency", type=int, default=10, help="the module's max_concurrency")
+    parser.add_argument(
+        "--max-concurrency",
+        type=int,
+        default=DEFAULT_MAX_CONCURRENCY,
+        help=f"the module's max_concurrency and the emulator's Lambda workers per function "
+        f"(default {DEFAULT_MAX_CONCURRENCY}; any other: tool suffix -mc<N>)",
+    )
     parser.add_argument(
         "--chunk-size",
         type=int,
@@ -492,7 +628,7 @@ def main() -> int:
     skipped = [c for c in cells if (c[2], c[0], c[1]) in SLOW_CELLS and not args.include_slow]
     cells = [c for c in cells if c not in skipped]
     keep_redirects = args.keep_website_redirects == "true"
-    engine_label = engine_tool_label(args.chunk_size, keep_redirects)
+    engine_label = engine_tool_label(args.chunk_size, keep_redirects, args.max_concurrency)
     profile = args.latency_profile
     engine_pairs = [bucket_pair(engine_label, n, lat, profile) for n, lat, t in cells if t == "engine"]
 
@@ -559,6 +695,7 @@ def main() -> int:
         store = Store()
         probe = EngineProbe(proxy)
         tools_runner = Tools(proxy.url, workdir)
+        meter = CpuMeter(proxy.pid)
         stack = None
         arn = ""
         sfn = emulator.client("stepfunctions")
@@ -605,12 +742,16 @@ def main() -> int:
                     store.write(source, writes)
                     store.delete(source, deletes)
                 proxy.reset()
+                meter.start()
                 if tool == "engine":
                     measured = engine_run(sfn, arn, probe, proxy, source, destination)
                     measured["chunk_size"] = args.chunk_size
                     measured["keep_website_redirects"] = keep_redirects
+                    measured["max_concurrency"] = args.max_concurrency
                 else:
                     measured = tools_runner.run(tool, source, destination)
+                cpu = meter.stop()
+                seconds = measured.pop("seconds")
                 requests = proxy.reset()
                 correct, reason = check(store, source, destination)
                 row = {
@@ -619,20 +760,18 @@ def main() -> int:
                     **({"latency_profile": profile} if profile else {}),
                     "tool": label,
                     "scenario": scenario,
-                    "seconds": measured.pop("seconds"),
+                    "seconds": seconds,
                     "requests": requests,
                     "requests_total": sum(requests.values()),
+                    "requests_per_second": round(sum(requests.values()) / max(seconds, 1e-9), 1),
+                    "cpu": cpu,
                     "correct": correct,
                     "reason": reason,
                     **measured,
                 }
                 results["runs"].append(row)
                 save()
-                say(
-                    f"N={n} {profile or f'{latency:g}ms'} {label:<7} {scenario:<8} {row['seconds']:>8.2f}s "
-                    f"{row['requests_total']:>7} req {'ok' if correct else 'WRONG: ' + reason}"
-                    + (f", SyncRange CPU {cpu_of(row):.2f}s" if tool == "engine" else "")
-                )
+                say(f"N={n} {profile or f'{latency:g}ms'} {label:<7} {scenario:<8} " + summary(row, tool))
             store.drop(source)
             store.drop(destination)
         results["finished_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
