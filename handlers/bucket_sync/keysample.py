@@ -3,8 +3,8 @@
 A range too large to list is described in key order by pieces: pages whose keys were listed
 (known exactly) and the gaps between them (estimated from the density of the pages on either
 side, measured on a KeyScale). Each probe lists one page in the gap currently estimated to hold
-the most keys, so the probes go where the keys are and an empty stretch is found out in one
-request. Cuts are then placed at equal shares of the (partly estimated) total:
+the most keys (PROBES_AT_ONCE of the largest gaps at a time), so the probes go where the keys
+are and an empty stretch is found out in one request. Cuts are then placed at equal shares of the (partly estimated) total:
 on a real key when the share falls in a page, by interpolation when it falls in a gap. Skewed
 key sets (one busy prefix, unpadded numbers, other scripts) thus get cuts that follow the keys,
 not the alphabet.
@@ -13,6 +13,7 @@ not the alphabet.
 from __future__ import annotations
 
 import math
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,12 @@ from .listing import PAGE_SIZE, list_range
 # let one dense cluster outweigh the rest. 4 was best or even on every shape of
 # scripts/planner_balance.py from 14,000 to 150,000 keys.
 _REACH = 4
+
+# Probes listed at once, each in one of the gaps estimated to hold the most keys: a plan of 500
+# probes waits for 125 LIST pages instead of 500 (75 s at 150 ms a page). The estimates are
+# renewed between batches. 4 fits the smallest connection pool the clients get (copy_threads 1
+# + clients.POOL_MARGIN), so no probe waits for a connection.
+PROBES_AT_ONCE = 4
 
 
 @dataclass(frozen=True)
@@ -124,16 +131,18 @@ class Sample:
             estimate = width * sum(d for d, _ in near) / max(1, len(near))
             self.pieces[i] = Gap(piece.after, piece.up_to, estimate, piece.from_start, spread)
 
-    def probe(self, s3: Any, bucket: str, prefix: str) -> bool:
-        """List one page in the gap estimated to hold the most keys; False when none is left.
+    def probe(self, s3: Any, bucket: str, prefix: str, count: int = 1, pool: Executor | None = None) -> int:
+        """List one page in each of the `count` gaps estimated to hold the most keys, at once on
+        `pool`; returns how many were listed (0: no gap is left).
 
-        The page starts in the middle of the gap, or at its start when the gap's middle was just
+        A page starts in the middle of its gap, or at its start when the gap's middle was just
         found empty: halving again could miss the keys for many probes (other scripts, a long
         empty stretch), a page from the start cannot. The probe after that halves again, so a
         long range is not read page by page.
         """
         assert self.scale is not None
         gaps = [i for i, piece in enumerate(self.pieces) if isinstance(piece, Gap) and piece.estimate > 0]
+        chosen: list[tuple[int, str]] = []
         for i in sorted(gaps, key=lambda j: -_size(self.pieces[j])):
             gap = self.pieces[i]
             assert isinstance(gap, Gap)
@@ -143,7 +152,17 @@ class Sample:
                 start = self.scale.key((low + high) // 2)
                 if not gap.after < start < gap.up_to:
                     continue  # too narrow for the scale to name a key inside
-            page = list_range(s3, bucket, prefix, start, gap.up_to, PAGE_SIZE)
+            chosen.append((i, start))
+            if len(chosen) == count:
+                break
+
+        def listed(choice: tuple[int, str]) -> Any:
+            return list_range(s3, bucket, prefix, choice[1], self.pieces[choice[0]].up_to, PAGE_SIZE)
+
+        pages = list(pool.map(listed, chosen)) if pool is not None else [listed(c) for c in chosen]
+        # Right to left, so that splitting one gap leaves the other gaps' indexes as they were.
+        for (i, start), page in sorted(zip(chosen, pages, strict=True), key=lambda c: -c[0][0]):
+            gap = self.pieces[i]
             keys = [entry.key for entry in page.entries]
             listed_to = keys[-1] if page.more else gap.up_to
             split: list[Page | Gap] = [Page(start, listed_to, keys)]
@@ -152,9 +171,9 @@ class Sample:
             if page.more:
                 split.append(Gap(listed_to, gap.up_to))
             self.pieces[i : i + 1] = split
+        if chosen:
             self.estimate_gaps()
-            return True
-        return False
+        return len(chosen)
 
 
 def sample_keys(s3: Any, bucket: str, prefix: str, first: list[str], ceiling: str, probes: int) -> Sample:
@@ -165,7 +184,11 @@ def sample_keys(s3: Any, bucket: str, prefix: str, first: list[str], ceiling: st
         KeyScale(first[0], ceiling, "".join(first) + ceiling),
     )
     sample.estimate_gaps()
-    for _ in range(probes):
-        if not sample.probe(s3, bucket, prefix):
-            break
+    left = probes
+    with ThreadPoolExecutor(max_workers=PROBES_AT_ONCE, thread_name_prefix="probe") as pool:
+        while left > 0:
+            listed = sample.probe(s3, bucket, prefix, min(PROBES_AT_ONCE, left), pool)
+            if not listed:
+                break
+            left -= listed
     return sample

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
+from bucket_sync.keysample import PROBES_AT_ONCE
 from bucket_sync.keyspace import split_range
 from bucket_sync.payloads import KeyRange
 from tests.unit.support import put
@@ -34,3 +37,27 @@ def test_every_slot_gets_a_range_while_each_keeps_a_page(five_thousand, slots, e
 def test_two_windows_a_range_still_bound_the_count_from_above(five_thousand):
     ranges = split_range(five_thousand, "src", "", WHOLE, parts=40, min_keys=2_000, slots=1)
     assert len(ranges) == 2
+
+
+def test_the_planner_lists_its_probes_several_at_a_time(five_thousand):
+    # A plan of 500 probes would wait for 500 LIST pages one after another: it waits for a
+    # quarter of them, each batch re-estimated from the ones before.
+    in_flight, peak = 0, 0
+    lock = threading.Lock()
+
+    def sent(**_):
+        nonlocal in_flight, peak
+        with lock:
+            in_flight += 1
+            peak = max(peak, in_flight)
+
+    def answered(**_):
+        nonlocal in_flight
+        with lock:
+            in_flight -= 1
+
+    five_thousand.meta.events.register("before-call.s3.ListObjectsV2", sent)
+    five_thousand.meta.events.register("after-call.s3.ListObjectsV2", answered)
+    ranges = split_range(five_thousand, "src", "", WHOLE, parts=16)
+    assert len(ranges) == 16
+    assert 2 <= peak <= PROBES_AT_ONCE
