@@ -144,10 +144,11 @@ def cpu_rows(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for index, run in enumerate(engine_runs(runs)):
         if run["scenario"] != "initial":
             continue
+        # The no-op that followed this initial copy (a file may hold the same variant twice).
         noop = next(
             (
                 r
-                for r in engine_runs(runs)
+                for r in engine_runs(runs)[index + 1 :]
                 if r["scenario"] == "noop"
                 and (r["tool"], r["n"], r["latency_ms"], r.get("latency_profile"))
                 == (run["tool"], run["n"], run["latency_ms"], run.get("latency_profile"))
