@@ -4,8 +4,9 @@ A range too large to list is described in key order by pieces: pages whose keys 
 (known exactly) and the gaps between them (estimated from the density of the pages on either
 side, measured on a KeyScale). Each probe lists one page in the gap currently estimated to hold
 the most keys (PROBES_AT_ONCE of the largest gaps at a time), so the probes go where the keys
-are and an empty stretch is found out in one request. Cuts are then placed at equal shares of the (partly estimated) total:
-on a real key when the share falls in a page, by interpolation when it falls in a gap. Skewed
+are and an empty stretch is found out in one request. Cuts are then placed at equal shares of
+the (partly estimated) total: on a real key when the share falls in a page, by interpolation
+when it falls in a gap. Skewed
 key sets (one busy prefix, unpadded numbers, other scripts) thus get cuts that follow the keys,
 not the alphabet.
 """
