@@ -23,6 +23,14 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "handlers"))
+
+# The planner's own rules and constants, so the model cannot drift from the code.
+from bucket_sync.keysample import PROBES_AT_ONCE  # noqa: E402
+from bucket_sync.keyspace import MAX_PROBES, probe_count, range_count  # noqa: E402
+from bucket_sync.listing import PAGE_SIZE as S3_PAGE_KEYS  # noqa: E402
+from bucket_sync.steps.plan_ranges import MIN_WINDOWS, RANGES_PER_CHILD  # noqa: E402
+
 DOCS = ROOT / "docs" / "BENCHMARKS.md"
 RESULTS = ROOT / "bench" / "results"
 MARK = "<!-- cost.py -->"
@@ -47,7 +55,6 @@ MAX_STEPS_PER_RANGE = 100  # windows a child runs before it hands its range back
 LAMBDA_TIMEOUT = 300.0
 STOP_MARGIN = min(45.0, LAMBDA_TIMEOUT / 3)  # sync_range.py: no window starts inside it
 COPY_THREADS = 16
-S3_PAGE_KEYS = 1000
 ACCOUNT_LAMBDA_CONCURRENCY = 1000  # the default regional quota
 
 # -- assumptions (not measured here) --------------------------------------------------------------
@@ -58,14 +65,6 @@ DDB_SECONDS = 0.010  # one DynamoDB PutItem / GetItem
 MAP_START_SECONDS = 5.0  # the Distributed Map starting a round's children, and TallyRound
 PLANNER_PROBES_FIRST_ROUND = 6  # PlanRanges: one page, ~5 one-key probes for the ceiling ...
 # ... plus max_concurrency - 1 sample pages; later rounds re-split only ranges that have room.
-# PlanRanges (steps/plan_ranges.py, keyspace.split_range): up to RANGES_PER_CHILD ranges per slot
-# of max_concurrency, each of MIN_WINDOWS windows of keys or more, but one per slot while each keeps
-# a page of keys; at most MAX_PROBES sample pages.
-RANGES_PER_CHILD = 4
-MIN_WINDOWS = 2
-MAX_PROBES = 500
-EXTRA_PROBE_EVERY = 4  # keyspace.py: one more sample page per 4 cuts
-PROBES_AT_ONCE = 4  # keysample.py: sample pages listed at once
 KEYS_PER_ROUND = RANGES_PER_CHILD * MAX_CONCURRENCY * MAX_STEPS_PER_RANGE * CHUNK_SIZE
 TRANSITIONS_PER_INVOCATION = 3  # Task (entered, exited) and the Choice; the emulator sees 2 entered
 VALIDATE_REQUESTS = 4  # two bucket checks, one LIST (the empty-source guard), GetBucketWebsite (auto)
@@ -267,9 +266,9 @@ def side_seconds(pages: int, page_cpu: float, s: Setup) -> float:
 
 def planned_ranges(keys: int, s: Setup) -> int:
     """PlanRanges' cut of `keys` keys (keyspace.split_range), taken as even."""
-    by_windows = keys // (MIN_WINDOWS * s.chunk_size)
-    one_per_slot = min(s.max_concurrency, keys // S3_PAGE_KEYS)
-    return max(1, min(RANGES_PER_CHILD * s.max_concurrency, max(by_windows, one_per_slot)))
+    return range_count(
+        keys, RANGES_PER_CHILD * s.max_concurrency, MIN_WINDOWS * s.chunk_size, s.max_concurrency
+    )
 
 
 def windows_per_invocation(window_seconds: float, s: Setup) -> int:
@@ -299,8 +298,7 @@ def scale(objects: int, scenario: str, cpu: Cpu, s: Setup = Setup()) -> dict[str
         done = min(left, ranges * each * per_window)
         # Round 1 samples the key space; later rounds get their pending ranges back (even cuts
         # reach the step limit together), which PlanRanges does not split again.
-        sampled = min(ranges - 1 + ranges // EXTRA_PROBE_EVERY, MAX_PROBES)
-        probes = PLANNER_PROBES_FIRST_ROUND + sampled if rounds == 1 else 0
+        probes = PLANNER_PROBES_FIRST_ROUND + probe_count(ranges) if rounds == 1 else 0
         planner_lists += probes
         calls = math.ceil(each / windows_per_invocation(this["seconds"], s))
         children += ranges
@@ -313,7 +311,6 @@ def scale(objects: int, scenario: str, cpu: Cpu, s: Setup = Setup()) -> dict[str
         waves = math.ceil(ranges / s.max_concurrency)
         sync_seconds += ranges * each * this["seconds"] + ranges * calls * DDB_SECONDS  # + GetItem
         child_seconds = each * this["seconds"] + calls * DDB_SECONDS
-        # keysample.PROBES_AT_ONCE probes are listed at once.
         wall += (
             math.ceil(probes / PROBES_AT_ONCE) * s.list_seconds + MAP_START_SECONDS + waves * child_seconds
         )

@@ -477,20 +477,24 @@ def cap_notes(runs: list[dict[str, Any]]) -> list[str]:
     quick_noop = [r for r in peers if r["scenario"] == "noop" and r["correct"]]
     quick = min(quick_noop, key=lambda r: r["seconds"]) if quick_noop else None
     if noop and plan and quick:
+        from cost import LIST_SECONDS, PROBES_AT_ONCE
+
+        waits = -(-plan["list_pages"] // PROBES_AT_ONCE)  # batches of pages listed at once
+        latency = waits * LIST_SECONDS
         out.append(
             f"- **The no-op is mostly the planner's.** Of bucket-sync's {noop['seconds']:.1f} s no-op at "
             f"max_concurrency {noop.get('max_concurrency', DEFAULT_MAX_CONCURRENCY)}, PlanRanges took "
             f"{plan['seconds']:.1f} s for {plan['list_pages']} LIST pages ({n:,} keys are {-(-n // 1000)} "
             "pages in full: a small bucket's sample, about 1.25 pages per range, covers it more than "
-            "once). It lists them four at a time (keysample.PROBES_AT_ONCE), "
-            f"{-(-plan['list_pages'] // 4)} x 150 ms = {-(-plan['list_pages'] // 4) * 0.15:.2f} s of the "
+            f"once). It lists them {PROBES_AT_ONCE} at a time (keysample.PROBES_AT_ONCE), "
+            f"{waits} x {LIST_SECONDS * 1000:.0f} ms = {latency:.2f} s of the "
             "profile's latency; the rest is moto answering each 1,000-key page on its one core, which "
             "no parallelism helps here. "
             + (
                 f"Even the latency alone is more than half the fastest correct peer's measured no-op "
                 f"({tool_name(quick['tool'])}, {quick['seconds']:.1f} s): this part is the engine's, not "
                 "the emulator's."
-                if -(-plan["list_pages"] // 4) * 0.15 > 0.5 * quick["seconds"]
+                if latency > 0.5 * quick["seconds"]
                 else f"Against the fastest correct peer's measured no-op ({tool_name(quick['tool'])}, "
                 f"{quick['seconds']:.1f} s) that latency is small; sampling fewer pages for a small "
                 "bucket would cut moto's share (not built)."

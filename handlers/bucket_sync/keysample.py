@@ -157,10 +157,10 @@ class Sample:
             if len(chosen) == count:
                 break
 
-        def listed(choice: tuple[int, str]) -> Any:
+        def list_page(choice: tuple[int, str]) -> Any:
             return list_range(s3, bucket, prefix, choice[1], self.pieces[choice[0]].up_to, PAGE_SIZE)
 
-        pages = list(pool.map(listed, chosen)) if pool is not None else [listed(c) for c in chosen]
+        pages = list(pool.map(list_page, chosen)) if pool is not None else [list_page(c) for c in chosen]
         # Right to left, so that splitting one gap leaves the other gaps' indexes as they were.
         for (i, start), page in sorted(zip(chosen, pages, strict=True), key=lambda c: -c[0][0]):
             gap = self.pieces[i]

@@ -47,6 +47,17 @@ def ceiling_above(s3: Any, bucket: str, prefix: str, floor: str) -> str:
     return floor[:low] + _HIGH
 
 
+def probe_count(parts: int) -> int:
+    """Sample pages a cut into `parts` ranges lists beyond its first page."""
+    return min(parts - 1 + parts // EXTRA_PROBE_EVERY, MAX_PROBES)
+
+
+def range_count(total: float, parts: int, min_keys: int, slots: int) -> int:
+    """How many ranges about `total` keys are cut into: at most `parts`, each of `min_keys` or
+    more, but `slots` of them while each keeps a page."""
+    return max(1, min(parts, max(int(total // min_keys), min(slots, int(total // PAGE_SIZE)))))
+
+
 def split_range(
     s3: Any,
     bucket: str,
@@ -69,14 +80,11 @@ def split_range(
         return [key_range]
     if first.more:
         ceiling = key_range["upTo"] or ceiling_above(s3, bucket, prefix, keys[-1])
-        sample = sample_keys(
-            s3, bucket, prefix, keys, ceiling, probes=min(parts - 1 + parts // EXTRA_PROBE_EVERY, MAX_PROBES)
-        )
+        sample = sample_keys(s3, bucket, prefix, keys, ceiling, probes=probe_count(parts))
     else:
         sample = Sample([Page(keys[0], keys[-1], keys)])
     if min_keys > 0:
-        total = sample.total()
-        parts = max(1, min(parts, max(int(total // min_keys), min(slots, int(total // PAGE_SIZE)))))
+        parts = range_count(sample.total(), parts, min_keys, slots)
     bounds = sample.cuts(parts)
     up_to = key_range["upTo"]
     bounds = [b for b in bounds if b > key_range["after"] and (up_to is None or b < up_to)]

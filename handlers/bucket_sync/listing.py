@@ -57,13 +57,21 @@ def list_range(s3: Any, bucket: str, prefix: str, after: str, bound: str | None,
     if after:
         first["StartAfter"] = after
 
+    def after(token: str, keys_before: int) -> Ask:
+        """The page that `token` continues to, with `keys_before` keys listed ahead of it."""
+        params = {name: value for name, value in first.items() if name != "StartAfter"}
+        return Ask(
+            {**params, "MaxKeys": min(PAGE_SIZE, limit - keys_before), "ContinuationToken": token},
+            keys_before,
+        )
+
     def next_ask(ask: Ask, token: str, last_key: str | None) -> Ask | None:
         # Asked before the page is parsed: assume it is full (S3 fills every page but the last),
         # and go on only when the page ends inside the bound and the limit leaves room.
         keys_before = ask.keys_before + ask.params["MaxKeys"]
         if keys_before >= limit or (bound is not None and (last_key is None or last_key >= bound)):
             return None
-        return Ask(_following(first, token, min(PAGE_SIZE, limit - keys_before)), keys_before)
+        return after(token, keys_before)
 
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="page-ahead") as pool:
         page, ahead = fetch(s3, Ask(first, 0), pool, next_ask)
@@ -90,14 +98,7 @@ def list_range(s3: Any, bucket: str, prefix: str, after: str, bound: str | None,
             if ahead is not None:
                 page, ahead = ahead.result()
             else:
-                ask = Ask(_following(first, token, min(PAGE_SIZE, limit - len(entries))), len(entries))
-                page, ahead = fetch(s3, ask, pool, next_ask)
-
-
-def _following(first: dict[str, Any], token: str, max_keys: int) -> dict[str, Any]:
-    """The parameters of the page after the one that gave `token`."""
-    params = {name: value for name, value in first.items() if name != "StartAfter"}
-    return {**params, "MaxKeys": max_keys, "ContinuationToken": token}
+                page, ahead = fetch(s3, after(token, len(entries)), pool, next_ask)
 
 
 def _restore(status: dict[str, Any] | None) -> str | None:

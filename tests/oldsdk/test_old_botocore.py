@@ -8,7 +8,9 @@ import botocore
 import pytest
 from moto import mock_aws
 
+from bucket_sync import clients
 from bucket_sync.deleter import supports_etag_condition
+from bucket_sync.listing import list_range
 from bucket_sync.payloads import KeyRange
 from bucket_sync.range_step import start_progress, sync_window
 from bucket_sync.settings import Settings
@@ -78,3 +80,19 @@ def test_a_deployment_that_opts_in_deletes_without_the_condition(s3):
     s3.put_object(Bucket="src", Key="kept", Body=b"x")
     progress = one_step(s3, allow_unconditional_deletes=True)
     assert keys(s3, "dst") == {"kept"} and progress["counts"]["deleted"] == 1
+
+
+def test_listing_on_the_old_sdk_pages_one_after_another_with_the_same_rows(s3):
+    # botocore before 1.35.16 emits no before-parse event: no read-ahead, the same listing, and the
+    # handlers' timestamp parser (a parser default every botocore has) still applies.
+    names = [f"k{i:05}" for i in range(2500)]
+    for name in names:
+        s3.put_object(Bucket="src", Key=name, Body=b"x")
+    peeked = []
+    ours = clients.s3_client(REGION, threads=1)
+    ours.meta.events.register("before-parse.s3.ListObjectsV2", lambda **_: peeked.append(1))
+    listing = list_range(ours, "src", "", "", None, limit=10_000)
+    assert peeked == [], "this SDK emits before-parse: the old-SDK premise is gone"
+    assert [e.key for e in listing.entries] == names and listing.requests == 3
+    first = s3.list_objects_v2(Bucket="src")["Contents"][0]
+    assert listing.entries[0].last_modified == first["LastModified"]

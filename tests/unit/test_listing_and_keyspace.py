@@ -103,13 +103,8 @@ SKEWED = {
 @pytest.mark.parametrize("shape", SKEWED)
 def test_skewed_keys_are_cut_into_ranges_of_similar_size(s3, shape):
     names = sorted({SKEWED[shape](i) for i in range(4000)})
-    fill(s3, names)
-    whole = KeyRange(after="", upTo=None)
-    ranges = split_range(s3, "src", "", whole, 8)
-    assert_partition(ranges, whole)
-    counts = keys_in(ranges, names)
-    assert sum(counts) == len(names)
-    assert len(ranges) == 8 and max(counts) <= 2 * len(names) / 8, counts
+    ranges = cut_evenly(s3, names, 8)
+    assert len(ranges) == 8
 
 
 def test_clusters_of_other_scripts_are_cut_evenly(s3):
@@ -121,13 +116,19 @@ def test_clusters_of_other_scripts_are_cut_evenly(s3):
         for script in ("\u00e9", "\u0436", "\u0639", "\u4e2d", "\u65e5")
         for i in range(1500)
     )
+    cut_evenly(s3, names, 12)
+
+
+def cut_evenly(s3, names, parts):
+    """Cut a bucket of `names` into `parts` ranges; they partition it, none over 2x the mean."""
     fill(s3, names)
     whole = KeyRange(after="", upTo=None)
-    ranges = split_range(s3, "src", "", whole, 12)
+    ranges = split_range(s3, "src", "", whole, parts)
     assert_partition(ranges, whole)
     counts = keys_in(ranges, names)
     assert sum(counts) == len(names)
-    assert max(counts) <= 2 * len(names) / 12, counts
+    assert max(counts) <= 2 * len(names) / parts, counts
+    return ranges
 
 
 @pytest.mark.parametrize("parts", [1, 2, 7])
