@@ -22,7 +22,9 @@ def frames(stderr: str) -> list[str]:
 
 
 def test_on_a_terminal_progress_is_drawn_on_stderr_then_erased_and_the_table_goes_to_stdout(sync):
-    put_objects(sync.s3, SRC, {f"obj/{i:05}": b"x" * 100 for i in range(400)})
+    # Long enough (about 8 s) that the CLI's 2-second progress poll surely sees a round running:
+    # 400 objects now finish within the first poll.
+    put_objects(sync.s3, SRC, {f"obj/{i:05}": b"x" * 100 for i in range(1500)})
     screen = run_in_terminal(
         run_args(sync.state_machine_arn, SRC, DST), subprocess_env(sync.emulator.endpoint)
     )
@@ -36,7 +38,7 @@ def test_on_a_terminal_progress_is_drawn_on_stderr_then_erased_and_the_table_goe
     # stdout is the table alone (the terminal turns "\n" into "\r\n").
     summary = screen.out.replace("\r\n", "\n")
     assert summary.startswith("status       SUCCEEDED\n")
-    assert re.search(r"^copied +400$", summary, re.MULTILINE)
+    assert re.search(r"^copied +1,500$", summary, re.MULTILINE)
     assert "\x1b" not in summary
 
 
