@@ -35,3 +35,8 @@ class RunInProgress(SyncError):
 
 class ObjectsFailed(SyncError):
     """Some objects could not be synced; the run's failures list names them."""
+
+
+class TransientError(SyncError):
+    """A throttle, 5xx or timeout outlived botocore's attempts; the state machine retries the
+    step with backoff (every step is idempotent), and a range still failing is planned again."""

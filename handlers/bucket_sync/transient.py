@@ -1,0 +1,75 @@
+"""Which errors are transient: answers that a later attempt of the same request may not get.
+
+AWS throttles (S3 `503 SlowDown`, DynamoDB `ProvisionedThroughputExceededException`), fails
+with a 5xx now and then, and networks time out. botocore retries each request a few times, but
+a SlowDown storm outlives its attempts and drains its client-wide retry quota, so the engine
+must tell such an error from an answer about the object (403, 404, 412) and retry it later
+instead of naming the object, or the whole range, as failed (README "Throughput and throttling").
+"""
+
+from __future__ import annotations
+
+from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
+
+# Error codes that mean "too fast": the caller should lower its request rate.
+THROTTLE_CODES = frozenset(
+    {
+        "SlowDown",
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "RequestThrottled",
+        "RequestThrottledException",
+        "RequestLimitExceeded",
+        "TooManyRequestsException",
+        "ProvisionedThroughputExceededException",
+        "ThroughputExceeded",
+        "BandwidthLimitExceeded",
+    }
+)
+# Other codes a later attempt may not get.
+OTHER_TRANSIENT_CODES = frozenset(
+    {
+        "InternalError",
+        "InternalServerError",
+        "ServiceUnavailable",
+        "RequestTimeout",
+        "RequestTimeoutException",
+        "OperationAborted",
+        "TransactionConflict",
+        "TransactionInProgressException",
+    }
+)
+
+
+def error_code(error: BaseException) -> str:
+    """The AWS error code of a ClientError ('' for anything else)."""
+    if isinstance(error, ClientError):
+        return str(error.response.get("Error", {}).get("Code", ""))
+    return ""
+
+
+def _status(error: ClientError) -> int:
+    return int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
+
+
+def is_throttle(error: BaseException) -> bool:
+    """True when AWS asked us to slow down."""
+    if not isinstance(error, ClientError):
+        return False
+    return error_code(error) in THROTTLE_CODES or _status(error) in (429, 503)
+
+
+def is_transient(error: BaseException) -> bool:
+    """True for a throttle, a 5xx answer, or a connection or read timeout / reset."""
+    if isinstance(error, (ConnectionError, HTTPClientError)):
+        return True
+    if not isinstance(error, ClientError):
+        return False
+    code = error_code(error)
+    return (
+        is_throttle(error)
+        or code in OTHER_TRANSIENT_CODES
+        or code in {"500", "502", "503", "504"}
+        or _status(error) >= 500
+    )
