@@ -145,8 +145,10 @@ data "aws_iam_policy_document" "lambda" {
   statement {
     # PlanRanges writes a round's ranges, each child reads and updates its own, TallyRound
     # reads them back (runstore.py); nothing else uses the table.
-    sid       = "KeepRunState"
-    actions   = ["dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"]
+    sid = "KeepRunState"
+    # BatchGetItem: TallyRound reads exactly its round's ranges; PutItem and UpdateItem also
+    # authorize the delete guard's TransactWriteItems (DynamoDB checks each item's action).
+    actions   = ["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
     resources = [aws_dynamodb_table.runs.arn]
   }
 

@@ -10,24 +10,25 @@ locals {
   }
 
   environment = {
-    SOURCE_BUCKETS         = jsonencode(var.source_bucket_names)
-    DESTINATION_BUCKETS    = jsonencode(var.destination_bucket_names)
-    DEFAULT_DELETE_ORPHANS = tostring(var.delete_orphans)
-    DEFAULT_MAX_DELETES    = var.max_deletes == null ? "" : tostring(var.max_deletes)
-    ALLOW_CROSS_REGION     = tostring(var.allow_cross_region)
-    CHUNK_SIZE             = tostring(var.chunk_size)
-    COPY_THREADS           = tostring(var.copy_threads)
-    MAX_RANGES             = tostring(var.max_concurrency)
-    MAX_STEPS_PER_RANGE    = tostring(var.max_steps_per_range)
-    KEEP_WEBSITE_REDIRECTS = tostring(var.keep_website_redirects)
-    RUN_TABLE              = aws_dynamodb_table.runs.name
-    DEFAULT_INCLUDE        = jsonencode(var.include)
-    DEFAULT_EXCLUDE        = jsonencode(var.exclude)
-    DEFAULT_STORAGE_CLASS  = var.destination_storage_class == null ? "" : var.destination_storage_class
-    DEFAULT_SSE_KMS_KEY_ID = var.destination_sse_kms_key_arn == null ? "" : var.destination_sse_kms_key_arn
-    DESTINATION_KMS_KEYS   = jsonencode(local.destination_kms_keys)
-    REPORT_BUCKET          = var.report_bucket == null ? "" : var.report_bucket
-    REPORT_PREFIX          = var.report_prefix
+    SOURCE_BUCKETS             = jsonencode(var.source_bucket_names)
+    DESTINATION_BUCKETS        = jsonencode(var.destination_bucket_names)
+    DEFAULT_DELETE_ORPHANS     = tostring(var.delete_orphans)
+    DEFAULT_MAX_DELETES        = var.max_deletes == null ? "" : tostring(var.max_deletes)
+    DEFAULT_MAX_DELETE_PERCENT = var.max_delete_percent == null ? "" : tostring(var.max_delete_percent)
+    ALLOW_CROSS_REGION         = tostring(var.allow_cross_region)
+    CHUNK_SIZE                 = tostring(var.chunk_size)
+    COPY_THREADS               = tostring(var.copy_threads)
+    MAX_RANGES                 = tostring(var.max_concurrency)
+    MAX_STEPS_PER_RANGE        = tostring(var.max_steps_per_range)
+    KEEP_WEBSITE_REDIRECTS     = tostring(var.keep_website_redirects)
+    RUN_TABLE                  = aws_dynamodb_table.runs.name
+    DEFAULT_INCLUDE            = jsonencode(var.include)
+    DEFAULT_EXCLUDE            = jsonencode(var.exclude)
+    DEFAULT_STORAGE_CLASS      = var.destination_storage_class == null ? "" : var.destination_storage_class
+    DEFAULT_SSE_KMS_KEY_ID     = var.destination_sse_kms_key_arn == null ? "" : var.destination_sse_kms_key_arn
+    DESTINATION_KMS_KEYS       = jsonencode(local.destination_kms_keys)
+    REPORT_BUCKET              = var.report_bucket == null ? "" : var.report_bucket
+    REPORT_PREFIX              = var.report_prefix
     # Read by SyncRange only when the runtime's SDK cannot make deletes conditional.
     ALLOW_UNCONDITIONAL_DELETES = tostring(var.allow_unconditional_deletes)
   }

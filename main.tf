@@ -19,11 +19,13 @@ locals {
     max_concurrency          = var.max_concurrency
     max_steps_per_range      = var.max_steps_per_range
     # The Task gives up a little after the function would have timed out itself.
-    task_timeout_seconds     = var.lambda_timeout + 30
-    retry_interval_seconds   = var.task_retry.interval_seconds
-    retry_max_attempts       = var.task_retry.max_attempts
-    crash_retry_max_attempts = var.task_retry.crash_max_attempts
-    retry_backoff_rate       = var.task_retry.backoff_rate
+    task_timeout_seconds         = var.lambda_timeout + 30
+    retry_interval_seconds       = var.task_retry.interval_seconds
+    retry_max_attempts           = var.task_retry.max_attempts
+    crash_retry_max_attempts     = var.task_retry.crash_max_attempts
+    transient_retry_max_attempts = var.task_retry.transient_max_attempts
+    retry_max_delay_seconds      = var.task_retry.max_delay_seconds
+    retry_backoff_rate           = var.task_retry.backoff_rate
   })
 }
 

@@ -116,6 +116,17 @@ variable "max_deletes" {
   }
 }
 
+variable "max_delete_percent" {
+  description = "Default maxDeletePercent for runs that do not say: a run fails with DeleteGuardTripped when its orphans are more than this share (percent, 0-100) of the destination objects in its scope, counted before any delete and enforced again while deleting. null: no such limit."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.max_delete_percent == null ? true : var.max_delete_percent >= 0 && var.max_delete_percent <= 100
+    error_message = "max_delete_percent must be null or a number from 0 to 100."
+  }
+}
+
 variable "allow_cross_region" {
   description = "Allow runs whose source and destination buckets are in different regions (data transfer is charged)."
   type        = bool
@@ -208,12 +219,14 @@ variable "lambda_timeout" {
 }
 
 variable "task_retry" {
-  description = "Step Functions retries of a Task on Lambda service errors (and, for SyncRange, crashes and timeouts): first interval, attempts, backoff rate."
+  description = "Step Functions retries of a Task: first interval, attempts on Lambda service errors, attempts on crashes and timeouts, attempts on TransientError (a throttle, 5xx or timeout that outlived botocore's retries; every step is idempotent), backoff rate, and the longest wait between attempts."
   type = object({
-    interval_seconds   = optional(number, 2)
-    max_attempts       = optional(number, 6)
-    crash_max_attempts = optional(number, 2)
-    backoff_rate       = optional(number, 2)
+    interval_seconds       = optional(number, 2)
+    max_attempts           = optional(number, 6)
+    crash_max_attempts     = optional(number, 2)
+    transient_max_attempts = optional(number, 8)
+    backoff_rate           = optional(number, 2)
+    max_delay_seconds      = optional(number, 60)
   })
   default  = {}
   nullable = false
@@ -223,9 +236,11 @@ variable "task_retry" {
       var.task_retry.interval_seconds >= 1 && floor(var.task_retry.interval_seconds) == var.task_retry.interval_seconds &&
       var.task_retry.max_attempts >= 0 && var.task_retry.max_attempts <= 20 && floor(var.task_retry.max_attempts) == var.task_retry.max_attempts &&
       var.task_retry.crash_max_attempts >= 0 && var.task_retry.crash_max_attempts <= 10 && floor(var.task_retry.crash_max_attempts) == var.task_retry.crash_max_attempts &&
-      var.task_retry.backoff_rate >= 1 && var.task_retry.backoff_rate <= 10
+      var.task_retry.transient_max_attempts >= 0 && var.task_retry.transient_max_attempts <= 20 && floor(var.task_retry.transient_max_attempts) == var.task_retry.transient_max_attempts &&
+      var.task_retry.backoff_rate >= 1 && var.task_retry.backoff_rate <= 10 &&
+      var.task_retry.max_delay_seconds >= var.task_retry.interval_seconds && var.task_retry.max_delay_seconds <= 3600 && floor(var.task_retry.max_delay_seconds) == var.task_retry.max_delay_seconds
     )
-    error_message = "task_retry: interval_seconds a whole number >= 1, max_attempts 0-20, crash_max_attempts 0-10, backoff_rate 1-10."
+    error_message = "task_retry: interval_seconds a whole number >= 1, max_attempts 0-20, crash_max_attempts 0-10, transient_max_attempts 0-20, backoff_rate 1-10, max_delay_seconds a whole number from interval_seconds to 3600."
   }
 }
 

@@ -128,6 +128,37 @@ def _dynamodb_resources(self: DynamoHandler) -> list[str]:
     return [name if name.startswith("arn:") else prefix + name for name in names] or ["*"]
 
 
+# TransactWriteItems is no IAM action of its own: AWS authorizes each of its items as the
+# action it stands for ("Using IAM with DynamoDB transactions"); moto would check the name of
+# the whole request instead, which no policy of ours grants.
+_TRANSACT_ACTIONS = {
+    "Put": "PutItem",
+    "Update": "UpdateItem",
+    "Delete": "DeleteItem",
+    "ConditionCheck": "ConditionCheckItem",
+}
+
+
+def _authorize_dynamodb(self: DynamoHandler, resource: str = "*") -> None:
+    params = getattr(self, "params", None) or {}
+    items = params.get("TransactItems") or []
+    if not items:
+        for each in _dynamodb_resources(self):
+            ActionAuthenticatorMixin._authenticate_and_authorize_normal_action(self, each)
+        return
+    prefix = f"arn:aws:dynamodb:{self.region}:{self.current_account}:table/"
+    for item in items:
+        ((kind, body),) = item.items()
+        table = body["TableName"]
+        # One check per item, as the action it stands for (an instance attribute shadows the method).
+        self._get_action = lambda action=_TRANSACT_ACTIONS[kind]: action  # type: ignore[method-assign]
+        try:
+            arn = table if table.startswith("arn:") else prefix + table
+            ActionAuthenticatorMixin._authenticate_and_authorize_normal_action(self, arn)
+        finally:
+            del self._get_action
+
+
 def _sfn_resources(self: StepFunctionResponse) -> list[str]:
     for name in ("executionArn", "stateMachineArn", "mapRunArn"):
         value = self._get_param(name)
@@ -224,7 +255,7 @@ def apply() -> None:
     with _lock:
         if _applied:
             return
-        DynamoHandler._authenticate_and_authorize_normal_action = _authorize_each(_dynamodb_resources)  # type: ignore[method-assign]
+        DynamoHandler._authenticate_and_authorize_normal_action = _authorize_dynamodb  # type: ignore[method-assign]
         StepFunctionResponse._authenticate_and_authorize_normal_action = _authorize_each(_sfn_resources)  # type: ignore[method-assign]
         IAMRequestBase._create_aws_request = _create_aws_request  # type: ignore[method-assign]
         IAMRequestBase.check_action_permitted = _check_action_permitted  # type: ignore[method-assign]

@@ -47,6 +47,12 @@ class RunConfig(TypedDict):
     destinationRegion: str
     # True while a guarded run counts its orphans before it may delete any.
     countingOnly: bool
+    # Share of the destination objects in scope a run may delete (None: no such guard).
+    maxDeletePercent: NotRequired[float | None]
+    # The deletes the real pass may reserve (run table), once counting has set it; None: any.
+    deleteLimit: NotRequired[int | None]
+    # When Validate started the run (seconds since the epoch): the report's copies per second.
+    startedAt: NotRequired[float]
 
 
 class KeyRange(TypedDict):
@@ -54,6 +60,8 @@ class KeyRange(TypedDict):
 
     after: str
     upTo: str | None
+    # Rounds in which this stretch of keys already stopped on an error (tally.MAX_RANGE_ATTEMPTS).
+    attempts: NotRequired[int]
 
 
 class Failure(TypedDict):
@@ -69,6 +77,10 @@ class Counts(TypedDict):
     deleted: int
     unchanged: int
     failed: int
+    # Destination objects in the run's scope that the listings saw (maxDeletePercent's base).
+    inDestination: int
+    # S3 requests answered 503 SlowDown (each attempt, botocore's retries included).
+    slowDowns: int
 
 
 class PausedUpload(TypedDict):
@@ -89,6 +101,10 @@ class Progress(TypedDict):
     failures: list[Failure]
     # Paused multipart copies the next step resumes (budget.UPLOADS_BYTES at most).
     uploads: NotRequired[list[PausedUpload]]
+    # Windows in a row that ended before a key failing transiently (copier), and the last reason.
+    stalls: NotRequired[int]
+    # True when a window's report lines could not be written.
+    reportIncomplete: NotRequired[bool]
 
 
 class RangeState(TypedDict):
@@ -121,6 +137,11 @@ class Report(TypedDict):
     failuresNotListed: int
     # s3://bucket/prefix/ of the run's report, or None when it writes none.
     reportLocation: str | None
+    # S3 requests answered 503 SlowDown, and objects copied per second of the run's time.
+    slowDowns: NotRequired[int]
+    copiesPerSecond: NotRequired[float]
+    # True when some of the report's action lines could not be written (the sync is unaffected).
+    reportIncomplete: NotRequired[bool]
 
 
 class RunState(TypedDict):
@@ -139,15 +160,17 @@ class RunState(TypedDict):
     # The totals of a finished counting pass (maxDeletes), kept while the real pass runs.
     counted: NotRequired[Counts]
     failedAny: NotRequired[bool]
+    # Some window's report lines could not be written (the run's report is incomplete).
+    reportIncomplete: NotRequired[bool]
     report: NotRequired[Report]
     reportText: NotRequired[str]
 
 
 def zero_counts() -> Counts:
     """Counts of a run or range that has done nothing yet."""
-    return Counts(copied=0, copiedBytes=0, deleted=0, unchanged=0, failed=0)
+    return Counts(copied=0, copiedBytes=0, deleted=0, unchanged=0, failed=0, inDestination=0, slowDowns=0)
 
 
 def add_counts(total: Counts, more: Counts) -> Counts:
     """Field-wise sum of two Counts."""
-    return Counts(**{field: total[field] + more[field] for field in total})  # type: ignore[typeddict-item]
+    return Counts(**{field: total[field] + more.get(field, 0) for field in total})  # type: ignore[typeddict-item]

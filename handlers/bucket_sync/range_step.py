@@ -64,7 +64,8 @@ def sync_window(
     destination_entries = [e for e in destination.entries if window_end is None or e.key <= window_end]
     done = not ends
 
-    plan = merge(scoped(run, source_entries), scoped(run, destination_entries))
+    in_scope_destination = scoped(run, destination_entries)
+    plan = merge(scoped(run, source_entries), in_scope_destination)
     dry_run = run["dryRun"] or run["countingOnly"]
     # The step's one pool: every S3 request below runs on it, so the step never has more than
     # copy_threads threads of its own, whatever mix of small and multipart objects it meets.
@@ -91,6 +92,7 @@ def sync_window(
             handled = [e.key for e in source_entries + destination_entries if e.key < cutoff]
             window_end = max(handled, default=cursor)
             plan, copies, done = plan.before(cutoff), copies.before(cutoff), False
+            in_scope_destination = [e for e in in_scope_destination if e.key < cutoff]
         to_delete = plan.to_delete if run["deleteOrphans"] else []
         deletes = delete_objects(
             destination_s3,
@@ -115,6 +117,8 @@ def sync_window(
         deleted=deletes.deleted,
         unchanged=len(plan.unchanged),
         failed=len(failures),
+        inDestination=len(in_scope_destination),
+        slowDowns=0,
     )
     new_progress = Progress(
         cursor=progress["cursor"] if done else str(window_end),

@@ -12,11 +12,18 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from .listing import Entry
-from .payloads import Failure, ReportTarget
+from .logs import log
+from .payloads import Failure, ReportTarget, RunState
+from .transient import is_transient
 
 FORMAT_VERSION = 1
 PART_LINES = 10_000
+# Requests per report object, each with botocore's own attempts and backoff: a report write that
+# still fails is not worth failing a range that synced, so the run says its report is incomplete.
+REPORT_ATTEMPTS = 3
 
 
 def location(target: ReportTarget | None) -> str | None:
@@ -46,25 +53,40 @@ def action_lines(
     return sorted(lines, key=lambda line: line["key"] or "")
 
 
-def write_window(s3: Any, target: ReportTarget, name: str, lines: list[dict[str, Any]]) -> None:
-    """Store one window's lines as `actions/<name>-pNNNN.jsonl` objects (none when empty)."""
+def _put(s3: Any, bucket: str, key: str, body: bytes, content_type: str) -> bool:
+    """One report object, retried while S3's answer is transient; False when it was not stored."""
+    for attempt in range(1, REPORT_ATTEMPTS + 1):
+        try:
+            s3.put_object(Bucket=bucket, Key=key, Body=body, ContentType=content_type)
+        except (ClientError, BotoCoreError) as error:
+            if attempt == REPORT_ATTEMPTS or not is_transient(error):
+                log("report.write_failed", bucket=bucket, key=key, attempts=attempt, error=str(error))
+                return False
+        else:
+            return True
+    return False
+
+
+def write_window(s3: Any, target: ReportTarget, name: str, lines: list[dict[str, Any]]) -> bool:
+    """Store one window's lines as `actions/<name>-pNNNN.jsonl` objects (none when empty); False
+    when one of them could not be stored."""
+    stored = True
     for part, start in enumerate(range(0, len(lines), PART_LINES)):
         body = "".join(
             json.dumps(line, ensure_ascii=False) + "\n" for line in lines[start : start + PART_LINES]
         )
-        s3.put_object(
-            Bucket=target["bucket"],
-            Key=f"{target['prefix']}actions/{name}-p{part:04d}.jsonl",
-            Body=body.encode(),
-            ContentType="application/x-ndjson",
-        )
+        key = f"{target['prefix']}actions/{name}-p{part:04d}.jsonl"
+        stored = _put(s3, target["bucket"], key, body.encode(), "application/x-ndjson") and stored
+    return stored
 
 
-def write_summary(s3: Any, target: ReportTarget, report: dict[str, Any]) -> None:
-    """Store the run's output as `summary.json`."""
-    s3.put_object(
-        Bucket=target["bucket"],
-        Key=f"{target['prefix']}summary.json",
-        Body=json.dumps({"format": FORMAT_VERSION, **report}, ensure_ascii=False, indent=1).encode(),
-        ContentType="application/json",
-    )
+def write_summary(s3: Any, target: ReportTarget, report: dict[str, Any]) -> bool:
+    """Store the run's output as `summary.json`; False when it could not be stored."""
+    body = json.dumps({"format": FORMAT_VERSION, **report}, ensure_ascii=False, indent=1).encode()
+    return _put(s3, target["bucket"], f"{target['prefix']}summary.json", body, "application/json")
+
+
+def mark_report_incomplete(state: RunState) -> RunState:
+    """The finished run's state, its output saying that the report is incomplete."""
+    report = {**state["report"], "reportIncomplete": True}
+    return RunState(**{**state, "report": report, "reportText": json.dumps(report)})  # type: ignore[typeddict-item]

@@ -23,6 +23,7 @@ _OPTIONAL: dict[str, tuple[tuple[type, ...], str]] = {
     "deleteOrphans": ((bool,), "true or false"),
     "dryRun": ((bool,), "true or false"),
     "maxDeletes": ((int, type(None)), "a whole number >= 0 or null"),
+    "maxDeletePercent": ((int, float, type(None)), "a number from 0 to 100 or null"),
     "allowEmptySource": ((bool,), "true or false"),
     "report": ((bool,), "true or false"),
 }
@@ -93,6 +94,9 @@ def parse_input(event: Any, settings: Settings) -> dict[str, Any]:
     max_deletes = event.get("maxDeletes", settings.default_max_deletes)
     if max_deletes is not None and max_deletes < 0:
         raise InvalidInput("'maxDeletes' must be a whole number >= 0 or null")
+    max_delete_percent = event.get("maxDeletePercent", settings.default_max_delete_percent)
+    if max_delete_percent is not None and not 0 <= max_delete_percent <= 100:
+        raise InvalidInput("'maxDeletePercent' must be a number from 0 to 100 or null")
     if source == destination:
         raise InvalidInput("source and destination are the same bucket: one run would overwrite itself")
     if source not in settings.source_buckets:
@@ -111,6 +115,7 @@ def parse_input(event: Any, settings: Settings) -> dict[str, Any]:
         "deleteOrphans": event.get("deleteOrphans", settings.default_delete_orphans),
         "dryRun": event.get("dryRun", False),
         "maxDeletes": max_deletes,
+        "maxDeletePercent": max_delete_percent,
         "allowEmptySource": event.get("allowEmptySource", False),
         "report": wants_report(event, settings),
         "include": include,

@@ -1,14 +1,26 @@
 """The run table: where a run keeps what is too big for the Step Functions payload.
 
-One DynamoDB item per range per round, under the run's execution ARN: the range's bounds, and
-after every SyncRange step its cursor, counts and a byte-capped sample of failures (or the error
-that stopped it). PlanRanges writes a round's items, each child reads and updates its own, and
-TallyRound reads them back, so the payload only carries range numbers. Items expire on their own
-(`expires`, DynamoDB TTL) a week after their last write.
+One DynamoDB item per range per round: the range's bounds, and after every SyncRange window its
+cursor, counts and a byte-capped sample of failures (or the error that stopped it). PlanRanges
+writes a round's items and then the round's header (how many ranges it planned), each child
+reads and updates its own item, and TallyRound reads back exactly the ranges the header names,
+so the payload only carries range numbers. Items expire on their own (`expires`, DynamoDB TTL)
+a week after their last write.
+
+Partition keys: every range item is a partition of its own (`<execution>#r<round>#i<index>`),
+so a run's writes spread over as many partitions as it has ranges; DynamoDB takes about 1,000
+writes/s per partition key, and a range's item takes one write per window (README "Throughput
+and throttling"). Run-wide items (round headers, the delete guard's counter) are written once a
+round or once a guarded delete batch.
+
+Every write is conditioned on the state it expects: progress never moves backwards (a duplicate
+or retried invocation that lost the race stores nothing), an error is recorded only on an item
+PlanRanges wrote, and a delete reservation is counted once per batch, however often it is retried.
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass
 from decimal import Decimal
@@ -16,15 +28,23 @@ from functools import cache
 from typing import Any
 
 import boto3
+from botocore.exceptions import ClientError
 
 from .clients import client_config
 from .payloads import KeyRange, PausedUpload, Progress, zero_counts
+from .transient import error_code
 
 # Key schema of the table; main.tf declares the same names.
 PARTITION_KEY = "run"
 SORT_KEY = "item"
 TTL_ATTRIBUTE = "expires"
 KEEP_SECONDS = 7 * 24 * 3600
+# BatchGetItem reads at most this many items a request.
+BATCH_GET_LIMIT = 100
+_RANGE_ITEM = "range"
+_HEADER_ITEM = "header"
+_GUARD_ITEM = "deletes"
+_MARKER_ITEM = "reservation"
 
 
 @dataclass(frozen=True)
@@ -48,17 +68,17 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _record(item: dict[str, Any]) -> RangeRecord:
+def _record(index: int, item: dict[str, Any]) -> RangeRecord:
     return RangeRecord(
-        index=int(item[SORT_KEY].rsplit("#", 1)[1]),
+        index=index,
         range=KeyRange(**item["range"]),
         progress=item.get("progress"),
         error=item.get("error"),
     )
 
 
-def _range_item(round_number: int, index: int) -> str:
-    return f"range#{round_number:06d}#{index:06d}"
+def _conditional_failed(error: ClientError) -> bool:
+    return error_code(error) == "ConditionalCheckFailedException"
 
 
 class RunStore:
@@ -68,11 +88,21 @@ class RunStore:
         self._table = table
         self._run = execution
 
-    def _key(self, round_number: int, index: int) -> dict[str, str]:
-        return {PARTITION_KEY: self._run, SORT_KEY: _range_item(round_number, index)}
+    # -- keys ---------------------------------------------------------------------------------
+
+    def _range_key(self, round_number: int, index: int) -> dict[str, str]:
+        return {PARTITION_KEY: f"{self._run}#r{round_number:06d}#i{index:06d}", SORT_KEY: _RANGE_ITEM}
+
+    def _header_key(self, round_number: int) -> dict[str, str]:
+        return {PARTITION_KEY: f"{self._run}#r{round_number:06d}", SORT_KEY: _HEADER_ITEM}
+
+    def _guard_key(self) -> dict[str, str]:
+        return {PARTITION_KEY: f"{self._run}#guard", SORT_KEY: _GUARD_ITEM}
 
     def _expiry(self) -> int:
         return int(time.time()) + KEEP_SECONDS
+
+    # -- rounds -------------------------------------------------------------------------------
 
     def write_round(
         self,
@@ -80,12 +110,17 @@ class RunStore:
         ranges: list[KeyRange],
         uploads: dict[int, list[PausedUpload]] | None = None,
     ) -> None:
-        """Store the ranges of a round, numbered from 0 in key order; `uploads` gives ranges the
-        paused multipart copies their first step resumes."""
+        """Store the ranges of a round, numbered from 0 in key order, then its header; `uploads`
+        gives ranges the paused multipart copies their first step resumes.
+
+        The header goes last, so a round whose header exists is whole: a retried PlanRanges
+        finds it (planned_count) and plans nothing again, and one that crashed before it
+        rewrites every item of the round.
+        """
         with self._table.batch_writer() as batch:
             for index, key_range in enumerate(ranges):
                 item: dict[str, Any] = {
-                    **self._key(round_number, index),
+                    **self._range_key(round_number, index),
                     "range": dict(key_range),
                     TTL_ATTRIBUTE: self._expiry(),
                 }
@@ -95,49 +130,152 @@ class RunStore:
                     )
                     item["progress"] = {**progress, "uploads": uploads[index]}
                 batch.put_item(Item=item)
+        self._table.put_item(
+            Item={**self._header_key(round_number), "ranges": len(ranges), TTL_ATTRIBUTE: self._expiry()}
+        )
+
+    def planned_count(self, round_number: int) -> int | None:
+        """How many ranges round `round_number` has, or None when it was not (wholly) planned."""
+        item = self._table.get_item(Key=self._header_key(round_number), ConsistentRead=True).get("Item")
+        return None if item is None else int(item["ranges"])
 
     def read_range(self, round_number: int, index: int) -> RangeRecord:
         """One range as stored (read consistently: PlanRanges or the last window wrote it)."""
-        item = self._table.get_item(Key=self._key(round_number, index), ConsistentRead=True).get("Item")
+        key = self._range_key(round_number, index)
+        item = self._table.get_item(Key=key, ConsistentRead=True).get("Item")
         if item is None:
             raise LookupError(f"no range {index} of round {round_number} in the run table for {self._run}")
-        return _record(_plain(item))
+        return _record(index, _plain(item))
 
-    def save_progress(self, round_number: int, index: int, key_range: KeyRange, progress: Progress) -> None:
-        """Record where a range stands after a step (a whole put: a retried step rewrites it)."""
-        self._table.put_item(
-            Item={
-                **self._key(round_number, index),
-                "range": dict(key_range),
-                "progress": dict(progress),
-                TTL_ATTRIBUTE: self._expiry(),
-            }
-        )
+    def read_round(self, round_number: int, count: int | None = None) -> list[RangeRecord]:
+        """Exactly the ranges 0..count-1 of a round (count: the round's header), in index (so
+        key) order; items a PlanRanges attempt wrote beyond them are never read."""
+        if count is None:
+            count = self.planned_count(round_number) or 0
+        client, name = self._table.meta.client, self._table.name
+        found: dict[int, RangeRecord] = {}
+        for start in range(0, count, BATCH_GET_LIMIT):
+            keys = [
+                self._range_key(round_number, i) for i in range(start, min(count, start + BATCH_GET_LIMIT))
+            ]
+            request: dict[str, Any] = {name: {"Keys": keys, "ConsistentRead": True}}
+            while request:
+                page = client.batch_get_item(RequestItems=request)
+                for item in page.get("Responses", {}).get(name, []):
+                    index = int(item[PARTITION_KEY].rsplit("#i", 1)[1])
+                    found[index] = _record(index, _plain(item))
+                # Keys DynamoDB did not read (throttled, or the 16 MB cap) come back to ask again.
+                request = page.get("UnprocessedKeys") or {}
+        missing = [i for i in range(count) if i not in found]
+        if missing:
+            raise LookupError(f"ranges {missing[:5]} of round {round_number} are missing for {self._run}")
+        return [found[i] for i in range(count)]
 
-    def record_error(self, round_number: int, index: int, error: dict[str, str]) -> None:
-        """Mark a range as stopped by `error`; its progress so far stays."""
-        self._table.update_item(
-            Key=self._key(round_number, index),
-            UpdateExpression="SET #error = :error, #expires = :expires",
-            ExpressionAttributeNames={"#error": "error", "#expires": TTL_ATTRIBUTE},
-            ExpressionAttributeValues={":error": error, ":expires": self._expiry()},
-        )
+    # -- a range's progress ---------------------------------------------------------------------
 
-    def read_round(self, round_number: int) -> list[RangeRecord]:
-        """Every range of a round, in index (so key) order."""
-        records: list[RangeRecord] = []
-        params: dict[str, Any] = {
-            "KeyConditionExpression": "#run = :run AND begins_with(#item, :round)",
-            "ExpressionAttributeNames": {"#run": PARTITION_KEY, "#item": SORT_KEY},
-            "ExpressionAttributeValues": {":run": self._run, ":round": f"range#{round_number:06d}#"},
-            "ConsistentRead": True,
-        }
-        while True:
-            page = self._table.query(**params)
-            records.extend(_record(_plain(item)) for item in page.get("Items", []))
-            if "LastEvaluatedKey" not in page:
-                return records
-            params["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    def save_progress(self, round_number: int, index: int, key_range: KeyRange, progress: Progress) -> bool:
+        """Record where a range stands after a window; False (nothing written) when the item
+        already holds this window or a later one, which only a duplicate invocation of the same
+        child can have stored: its progress stands, so nothing is counted twice or moved back."""
+        try:
+            self._table.update_item(
+                Key=self._range_key(round_number, index),
+                UpdateExpression="SET #progress = :progress, #expires = :expires",
+                ConditionExpression=(
+                    "attribute_exists(#range) AND "
+                    "(attribute_not_exists(#progress) OR #progress.#steps < :steps)"
+                ),
+                ExpressionAttributeNames={
+                    "#progress": "progress",
+                    "#range": "range",
+                    "#steps": "steps",
+                    "#expires": TTL_ATTRIBUTE,
+                },
+                ExpressionAttributeValues={
+                    ":progress": dict(progress),
+                    ":steps": progress["steps"],
+                    ":expires": self._expiry(),
+                },
+            )
+        except ClientError as error:
+            if _conditional_failed(error):
+                return False
+            raise
+        return True
+
+    def record_error(self, round_number: int, index: int, error: dict[str, str]) -> bool:
+        """Mark a range as stopped by `error`; its progress so far stays. False when the range
+        item does not exist (no partial item is ever created)."""
+        try:
+            self._table.update_item(
+                Key=self._range_key(round_number, index),
+                UpdateExpression="SET #error = :error, #expires = :expires",
+                ConditionExpression="attribute_exists(#range)",
+                ExpressionAttributeNames={"#error": "error", "#expires": TTL_ATTRIBUTE, "#range": "range"},
+                ExpressionAttributeValues={":error": error, ":expires": self._expiry()},
+            )
+        except ClientError as failed:
+            if _conditional_failed(failed):
+                return False
+            raise
+        return True
+
+    # -- the delete guard -------------------------------------------------------------------------
+
+    def reserve_deletes(self, batch: str, count: int, limit: int) -> bool:
+        """Reserve `count` deletes of the run's `limit`, atomically, once per `batch` (a name that
+        is the same whenever the same batch is retried): True when the batch may delete.
+
+        One transaction writes the batch's marker (only if absent) and adds `count` to the run's
+        counter (only if it stays within `limit`): a retried batch finds its marker and is not
+        counted again; a batch that would pass the limit reserves nothing.
+        """
+        if count > limit:
+            return False
+        marker = hashlib.sha256(batch.encode("utf-8", "surrogatepass")).hexdigest()
+        name = self._table.name
+        try:
+            self._table.meta.client.transact_write_items(
+                TransactItems=[
+                    {
+                        "Put": {
+                            "TableName": name,
+                            "Item": {
+                                PARTITION_KEY: f"{self._run}#guard#{marker}",
+                                SORT_KEY: _MARKER_ITEM,
+                                "count": count,
+                                TTL_ATTRIBUTE: self._expiry(),
+                            },
+                            "ConditionExpression": "attribute_not_exists(#run)",
+                            "ExpressionAttributeNames": {"#run": PARTITION_KEY},
+                        }
+                    },
+                    {
+                        "Update": {
+                            "TableName": name,
+                            "Key": self._guard_key(),
+                            "UpdateExpression": "ADD #reserved :count SET #expires = :expires",
+                            "ConditionExpression": "attribute_not_exists(#reserved) OR #reserved <= :room",
+                            "ExpressionAttributeNames": {"#reserved": "reserved", "#expires": TTL_ATTRIBUTE},
+                            "ExpressionAttributeValues": {
+                                ":count": count,
+                                ":room": limit - count,
+                                ":expires": self._expiry(),
+                            },
+                        }
+                    },
+                ]
+            )
+        except ClientError as error:
+            if error_code(error) != "TransactionCanceledException":
+                raise
+            reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
+            if reasons and reasons[0] == "ConditionalCheckFailed":
+                return True  # reserved by an earlier attempt of this very batch
+            if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
+                return False  # the limit would be passed
+            raise
+        return True
 
 
 @cache

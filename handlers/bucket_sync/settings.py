@@ -15,6 +15,8 @@ class Settings:
     destination_buckets: tuple[str, ...] = ()
     default_delete_orphans: bool = True
     default_max_deletes: int | None = None
+    # Share (percent) of the destination objects in scope a run may delete; None: no such guard.
+    default_max_delete_percent: float | None = None
     allow_cross_region: bool = False
     # Keys listed per side in one SyncRange step; keys never travel through the state payload.
     chunk_size: int = 5000
@@ -56,6 +58,10 @@ def _optional_int(raw: str | None) -> int | None:
     return None if raw in (None, "", "null") else int(raw)
 
 
+def _optional_float(raw: str | None) -> float | None:
+    return None if raw in (None, "", "null") else float(raw)
+
+
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     """Build Settings from environment variables (see lambda.tf for the names)."""
     env = os.environ if environ is None else environ
@@ -65,6 +71,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         destination_buckets=tuple(json.loads(env.get("DESTINATION_BUCKETS", "[]"))),
         default_delete_orphans=_flag(env.get("DEFAULT_DELETE_ORPHANS"), base.default_delete_orphans),
         default_max_deletes=_optional_int(env.get("DEFAULT_MAX_DELETES")),
+        default_max_delete_percent=_optional_float(env.get("DEFAULT_MAX_DELETE_PERCENT")),
         allow_cross_region=_flag(env.get("ALLOW_CROSS_REGION"), base.allow_cross_region),
         chunk_size=int(env.get("CHUNK_SIZE", base.chunk_size)),
         copy_threads=int(env.get("COPY_THREADS", base.copy_threads)),

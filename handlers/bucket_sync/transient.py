@@ -9,7 +9,16 @@ instead of naming the object, or the whole range, as failed (README "Throughput 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
 from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
+
+from .budget import short_reason
+from .errors import SyncError, TransientError
+
+T = TypeVar("T")
 
 # Error codes that mean "too fast": the caller should lower its request rate.
 THROTTLE_CODES = frozenset(
@@ -73,3 +82,19 @@ def is_transient(error: BaseException) -> bool:
         or code in {"500", "502", "503", "504"}
         or _status(error) >= 500
     )
+
+
+def named_transient(handler: Callable[[Any, Any], T]) -> Callable[[Any, Any], T]:
+    """A step's handler whose transient errors leave it as TransientError, the name the state
+    machine retries with backoff (every step is idempotent); other errors pass unchanged."""
+
+    @wraps(handler)
+    def wrapped(event: Any, context: Any) -> T:
+        try:
+            return handler(event, context)
+        except Exception as error:
+            if isinstance(error, SyncError) or not is_transient(error):
+                raise
+            raise TransientError(short_reason(f"{type(error).__name__}: {error}")) from error
+
+    return wrapped

@@ -10,6 +10,8 @@ from ..logs import log
 from ..payloads import KeyRange, PausedUpload, RunState
 from ..runstore import RunStore, run_table
 from ..settings import Settings, load_settings
+from ..tally import planned_again
+from ..transient import named_transient
 
 RANGES_PER_CHILD = 4
 MIN_WINDOWS = 2
@@ -25,12 +27,25 @@ def pending_ranges(state: RunState, store: RunStore) -> tuple[list[KeyRange], li
     pending: list[KeyRange] = []
     uploads: list[PausedUpload] = []
     for record in store.read_round(resume):
-        if record.error is not None or (record.progress is not None and record.progress["done"]):
+        if record.error is not None and not planned_again(record):
+            continue
+        if record.error is None and record.progress is not None and record.progress["done"]:
             continue
         after = record.progress["cursor"] if record.progress is not None else record.range["after"]
-        pending.append(KeyRange(after=after, upTo=record.range["upTo"]))
+        attempts = record.range.get("attempts", 0) + (1 if record.error is not None else 0)
+        key_range = KeyRange(after=after, upTo=record.range["upTo"])
+        if attempts:
+            key_range["attempts"] = attempts
+        pending.append(key_range)
         uploads.extend(record.progress.get("uploads", []) if record.progress is not None else [])
     return pending, uploads
+
+
+def inherit_attempts(pending: KeyRange, parts: list[KeyRange]) -> list[KeyRange]:
+    """The parts a pending range was cut into, each carrying the rounds it already failed in."""
+    if not pending.get("attempts"):
+        return parts
+    return [KeyRange(**part, attempts=pending["attempts"]) for part in parts]  # type: ignore[typeddict-item]
 
 
 def _holder(ranges: list[KeyRange], key: str) -> int:
@@ -42,7 +57,15 @@ def _holder(ranges: list[KeyRange], key: str) -> int:
 
 def plan_ranges(state: RunState, s3: Any, store: RunStore, settings: Settings) -> RunState:
     """Split the pending ranges so the round has about `max_ranges` ranges in all, store them,
-    and put only their numbers into the state (the Map's items)."""
+    and put only their numbers into the state (the Map's items).
+
+    Idempotent: a retried PlanRanges whose first attempt stored the round whole (its header)
+    hands out that round again rather than cutting a different one.
+    """
+    round_number = state["round"] + 1
+    planned = store.planned_count(round_number)
+    if planned is not None:
+        return RunState(**{**state, "ranges": list(range(planned)), "round": round_number})  # type: ignore[typeddict-item]
     pending, uploads = pending_ranges(state, store)
     # More ranges than children (RANGES_PER_CHILD per slot of max_concurrency): the Distributed
     # Map starts the next range when a child ends, so a range cut too large delays the round by
@@ -55,18 +78,16 @@ def plan_ranges(state: RunState, s3: Any, store: RunStore, settings: Settings) -
     min_keys = MIN_WINDOWS * settings.chunk_size
     ranges: list[KeyRange] = []
     for key_range in pending:
-        ranges.extend(
-            split_range(
-                s3,
-                state["run"]["source"],
-                state["run"]["listPrefix"],
-                key_range,
-                parts_each,
-                min_keys,
-                slots_each,
-            )
+        parts = split_range(
+            s3,
+            state["run"]["source"],
+            state["run"]["listPrefix"],
+            key_range,
+            parts_each,
+            min_keys,
+            slots_each,
         )
-    round_number = state["round"] + 1
+        ranges.extend(inherit_attempts(key_range, parts))
     carried: dict[int, list[PausedUpload]] = {}
     for upload in uploads:
         carried.setdefault(_holder(ranges, upload["key"]), []).append(upload)
@@ -74,6 +95,7 @@ def plan_ranges(state: RunState, s3: Any, store: RunStore, settings: Settings) -
     return RunState(**{**state, "ranges": list(range(len(ranges))), "round": round_number})  # type: ignore[typeddict-item]
 
 
+@named_transient
 def handler(event: RunState, context: Any) -> RunState:
     settings = load_settings()
     store = RunStore(run_table(settings.run_table), event["run"]["execution"])

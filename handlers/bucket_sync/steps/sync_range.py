@@ -8,24 +8,34 @@ from typing import Any
 
 from ..budget import short_reason
 from ..clients import s3_client
+from ..errors import TransientError
 from ..logs import log
 from ..payloads import Progress, RangeState
 from ..range_step import start_progress, sync_window
 from ..report import write_window
 from ..runstore import RunStore, run_table
 from ..settings import load_settings
+from ..transient import is_transient, named_transient
 
 STOP_MARGIN_SECONDS = 45.0
 
 
+@named_transient
 def handler(event: RangeState, context: Any) -> RangeState | dict:
     run, round_number, index = event["run"], event["round"], event["index"]
     settings = load_settings()
     store = RunStore(run_table(settings.run_table), run["execution"])
     if "error" in event:
         error = {name: short_reason(str(event["error"].get(name, ""))) for name in ("Error", "Cause")}
-        store.record_error(round_number, index, error)
-        log("range.failed", execution=run["execution"], round=round_number, index=index, error=error)
+        recorded = store.record_error(round_number, index, error)
+        log(
+            "range.failed",
+            execution=run["execution"],
+            round=round_number,
+            index=index,
+            error=error,
+            recorded=recorded,
+        )
         return {}
     record = store.read_range(round_number, index)
     key_range = record.range
@@ -51,24 +61,46 @@ def handler(event: RangeState, context: Any) -> RangeState | dict:
     while True:
         started = time.monotonic()
         window = f"r{round_number:06d}-i{index:06d}-w{progress['steps'] + 1:06d}"
+        report_stored = [True]
 
-        def report_window(lines: list[dict], name: str = window) -> None:
-            write_window(s3_client(None), target, name, lines)  # type: ignore[arg-type]
+        def report_window(lines: list[dict], name: str = window, stored: list[bool] = report_stored) -> None:
+            stored[0] = write_window(s3_client(None), target, name, lines)  # type: ignore[arg-type]
 
-        progress, requests = sync_window(
-            source_s3,
-            destination_s3,
-            run,
-            key_range,
-            progress,
-            settings,
-            seconds_left=seconds_left,
-            on_actions=report_window if reporting else None,
-        )
+        try:
+            progress, requests = sync_window(
+                source_s3,
+                destination_s3,
+                run,
+                key_range,
+                progress,
+                settings,
+                seconds_left=seconds_left,
+                on_actions=report_window if reporting else None,
+            )
+        except Exception as error:
+            if not is_transient(error):
+                raise
+            # A throttle or 5xx that outlived botocore's attempts: the state machine retries this
+            # step with backoff from the last window stored (windows are idempotent).
+            log(
+                "range.transient",
+                execution=run["execution"],
+                round=round_number,
+                index=index,
+                error=str(error),
+            )
+            raise TransientError(short_reason(f"{type(error).__name__}: {error}")) from error
+        if not report_stored[0]:
+            progress["reportIncomplete"] = True
         longest = max(longest, time.monotonic() - started)
         windows += 1
-        # Stored after every window, so a retried invocation resumes from the last one done.
-        store.save_progress(round_number, index, key_range, progress)
+        # Stored after every window, so a retried invocation resumes from the last one done. A
+        # duplicate invocation of this child that stored this window first wins: its progress
+        # stands and this one stops, so nothing is counted twice.
+        if not store.save_progress(round_number, index, key_range, progress):
+            stored = store.read_range(round_number, index).progress
+            log("range.superseded", execution=run["execution"], round=round_number, index=index)
+            return RangeState(run=run, round=round_number, index=index, range=key_range, progress=stored)  # type: ignore[typeddict-item]
         log(
             "range.step",
             execution=run["execution"],

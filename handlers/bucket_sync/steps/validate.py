@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -13,6 +14,7 @@ from ..overlap import refuse_overlapping_runs
 from ..payloads import ReportTarget, RunConfig, RunState, zero_counts
 from ..run_input import parse_input
 from ..settings import Settings, load_settings
+from ..transient import named_transient
 
 
 def validate(
@@ -63,7 +65,9 @@ def validate(
         readRedirects=read_redirects,
         sourceRegion=source_region,
         destinationRegion=destination_region,
-        countingOnly=options["maxDeletes"] is not None and options["deleteOrphans"],
+        countingOnly=options["deleteOrphans"]
+        and (options["maxDeletes"] is not None or options["maxDeletePercent"] is not None),
+        startedAt=time.time(),
     )
     return RunState(
         run=run,
@@ -74,6 +78,7 @@ def validate(
     )
 
 
+@named_transient
 def handler(event: dict[str, Any], context: Any) -> RunState:
     """`event` is {"input": <the execution input>, "execution": <its ARN>} (see the ASL)."""
     execution = event.get("execution", "")
