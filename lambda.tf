@@ -19,6 +19,7 @@ locals {
     COPY_THREADS           = tostring(var.copy_threads)
     MAX_RANGES             = tostring(var.max_concurrency)
     MAX_STEPS_PER_RANGE    = tostring(var.max_steps_per_range)
+    LAMBDA_TIMEOUT         = tostring(var.lambda_timeout)
     KEEP_WEBSITE_REDIRECTS = tostring(var.keep_website_redirects)
     RUN_TABLE              = aws_dynamodb_table.runs.name
     DEFAULT_INCLUDE        = jsonencode(var.include)
