@@ -286,9 +286,15 @@ class _Step:
     def may_start(self, entry: Entry) -> bool:
         """Whether `entry`'s first copy request ends before the step's deadline. The step's first
         copy starts without asking the clock when it fits inside the stop margin, so every step
-        makes progress; a longer one waits for an invocation with the time for it."""
+        makes progress; a longer one waits for an invocation with the time for it.
+
+        A multipart copy whose average part no invocation could hold starts anyway: only its
+        parts' own sizes tell whether it can be copied (each part waits for its time), or must
+        be named as failed; waiting would defer it forever."""
         size = 0 if self.options.dry_run else first_request_size(entry)
         if not self.started and self.clock.is_quick(size):
+            return True
+        if part_count(entry.etag) > 1 and self.clock.too_long(size):
             return True
         return self.clock.fits_now(size)
 
