@@ -29,6 +29,7 @@ locals {
     DESTINATION_KMS_KEYS       = jsonencode(local.destination_kms_keys)
     REPORT_BUCKET              = var.report_bucket == null ? "" : var.report_bucket
     REPORT_PREFIX              = var.report_prefix
+    LAMBDA_TIMEOUT             = tostring(var.lambda_timeout)
     # Read by SyncRange only when the runtime's SDK cannot make deletes conditional.
     ALLOW_UNCONDITIONAL_DELETES = tostring(var.allow_unconditional_deletes)
   }

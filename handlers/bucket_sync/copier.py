@@ -1,4 +1,10 @@
-"""Server-side copies of changed objects, in parallel, each pinned to the ETag that was compared."""
+"""Server-side copies of changed objects, in parallel, each pinned to the ETag that was compared.
+
+A copy starts only when its expected duration (copytime.py) fits the step's time left; the
+others wait for the next invocation, which starts with full time. A copy that fails transiently
+(throttle, 5xx, timeout: transient.py) is tried again after the others, a few passes while time
+allows, and then handed to the next window; only answers about the object itself name it failed.
+"""
 
 from __future__ import annotations
 
@@ -12,15 +18,20 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from .compare import part_count
+from .copytime import CopyClock, copy_rate
 from .heads import head_object
 from .jobs import Job, run_jobs, step_pool
 from .listing import Entry
 from .multipart import CopyPaused, copy_multipart
 from .overrides import Destination
 from .payloads import Failure
+from .transient import is_transient
 
 # Objects S3 cannot read until they are restored.
 ARCHIVED_CLASSES = frozenset({"GLACIER", "DEEP_ARCHIVE"})
+# Passes over a window's copies: the first, then retries of the ones that failed transiently
+# (the step's back-pressure limiter has slowed its requests meanwhile).
+COPY_PASSES = 3
 
 
 @dataclass(frozen=True)
@@ -40,23 +51,49 @@ class CopyOptions:
     destination: Destination = field(default_factory=Destination)
     # Open uploads of multipart copies an earlier step paused, by key: resumed, not restarted.
     resume: Mapping[str, str] = field(default_factory=dict)
+    # Seconds a fresh invocation has to start work (copytime.usable_seconds of the deployment's
+    # lambda_timeout): a copy no invocation could hold is named as failed instead of deferred
+    # forever. Infinite: no such bound.
+    invocation_seconds: float = math.inf
 
 
 @dataclass
 class CopyOutcome:
     copied: list[Entry] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
-    # Entries not started, or paused, because the step ran out of time; the next step takes them.
+    # Entries not started or paused because the step's time could not hold them, and entries
+    # still failing transiently after the step's passes; the next window takes them, in key order.
     deferred: list[Entry] = field(default_factory=list)
     # Upload ids of the paused multipart copies among `deferred`, by key.
     paused: dict[str, str] = field(default_factory=dict)
+    # The deferred entries whose last attempt failed transiently, with its reason, by key: the
+    # caller bounds how many windows a key may keep failing before it names it failed.
+    transient: dict[str, str] = field(default_factory=dict)
+    # True when a copy was deferred because the time left could not hold it: the invocation
+    # should store its progress and end (the next starts with full time) rather than start
+    # another window, which would defer the same copy again.
+    out_of_time: bool = False
 
     def before(self, cutoff: str) -> CopyOutcome:
-        """The outcome for keys below `cutoff` only (keys from there on are the next step's)."""
+        """The outcome for keys below `cutoff` only (keys from there on are the next step's);
+        what is deferred is kept as it is, since it is what the next step takes."""
         return CopyOutcome(
             copied=[e for e in self.copied if e.key < cutoff],
             failures=[f for f in self.failures if f["key"] is not None and f["key"] < cutoff],
+            deferred=self.deferred,
+            paused=self.paused,
+            transient=self.transient,
+            out_of_time=self.out_of_time,
         )
+
+
+@dataclass(frozen=True)
+class _Retry:
+    """A copy that failed transiently: tried again later in the step, or by the next window."""
+
+    reason: str
+    # The upload a multipart copy keeps open, with the parts copied so far.
+    upload_id: str | None = None
 
 
 def refusal(entry: Entry) -> str | None:
@@ -108,6 +145,18 @@ def reason_for(error: ClientError) -> str:
     return f"{code}: {message}".rstrip(": ")
 
 
+def describe(error: BaseException) -> str:
+    """The reason for any error of a copy request: reason_for an S3 answer, else its type."""
+    if isinstance(error, ClientError):
+        return reason_for(error)
+    return f"{type(error).__name__}: {error}"
+
+
+def clock_for(options: CopyOptions, source_s3: Any, destination_s3: Any) -> CopyClock:
+    """The time budget of the step's copies between these two clients' regions."""
+    return CopyClock(options.seconds_left, options.invocation_seconds, copy_rate(source_s3, destination_s3))
+
+
 def copy_one(
     source_s3: Any,
     destination_s3: Any,
@@ -132,7 +181,7 @@ def copy_one(
             destination_bucket,
             entry,
             head,  # type: ignore[arg-type]
-            options.seconds_left,
+            clock_for(options, source_s3, destination_s3),
             options.destination,
             options.resume.get(entry.key),
         )
@@ -152,6 +201,10 @@ def copy_one(
     yield [partial(destination_s3.copy_object, **params)]
 
 
+# How one attempt of a copy ended: a failure's reason, paused for time, to retry, or done (None).
+_Result = str | CopyPaused | _Retry | None
+
+
 def _attempt(
     source_s3: Any,
     destination_s3: Any,
@@ -159,9 +212,10 @@ def _attempt(
     destination_bucket: str,
     entry: Entry,
     options: CopyOptions,
-) -> Job[str | CopyPaused | None]:
+) -> Job[_Result]:
     """Copy `entry` (or only count it, in a dry run); the reason it failed, CopyPaused when its
-    multipart copy ran out of time and waits for a later step, or None.
+    multipart copy ran out of time and waits for a later step, _Retry when it failed transiently,
+    or None.
 
     An archived (GLACIER, DEEP_ARCHIVE) object is copied only while restored, and keeps its
     storage class: the copy is archived as the source is (S3 allows copying a restored object
@@ -185,13 +239,128 @@ def _attempt(
         if options.dry_run:
             return None
         yield from copy_one(source_s3, destination_s3, source_bucket, destination_bucket, entry, options)
-    except ClientError as error:
-        return reason_for(error)
     except CopyPaused as paused:
+        if paused.cause is not None:
+            return _Retry(describe(paused.cause), paused.upload_id)
         return paused
     except ValueError as error:
         return str(error)
+    except Exception as error:
+        if is_transient(error):
+            return _Retry(describe(error))
+        if isinstance(error, ClientError):
+            return reason_for(error)
+        raise  # not an S3 answer about this object: the step fails and is retried
     return None
+
+
+def first_request_size(entry: Entry) -> int:
+    """The bytes of the first copy request of `entry`: the object, or (multipart) its average
+    part; the parts' own sizes are known, and checked, once the copy has read them."""
+    return math.ceil(entry.size / max(1, part_count(entry.etag)))
+
+
+@dataclass
+class _Step:
+    """One copy_objects call: its requests' targets, and what it has decided over its passes."""
+
+    source_s3: Any
+    destination_s3: Any
+    source_bucket: str
+    destination_bucket: str
+    options: CopyOptions
+    clock: CopyClock
+    outcome: CopyOutcome = field(default_factory=CopyOutcome)
+    # Open uploads to resume, by key: the caller's, and those a transient failure left open.
+    resume: dict[str, str] = field(default_factory=dict)
+    # Entries whose last attempt failed transiently, with how, by key.
+    failing: dict[str, tuple[Entry, _Retry]] = field(default_factory=dict)
+    # Entries not started because the time left could not hold them.
+    late: list[Entry] = field(default_factory=list)
+    started: int = 0
+
+    def cutoff(self) -> str | None:
+        """The first key the next window takes for lack of time (None: none yet)."""
+        return min([e.key for e in self.late] + list(self.outcome.paused), default=None)
+
+    def may_start(self, entry: Entry) -> bool:
+        """Whether `entry`'s first copy request ends before the step's deadline. The step's first
+        copy starts without asking the clock when it fits inside the stop margin, so every step
+        makes progress; a longer one waits for an invocation with the time for it.
+
+        A multipart copy whose average part no invocation could hold starts anyway: only its
+        parts' own sizes tell whether it can be copied (each part waits for its time), or must
+        be named as failed; waiting would defer it forever."""
+        size = 0 if self.options.dry_run else first_request_size(entry)
+        if not self.started and self.clock.is_quick(size):
+            return True
+        if part_count(entry.etag) > 1 and self.clock.too_long(size):
+            return True
+        return self.clock.fits_now(size)
+
+    def jobs(self, entries: list[Entry], started: list[Entry]) -> Iterator[Job[_Result]]:
+        """One pass's copies in key order, each taken when a thread is about to be free for it
+        (run_jobs), so its time is judged when it would start. At the first copy that does not
+        fit, it and every later entry are late; `started` collects the entries started."""
+        options = replace(self.options, resume=self.resume)
+        for index, entry in enumerate(entries):
+            reason = None if part_count(entry.etag) > 1 else self.clock.too_long(entry.size)
+            if reason:  # no invocation could copy it: waiting would defer it forever
+                self.failing.pop(entry.key, None)
+                self.outcome.failures.append(Failure(key=entry.key, reason=reason))
+                continue
+            if not self.may_start(entry):
+                self.late.extend(entries[index:])
+                self.outcome.out_of_time = True
+                return
+            self.started += 1
+            started.append(entry)
+            yield _attempt(
+                self.source_s3,
+                self.destination_s3,
+                self.source_bucket,
+                self.destination_bucket,
+                entry,
+                options,
+            )
+
+    def settle(self, entry: Entry, value: _Result) -> None:
+        """Record how one attempt of `entry` ended."""
+        self.failing.pop(entry.key, None)
+        if isinstance(value, _Retry):
+            self.failing[entry.key] = (entry, value)
+            if value.upload_id:
+                self.resume[entry.key] = value.upload_id
+        elif isinstance(value, CopyPaused):
+            self.outcome.deferred.append(entry)
+            self.outcome.paused[entry.key] = value.upload_id
+        elif value:
+            self.outcome.failures.append(Failure(key=entry.key, reason=value))
+        else:
+            self.outcome.copied.append(entry)
+
+    def retries(self) -> list[Entry]:
+        """The entries to try again, in key order: those failing transiently below the first key
+        deferred for time (the window is cut there, and the next one takes everything after it)."""
+        cutoff = self.cutoff()
+        return sorted(
+            (entry for entry, _ in self.failing.values() if cutoff is None or entry.key < cutoff),
+            key=lambda e: e.key,
+        )
+
+    def finish(self) -> CopyOutcome:
+        """The outcome: what still fails transiently, and what was late, is deferred."""
+        outcome = self.outcome
+        deferred = {entry.key: entry for entry in [*outcome.deferred, *self.late]}
+        for key, (entry, retry) in self.failing.items():
+            deferred[key] = entry
+            outcome.transient[key] = retry.reason
+            if retry.upload_id:
+                outcome.paused[key] = retry.upload_id
+        outcome.deferred = sorted(deferred.values(), key=lambda e: e.key)
+        outcome.copied.sort(key=lambda e: e.key)
+        outcome.failures.sort(key=lambda f: f["key"] or "")
+        return outcome
 
 
 def copy_objects(
@@ -204,8 +373,15 @@ def copy_objects(
     pool: Executor | None = None,
 ) -> CopyOutcome:
     """Copy every entry (or, in a dry run, count it) in key order; each ends copied, failed, or
-    deferred when the step's time runs out before it starts (never the first one, so every
-    step makes progress).
+    deferred to the next window.
+
+    A copy starts only when its expected duration fits the time left (`options.seconds_left`);
+    the first that does not fit, and every later one, is deferred (`out_of_time`), and the next
+    invocation starts it with full time. A single-part copy longer than any invocation can hold
+    (`options.invocation_seconds`) is named as failed with what to raise. Copies that fail
+    transiently are tried again after the others, up to COPY_PASSES passes in all, while time
+    allows; those still failing are deferred, with their last reason in `transient`. A multipart
+    copy that fails transiently keeps its upload open (in `paused`, resumed by the retry).
 
     Every request goes to `pool`, the step's one executor (a pool of `options.threads` is made
     when none is given); at most `options.threads` copies are under way at once, so a copy
@@ -216,27 +392,24 @@ def copy_objects(
             return copy_objects(
                 source_s3, destination_s3, source_bucket, destination_bucket, entries, options, own_pool
             )
-    ordered = sorted(entries, key=lambda e: e.key)
-    started = 0
-
-    def jobs() -> Iterator[Job[str | CopyPaused | None]]:
-        nonlocal started
-        for entry in ordered:
-            if started and options.seconds_left() <= 0:
-                return
-            started += 1
-            yield _attempt(source_s3, destination_s3, source_bucket, destination_bucket, entry, options)
-
-    results = run_jobs(pool, jobs(), options.threads)
-    outcome = CopyOutcome(deferred=ordered[started:])
-    for entry, done in zip(ordered[:started], results, strict=True):
-        if done.error is not None:
-            raise done.error  # not an S3 answer about this object: the step fails and is retried
-        if isinstance(done.value, CopyPaused):
-            outcome.deferred.append(entry)
-            outcome.paused[entry.key] = done.value.upload_id
-        elif done.value:
-            outcome.failures.append(Failure(key=entry.key, reason=done.value))
-        else:
-            outcome.copied.append(entry)
-    return outcome
+    step = _Step(
+        source_s3,
+        destination_s3,
+        source_bucket,
+        destination_bucket,
+        options,
+        clock_for(options, source_s3, destination_s3),
+        resume=dict(options.resume),
+    )
+    todo = sorted(entries, key=lambda e: e.key)
+    for _ in range(COPY_PASSES):
+        if not todo:
+            break
+        started: list[Entry] = []
+        results = run_jobs(pool, step.jobs(todo, started), options.threads)
+        for entry, done in zip(started, results, strict=True):
+            if done.error is not None:
+                raise done.error  # not an S3 answer about this object: the step fails and is retried
+            step.settle(entry, done.value)
+        todo = step.retries()
+    return step.finish()

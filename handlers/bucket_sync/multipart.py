@@ -8,16 +8,17 @@ upload, so headers, metadata, tags, storage class, redirect and the kind of addi
 The copy is a job (see jobs.py): its requests run on the step's one pool, and the sequence
 (part sizes, create, parts, complete or abort) is driven from the calling thread.
 
-An object too large to copy within one step is paused, not aborted: the parts under way finish,
-the upload stays open, and the step hands back its upload id (CopyPaused). A later step resumes
-it (`resume`): ListParts says which parts are there, only the others are copied. Every part
-copy stays pinned to the listed ETag, so a source rewritten meanwhile fails the copy, which then
-aborts the upload.
+A part copy starts only when its expected duration (copytime.py) fits the step's time left, so
+no part outlives the invocation. An object too large to copy within one step is paused, not
+aborted: the parts under way finish, the upload stays open, and the step hands back its upload id
+(CopyPaused). A later step resumes it (`resume`): ListParts says which parts are there, only the
+others are copied. A transient failure (throttle, 5xx, timeout) pauses the copy the same way, with
+its cause, so a retry keeps the parts already copied. Every part copy stays pinned to the listed
+ETag, so a source rewritten meanwhile fails the copy, which then aborts the upload.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import partial
 from typing import Any
 from urllib.parse import urlencode
@@ -25,23 +26,27 @@ from urllib.parse import urlencode
 from botocore.exceptions import ClientError
 
 from .compare import CHECKSUM_FIELDS, part_count
+from .copytime import CopyClock
 from .heads import carried_headers, head_object
 from .jobs import Job
 from .listing import Entry
 from .logs import log
 from .overrides import Destination
+from .transient import is_transient
 
 
 class CopyPaused(Exception):
-    """The step's time ran out during the copy; the upload stays open to be resumed."""
+    """The copy stopped with its upload open, to be resumed: the step's time ran out, or (with a
+    `cause`) a request failed transiently."""
 
-    def __init__(self, upload_id: str) -> None:
+    def __init__(self, upload_id: str, cause: BaseException | None = None) -> None:
         super().__init__(f"multipart copy paused, upload {upload_id} open")
         self.upload_id = upload_id
+        self.cause = cause
 
 
 class _OutOfTime(Exception):
-    """Raised by a part copy that would start after the step's time is up."""
+    """Raised by a part copy that could not finish before the step's deadline."""
 
 
 def uploaded_parts(s3: Any, bucket: str, key: str, upload_id: str) -> Job[dict[int, dict[str, Any]]]:
@@ -93,60 +98,72 @@ def copy_multipart(
     destination_bucket: str,
     entry: Entry,
     head: dict[str, Any],
-    seconds_left: Callable[[], float],
+    clock: CopyClock,
     destination: Destination,
     resume: str | None = None,
 ) -> Job[None]:
-    """Copy `entry` with UploadPartCopy, pinned to its listed ETag; abort on any failure.
+    """Copy `entry` with UploadPartCopy, pinned to its listed ETag.
 
     Part sizes come from HEAD ?partNumber=N (the ETag says how many parts). Those HEADs are not
     pinned to the ETag (some S3 implementations answer a part HEAD with the part's own ETag);
-    every UploadPartCopy is, and the sizes must add up to the listed size.
+    every UploadPartCopy is, and the sizes must add up to the listed size. A part no invocation
+    could copy in time fails the copy before any part is sent.
+
+    Raises CopyPaused when the step's time runs out or a request fails transiently once the
+    upload exists; on any other failure the upload is aborted and the error raised.
     """
-    numbers = range(1, part_count(entry.etag) + 1)
-    *part_heads, tagging = yield [
-        *(partial(head_object, source_s3, source_bucket, entry.key, part_number=n) for n in numbers),
-        partial(source_s3.get_object_tagging, Bucket=source_bucket, Key=entry.key),
-    ]
-    sizes = [part["ContentLength"] for part in part_heads]
-    if sum(sizes) != entry.size:
-        raise ValueError(f"part sizes add up to {sum(sizes)}, not {entry.size}")
-    params = carried_headers(head) | checksum_parameters(head) | destination.parameters(entry.storage_class)
-    if tagging["TagSet"]:
-        params["Tagging"] = urlencode([(tag["Key"], tag["Value"]) for tag in tagging["TagSet"]])
-    done: dict[int, dict[str, Any]] = {}
     upload_id = resume
-    if upload_id is not None:
-        try:
-            done = yield from uploaded_parts(destination_s3, destination_bucket, entry.key, upload_id)
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") != "NoSuchUpload":
-                raise
-            upload_id = None  # aborted or expired meanwhile: start again
-    if upload_id is None:
-        create = destination_s3.create_multipart_upload
-        (upload,) = yield [partial(create, Bucket=destination_bucket, Key=entry.key, **params)]
-        upload_id = upload["UploadId"]
-    offsets = [sum(sizes[:i]) for i in range(len(sizes))]
-
-    def copy_part(number: int) -> dict[str, Any]:
-        if seconds_left() <= 0:
-            raise _OutOfTime
-        start = offsets[number - 1]
-        response = destination_s3.upload_part_copy(
-            Bucket=destination_bucket,
-            Key=entry.key,
-            UploadId=upload_id,
-            PartNumber=number,
-            CopySource={"Bucket": source_bucket, "Key": entry.key},
-            CopySourceIfMatch=entry.etag,
-            CopySourceRange=f"bytes={start}-{start + sizes[number - 1] - 1}",
-        )
-        return response["CopyPartResult"]
-
-    checksum = source_checksum(head)
-    missing = [number for number in range(1, len(sizes) + 1) if number not in done]
     try:
+        numbers = range(1, part_count(entry.etag) + 1)
+        *part_heads, tagging = yield [
+            *(partial(head_object, source_s3, source_bucket, entry.key, part_number=n) for n in numbers),
+            partial(source_s3.get_object_tagging, Bucket=source_bucket, Key=entry.key),
+        ]
+        sizes = [part["ContentLength"] for part in part_heads]
+        if sum(sizes) != entry.size:
+            raise ValueError(f"part sizes add up to {sum(sizes)}, not {entry.size}")
+        largest = max(range(len(sizes)), key=lambda i: sizes[i])
+        reason = clock.too_long(sizes[largest], f"part {largest + 1}")
+        if reason:
+            raise ValueError(reason)
+        params = (
+            carried_headers(head) | checksum_parameters(head) | destination.parameters(entry.storage_class)
+        )
+        if tagging["TagSet"]:
+            params["Tagging"] = urlencode([(tag["Key"], tag["Value"]) for tag in tagging["TagSet"]])
+        done: dict[int, dict[str, Any]] = {}
+        if upload_id is not None:
+            try:
+                done = yield from uploaded_parts(destination_s3, destination_bucket, entry.key, upload_id)
+            except ClientError as error:
+                if error.response.get("Error", {}).get("Code") != "NoSuchUpload":
+                    raise
+                upload_id = None  # aborted or expired meanwhile: start again
+        if upload_id is None:
+            create = destination_s3.create_multipart_upload
+            (upload,) = yield [partial(create, Bucket=destination_bucket, Key=entry.key, **params)]
+            upload_id = upload["UploadId"]
+        offsets = [sum(sizes[:i]) for i in range(len(sizes))]
+
+        def copy_part(number: int) -> dict[str, Any]:
+            # Asked on the worker, as the part starts: parts run copy_threads at once, and each
+            # one starts only if it ends before the deadline.
+            if not clock.fits_now(sizes[number - 1]):
+                raise _OutOfTime
+            start = offsets[number - 1]
+            response = destination_s3.upload_part_copy(
+                Bucket=destination_bucket,
+                Key=entry.key,
+                UploadId=upload_id,
+                PartNumber=number,
+                CopySource={"Bucket": source_bucket, "Key": entry.key},
+                CopySourceIfMatch=entry.etag,
+                CopySourceRange=f"bytes={start}-{start + sizes[number - 1] - 1}",
+            )
+            return response["CopyPartResult"]
+
+        checksum = source_checksum(head)
+        missing = [number for number in range(1, len(sizes) + 1) if number not in done]
         results = yield [partial(copy_part, number) for number in missing]
         done.update(zip(missing, results, strict=True))
         parts = [
@@ -172,8 +189,14 @@ def copy_multipart(
         ]
     except _OutOfTime:
         # The parts under way have finished (jobs.py waits for them); the rest is a later step's.
+        assert upload_id is not None  # created before any part copy asks the clock
         raise CopyPaused(upload_id) from None
-    except Exception:
+    except Exception as error:
+        if upload_id is None:
+            raise
+        if is_transient(error):
+            # The parts copied so far stay; a retry (this step or a later one) lists and keeps them.
+            raise CopyPaused(upload_id, cause=error) from error
         try:
             yield [
                 partial(
