@@ -9,7 +9,7 @@ import pytest
 from harness import Emulator
 
 # The applied module and its per-test views, shared by the end-to-end and command-line tests.
-from tests.deployment import cross_region, deployment, slow, sync, versioned, wide  # noqa: E402, F401
+from tests.deployment import cross_region, deployment, scale, slow, sync, versioned, wide  # noqa: E402, F401
 
 
 @pytest.fixture(scope="session")

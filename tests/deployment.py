@@ -39,6 +39,8 @@ class Deployment:
     wide_state_machine_arn: str = ""
     # The fourth, with 10-second steps and 2 threads (see `slow`).
     slow_state_machine_arn: str = ""
+    # The fifth, at the default copy_threads and chunk_size and max_concurrency 10 (see `scale`).
+    scale_state_machine_arn: str = ""
 
     def run(self, **run_input: Any) -> Execution:
         return run_execution(self.sfn, self.state_machine_arn, run_input)
@@ -73,6 +75,7 @@ def deployment(emulator: Emulator) -> Iterator[Deployment]:
             cross_region_state_machine_arn=outputs["cross_region_state_machine_arn"],
             wide_state_machine_arn=outputs["wide_state_machine_arn"],
             slow_state_machine_arn=outputs["slow_state_machine_arn"],
+            scale_state_machine_arn=outputs["scale_state_machine_arn"],
         )
 
 
@@ -94,6 +97,7 @@ def settle_running_executions(deployment: Deployment) -> None:
         deployment.cross_region_state_machine_arn,
         deployment.wide_state_machine_arn,
         deployment.slow_state_machine_arn,
+        deployment.scale_state_machine_arn,
     ]
     for arn in filter(None, arns):
         running = deployment.sfn.list_executions(stateMachineArn=arn, statusFilter="RUNNING")["executions"]
@@ -117,6 +121,12 @@ def wide(sync: Deployment) -> Deployment:
 def slow(sync: Deployment) -> Deployment:
     """Like `sync`, but runs go to the instance whose steps last at most 10 s."""
     return replace(sync, state_machine_arn=sync.slow_state_machine_arn)
+
+
+@pytest.fixture
+def scale(sync: Deployment) -> Deployment:
+    """Like `sync`, but runs go to the instance at the default copy_threads and chunk_size."""
+    return replace(sync, state_machine_arn=sync.scale_state_machine_arn)
 
 
 def empty_versions(s3: Any, bucket: str) -> None:

@@ -38,7 +38,8 @@ REWRITTEN = "not deleted: rewritten since it was listed (ETag no longer matches)
 # the same key, and asks the caller to retry: the key's state is unknown, not refused.
 _CONFLICT_CODES = frozenset({"ConditionalRequestConflict", "409"})
 
-Reserve = Callable[[int], bool]
+# Reserves the deletes of one request (its entries) in the run's guard; False: the limit is reached.
+Reserve = Callable[[list[Entry]], bool]
 
 
 @dataclass
@@ -153,11 +154,11 @@ class _Guard:
     hook: Reserve | None
     tripped: bool = False
 
-    def allows(self, count: int) -> bool:
-        """Reserve `count` deletes; False (for this and every later request) once refused."""
+    def allows(self, entries: list[Entry]) -> bool:
+        """Reserve the deletes of `entries`; False (for this and every later request) once refused."""
         if self.tripped:
             return False
-        if self.hook is None or self.hook(count):
+        if self.hook is None or self.hook(entries):
             return True
         self.tripped = True
         return False
@@ -168,7 +169,7 @@ def _held(guard: _Guard, entries: list[Entry]) -> DeleteOutcome | None:
     that throttled or timed out (it may even have been made: the guard is then stricter, never
     laxer) returns the entries to retry later."""
     try:
-        if guard.allows(len(entries)):
+        if guard.allows(entries):
             return None
     except Exception as error:
         if not is_transient(error):

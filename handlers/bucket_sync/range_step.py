@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -13,7 +14,8 @@ from botocore.exceptions import ClientError
 from .budget import UPLOADS_BYTES, json_size, sample_failures
 from .compare import settle
 from .copier import CopyOptions, CopyOutcome, copy_objects
-from .deleter import delete_objects
+from .copytime import STOP_MARGIN_SECONDS, usable_seconds
+from .deleter import DeleteOutcome, Reserve, delete_objects
 from .diff import Plan, merge
 from .heads import head_object
 from .jobs import Job, run_jobs, step_pool
@@ -40,6 +42,7 @@ def sync_window(
     settings: Settings,
     seconds_left: Callable[[], float] = lambda: math.inf,
     on_actions: Callable[[list[dict[str, Any]]], None] | None = None,
+    reserve: Reserve | None = None,
 ) -> tuple[Progress, dict[str, int]]:
     """Sync the keys after the cursor, at most `chunk_size` per side, and move the cursor on.
 
@@ -48,8 +51,10 @@ def sync_window(
     range's end when neither has; keys listed past it are dropped. Every key in the window is
     then known on both sides, so the merge is exact; keys after the window are left to the next
     step.
-    Returns the new progress and the number of LIST requests per side (for logs and benchmarks);
-    `on_actions` receives the window's report lines (report.action_lines).
+    Returns the new progress and what the window met (LIST requests per side, for logs and
+    benchmarks; `outOfTime`: a copy waits for an invocation with more time; `guardTripped`: the
+    delete guard refused a reservation); `on_actions` receives the window's report lines
+    (report.action_lines); `reserve` reserves each delete request in the run's guard.
     """
     cursor, up_to, limit = progress["cursor"], key_range["upTo"], settings.chunk_size
     # Both sides are listed at once: a window waits for its slower side, not for the sum (most
@@ -67,6 +72,7 @@ def sync_window(
     in_scope_destination = scoped(run, destination_entries)
     plan = merge(scoped(run, source_entries), in_scope_destination)
     dry_run = run["dryRun"] or run["countingOnly"]
+    stalled = progress.get("stalls", 0) + 1 >= MAX_STALLS
     # The step's one pool: every S3 request below runs on it, so the step never has more than
     # copy_threads threads of its own, whatever mix of small and multipart objects it meets.
     with step_pool(settings.copy_threads) as pool:
@@ -80,48 +86,54 @@ def sync_window(
             seconds_left=seconds_left,
             source_heads=source_heads,
             resume=resume,
+            invocation_seconds=usable_seconds(settings.lambda_timeout, STOP_MARGIN_SECONDS),
         )
         copies = copy_objects(
             source_s3, destination_s3, run["source"], run["destination"], plan.to_copy, options, pool
         )
+        if stalled:
+            copies = name_transient_copies(copies)
         uploads = paused_uploads(destination_s3, run, copies, later)
-        if copies.deferred:
-            # Out of time: this step ends just before the first object it did not start. Every key
-            # below that is settled; what was done at or above it is seen (and counted) next step.
-            cutoff = min(entry.key for entry in copies.deferred)
-            handled = [e.key for e in source_entries + destination_entries if e.key < cutoff]
-            window_end = max(handled, default=cursor)
-            plan, copies, done = plan.before(cutoff), copies.before(cutoff), False
-            in_scope_destination = [e for e in in_scope_destination if e.key < cutoff]
+        # Out of time or failing transiently: this step ends just before the first object it did
+        # not copy. Every key below that is settled; copies at or above it are seen (and counted)
+        # next step; deletes are done before it only.
+        cutoff = min((entry.key for entry in copies.deferred), default=None)
         to_delete = plan.to_delete if run["deleteOrphans"] else []
-        deletes = delete_objects(
-            destination_s3,
-            run["destination"],
-            to_delete,
-            settings.copy_threads,
-            dry_run,
-            pool,
-            allow_unconditional=settings.allow_unconditional_deletes,
-            execution=run["execution"],
-        )
+        if cutoff is not None:
+            to_delete = [entry for entry in to_delete if entry.key < cutoff]
+        deletes = delete_orphans(destination_s3, run, to_delete, settings, pool, dry_run, reserve, stalled)
+    held = deletes.retry + deletes.not_deleted
+    if held:
+        # Deletes S3 throttled (or the guard refused) end the window before the first of them;
+        # the orphans deleted above it are gone and counted now, never seen again.
+        first_held = min(entry.key for entry in held)
+        cutoff = first_held if cutoff is None else min(cutoff, first_held)
+    kept = deletes.kept_keys()
+    deleted = [entry for entry in to_delete if entry.key not in kept] if not dry_run else to_delete
+    delete_failures = deletes.failures
+    if cutoff is not None:
+        handled = [e.key for e in source_entries + destination_entries if e.key < cutoff]
+        window_end = max(handled, default=cursor)
+        plan, copies, done = plan.before(cutoff), copies.before(cutoff), False
+        in_scope_destination = [e for e in in_scope_destination if e.key < cutoff]
+        delete_failures = [f for f in delete_failures if f["key"] is not None and f["key"] < cutoff]
 
-    failures: list[Failure] = copies.failures + deletes.failures
+    failures: list[Failure] = copies.failures + delete_failures
     if on_actions is not None:
-        refused = {failure["key"] for failure in deletes.failures}
-        deleted = [entry for entry in to_delete if entry.key not in refused]
         known = {entry.key: entry for entry in source_entries + destination_entries}
         on_actions(action_lines(copies.copied, deleted, failures, known, dry_run))
     step_counts = Counts(
         copied=len(copies.copied),
         copiedBytes=sum(entry.size for entry in copies.copied),
-        deleted=deletes.deleted,
+        deleted=len(deleted),
         unchanged=len(plan.unchanged),
         failed=len(failures),
         inDestination=len(in_scope_destination),
         slowDowns=0,
     )
+    new_cursor = progress["cursor"] if done else str(window_end)
     new_progress = Progress(
-        cursor=progress["cursor"] if done else str(window_end),
+        cursor=new_cursor,
         done=done,
         steps=progress["steps"] + 1,
         counts=add_counts(progress["counts"], step_counts),
@@ -129,12 +141,85 @@ def sync_window(
     )
     if uploads:
         new_progress["uploads"] = uploads
+    if not done and new_cursor == progress["cursor"]:
+        # A window that could not pass its first key (S3 kept failing it transiently): after
+        # MAX_STALLS such windows in a row, that key is named as failed with the real reason.
+        new_progress["stalls"] = progress.get("stalls", 0) + 1
+    if progress.get("reportIncomplete"):
+        new_progress["reportIncomplete"] = True
     requests = {
         "sourceLists": source.requests,
         "destinationLists": destination.requests,
         "settled": len(plan.unsure),
+        "outOfTime": copies.out_of_time,
+        "guardTripped": deletes.guard_tripped,
+        "heldDeletes": len(held),
     }
     return new_progress, requests
+
+
+# Windows in a row a range may stop before the same first key because S3 keeps failing it
+# transiently (each window tries it COPY_PASSES times, with the limiter slowing requests, and
+# the state machine backs off between invocations) before that key is named as failed.
+MAX_STALLS = 5
+# Passes over the deletes S3 throttled in one window (the limiter slows each pass down).
+DELETE_PASSES = 3
+
+
+def name_transient_copies(copies: CopyOutcome) -> CopyOutcome:
+    """The outcome with the copies that keep failing transiently named as failed, with the last
+    reason S3 gave, instead of deferred again."""
+    failing = copies.transient
+    return replace(
+        copies,
+        failures=[
+            *copies.failures,
+            *(
+                Failure(key=key, reason=f"still failing after retries: {reason}")
+                for key, reason in failing.items()
+            ),
+        ],
+        deferred=[entry for entry in copies.deferred if entry.key not in failing],
+        transient={},
+    )
+
+
+def delete_orphans(
+    s3: Any,
+    run: RunConfig,
+    entries: list[Entry],
+    settings: Settings,
+    pool: Executor,
+    dry_run: bool,
+    reserve: Reserve | None,
+    stalled: bool,
+) -> DeleteOutcome:
+    """Delete the window's orphans, trying again (DELETE_PASSES in all) those S3 throttled or
+    failed transiently; when the range has stalled on them, name those still failing."""
+    outcome = DeleteOutcome()
+    pending = entries
+    for _ in range(DELETE_PASSES):
+        attempt = delete_objects(
+            s3,
+            run["destination"],
+            pending,
+            settings.copy_threads,
+            dry_run,
+            pool,
+            allow_unconditional=settings.allow_unconditional_deletes,
+            execution=run["execution"],
+            reserve=reserve,
+        )
+        pending, attempt.retry = attempt.retry, []
+        outcome.add(attempt)
+        if not pending or attempt.guard_tripped:
+            break
+    if pending and stalled:
+        reason = f"still failing after retries: {outcome.retry_reason}"
+        outcome.failures.extend(Failure(key=entry.key, reason=reason) for entry in pending)
+    elif pending:
+        outcome.retry = pending
+    return outcome
 
 
 def resumable_uploads(

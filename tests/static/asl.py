@@ -24,6 +24,8 @@ SAMPLE_VALUES: dict[str, Any] = {
     "retry_interval_seconds": 2,
     "retry_max_attempts": 6,
     "crash_retry_max_attempts": 2,
+    "transient_retry_max_attempts": 8,
+    "retry_max_delay_seconds": 60,
     "retry_backoff_rate": 2,
 }
 

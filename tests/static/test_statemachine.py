@@ -112,3 +112,20 @@ def test_cfn_lint_would_catch_a_broken_definition():
     broken = render()
     broken["States"]["PlanRanges"]["Type"] = "Tusk"
     assert any(f.startswith("E3601") for f in cfn_lint_findings(broken))
+
+
+def test_every_task_retries_transient_errors_crashes_and_timeouts():
+    # Every step is idempotent (windows resume from stored cursors, rounds from their header), so
+    # a throttle that outlived botocore's attempts, a crash or a timeout is retried, never a failure.
+    wanted = {"TransientError", "Lambda.Unknown", "States.Timeout", "Sandbox.Timedout", "Runtime.ExitError"}
+    for scope in scopes(render()):
+        for name, state in scope["States"].items():
+            if state["Type"] != "Task":
+                continue
+            retried = {error for retrier in state.get("Retry", []) for error in retrier["ErrorEquals"]}
+            assert wanted <= retried, f"{name} does not retry {sorted(wanted - retried)}"
+            transient = next(r for r in state["Retry"] if "TransientError" in r["ErrorEquals"])
+            assert (
+                transient["MaxDelaySeconds"] >= transient["IntervalSeconds"]
+                and transient["JitterStrategy"] == "FULL"
+            )

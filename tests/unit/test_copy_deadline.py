@@ -12,10 +12,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bucket_sync.copier import CopyOptions, copy_objects
-from bucket_sync.copytime import COPY_BYTES_PER_SECOND, COPY_LATENCY_SECONDS, usable_seconds
+from bucket_sync.copytime import (
+    COPY_BYTES_PER_SECOND,
+    COPY_LATENCY_SECONDS,
+    STOP_MARGIN_SECONDS,
+    usable_seconds,
+)
 from bucket_sync.listing import Entry
 from bucket_sync.settings import load_settings
-from bucket_sync.steps.sync_range import STOP_MARGIN_SECONDS
 
 GB = 1000**3
 WHEN = datetime(2025, 1, 1, tzinfo=UTC)

@@ -1,5 +1,5 @@
-"""The delete guard's reservation hook: asked right before each request with the number of keys
-it deletes; once it says no, nothing more is sent and nothing more is reserved."""
+"""The delete guard's reservation hook: asked right before each request with the entries it
+deletes; once it says no, nothing more is sent and nothing more is reserved."""
 
 import pytest
 
@@ -17,7 +17,8 @@ class Budget:
     def __init__(self, left: int) -> None:
         self.left, self.asked, self.granted = left, [], 0
 
-    def __call__(self, count: int) -> bool:
+    def __call__(self, entries) -> bool:
+        count = len(entries)
         self.asked.append(count)
         if count > self.left:
             return False
@@ -77,7 +78,7 @@ def test_nothing_is_reserved_for_what_is_never_sent(s3, monkeypatch):
 def test_a_reservation_that_times_out_returns_the_request_to_retry(s3):
     entries = orphans(s3, ["k1"])
 
-    def throttled(count):
+    def throttled(entries):
         from botocore.exceptions import ClientError
 
         raise ClientError({"Error": {"Code": "ProvisionedThroughputExceededException"}}, "UpdateItem")

@@ -54,9 +54,14 @@ def test_the_next_round_resumes_unfinished_ranges_from_their_cursors(run_table):
     store.save_progress(1, 1, ranges[1], {**start_progress(ranges[1]), "cursor": "h", "steps": 8})
     store.save_progress(1, 2, ranges[2], start_progress(ranges[2]))
     store.record_error(1, 2, {"Error": "Lambda.Unknown", "Cause": "boom"})
-    # Range 3 never reported (its error could not be recorded): it starts over from its bound.
+    # Range 2 stopped on an error: it goes on from its cursor, one attempt spent. Range 3 never
+    # reported (its error could not be recorded): it starts over from its bound.
     assert pending_ranges(state(1), store) == (
-        [{"after": "h", "upTo": "m"}, {"after": "t", "upTo": None}],
+        [
+            {"after": "h", "upTo": "m"},
+            {"after": "m", "upTo": "t", "attempts": 1},
+            {"after": "t", "upTo": None},
+        ],
         [],
     )
     assert pending_ranges(state(None), store) == ([{"after": "", "upTo": None}], [])

@@ -8,16 +8,17 @@ from typing import Any
 
 from ..budget import short_reason
 from ..clients import s3_client
-from ..errors import TransientError
+from ..copytime import STOP_MARGIN_SECONDS
+from ..deleter import Reserve
+from ..errors import DeleteGuardTripped, TransientError
+from ..listing import Entry
 from ..logs import log
-from ..payloads import Progress, RangeState
+from ..payloads import Progress, RangeState, RunConfig
 from ..range_step import start_progress, sync_window
 from ..report import write_window
 from ..runstore import RunStore, run_table
 from ..settings import load_settings
 from ..transient import is_transient, named_transient
-
-STOP_MARGIN_SECONDS = 45.0
 
 
 @named_transient
@@ -57,6 +58,7 @@ def handler(event: RangeState, context: Any) -> RangeState | dict:
     target = run["report"]
     # A counting pass (maxDeletes) writes no report, unless it is a dry run's whole answer.
     reporting = target is not None and (not run["countingOnly"] or run["dryRun"])
+    guard = delete_guard(store, run)
     longest, windows = 0.0, 0
     while True:
         started = time.monotonic()
@@ -76,6 +78,7 @@ def handler(event: RangeState, context: Any) -> RangeState | dict:
                 settings,
                 seconds_left=seconds_left,
                 on_actions=report_window if reporting else None,
+                reserve=guard,
             )
         except Exception as error:
             if not is_transient(error):
@@ -116,11 +119,33 @@ def handler(event: RangeState, context: Any) -> RangeState | dict:
             counts=progress["counts"],
             **requests,
         )
+        if requests["guardTripped"]:
+            # What the window did is stored; the run ends DeleteGuardTripped (TallyRound).
+            raise DeleteGuardTripped(
+                f"the run's delete limit ({run.get('deleteLimit')}) is reached: range {index} of round "
+                f"{round_number} stopped deleting at {progress['cursor']!r}"
+            )
         if progress["done"] or progress["steps"] >= settings.max_steps_per_range:
             break
+        if requests["outOfTime"]:
+            break  # a copy waits for an invocation with its full time
         if seconds_left() < 2 * longest or windows >= settings.max_windows_per_step:
             break
     return RangeState(run=run, round=round_number, index=index, range=key_range, progress=progress)
+
+
+def delete_guard(store: RunStore, run: RunConfig) -> Reserve | None:
+    """The reservation hook of a guarded run's real pass: each delete request reserves its keys
+    in the run table (atomically, once per batch of keys) before it is sent; None when unguarded."""
+    limit = run.get("deleteLimit")
+    if limit is None or run["countingOnly"] or run["dryRun"]:
+        return None
+
+    def reserve(entries: list[Entry]) -> bool:
+        batch = "\n".join(sorted(entry.key for entry in entries))
+        return store.reserve_deletes(batch, len(entries), limit)
+
+    return reserve
 
 
 def newest(*candidates: Progress | None) -> Progress | None:

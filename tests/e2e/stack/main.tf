@@ -15,7 +15,7 @@ module "bucket_sync" {
   max_concurrency          = var.max_concurrency
   max_steps_per_range      = var.max_steps_per_range
   lambda_timeout           = 120
-  task_retry               = { interval_seconds = 1, max_attempts = 2, crash_max_attempts = 1 }
+  task_retry               = { interval_seconds = 1, max_attempts = 2, crash_max_attempts = 1, transient_max_attempts = 6, max_delay_seconds = 4 }
 }
 
 # The same module with allow_cross_region = true, for runs whose buckets are in different
@@ -31,7 +31,7 @@ module "bucket_sync_cross_region" {
   max_steps_per_range      = var.max_steps_per_range
   allow_cross_region       = true
   lambda_timeout           = 120
-  task_retry               = { interval_seconds = 1, max_attempts = 2, crash_max_attempts = 1 }
+  task_retry               = { interval_seconds = 1, max_attempts = 2, crash_max_attempts = 1, transient_max_attempts = 6, max_delay_seconds = 4 }
 }
 
 # The largest max_concurrency and copy_threads the module accepts, for the limit tests
@@ -50,7 +50,7 @@ module "bucket_sync_wide" {
   report_prefix            = "runs/"
   max_steps_per_range      = var.max_steps_per_range
   lambda_timeout           = 120
-  task_retry               = { interval_seconds = 1, max_attempts = 2, crash_max_attempts = 1 }
+  task_retry               = { interval_seconds = 1, max_attempts = 2, crash_max_attempts = 1, transient_max_attempts = 6, max_delay_seconds = 4 }
 }
 
 # Steps of 10 s with 2 threads, so that one multipart copy outlasts a step (test_limits.py).
@@ -62,7 +62,21 @@ module "bucket_sync_slow" {
   destination_bucket_names = var.destination_bucket_names
   copy_threads             = 2
   lambda_timeout           = 10
-  task_retry               = { interval_seconds = 1, max_attempts = 2, crash_max_attempts = 1 }
+  task_retry               = { interval_seconds = 1, max_attempts = 2, crash_max_attempts = 1, transient_max_attempts = 6, max_delay_seconds = 4 }
+}
+
+# The module's default copy_threads (16) and default chunk_size at max_concurrency 10, for the
+# throttling tests (test_scale.py): a first sync that S3 throttles far below the engine's pace.
+module "bucket_sync_scale" {
+  source = "../../.."
+
+  name                     = "${var.name}-scale"
+  source_bucket_names      = var.source_bucket_names
+  destination_bucket_names = var.destination_bucket_names
+  max_concurrency          = 10
+  copy_threads             = 16
+  lambda_timeout           = 120
+  task_retry               = { interval_seconds = 1, max_attempts = 2, crash_max_attempts = 1, transient_max_attempts = 6, max_delay_seconds = 4 }
 }
 
 variable "name" {
@@ -114,6 +128,11 @@ output "cross_region_state_machine_arn" {
 output "wide_state_machine_arn" {
   description = "The state machine of the instance at the largest accepted max_concurrency."
   value       = module.bucket_sync_wide.state_machine_arn
+}
+
+output "scale_state_machine_arn" {
+  description = "The state machine of the instance at the default copy_threads and chunk_size, max_concurrency 10."
+  value       = module.bucket_sync_scale.state_machine_arn
 }
 
 output "slow_state_machine_arn" {
