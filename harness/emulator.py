@@ -12,6 +12,8 @@ so a run AWS would fail fails here too:
 * S3: ``CopySourceIfMatch`` on CopyObject and UploadPartCopy (412), the per-object ``ETag`` of
   DeleteObjects (``PreconditionFailed``/``NoSuchKey`` per key), and SSE-C objects refuse to be
   copied, read or HEADed without their key (harness/s3_fidelity.py).
+* S3 also: DeleteObject honours ``If-Match`` (an ETag or ``*``), and a DeleteObjects body that is
+  not well-formed XML 1.0 (a key with U+0001) is refused with 400 MalformedXML.
 * IAM: every request is authorized against the caller's IAM policies; the handlers call AWS as
   their function's role (temporary credentials from sts:AssumeRole), everything else as an admin
   user whose keys are ``test``/``test`` (harness/iam_enforcement.py: what moto checks and not).

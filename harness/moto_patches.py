@@ -206,7 +206,7 @@ def _intercept_s3(environ: dict[str, Any], start_response: Any) -> Any:
         refused = throttle.intercept_s3(environ, start_response)
         if refused is not None:
             return refused
-    return None
+    return s3_fidelity.refuse_malformed_xml(environ, start_response)
 
 
 def _intercept_dynamodb(environ: dict[str, Any], start_response: Any) -> Any:
@@ -227,7 +227,8 @@ def _intercept_dynamodb(environ: dict[str, Any], start_response: Any) -> Any:
 def _dispatch(self: DomainDispatcherApplication, environ: dict[str, Any], start_response: Any) -> Any:
     # Same as moto's __call__ (route to the service's Flask app), except that a request moto
     # routed to S3 or DynamoDB may be answered first, as AWS would: by the active fault injector
-    # (harness/faults.py) or the request-rate limits (harness/throttling.py).
+    # (harness/faults.py), the request-rate limits (harness/throttling.py) or, for S3, the XML
+    # check (harness/s3_fidelity.py).
     backend_app = self.get_application(environ)
     service = getattr(backend_app, "service", None)
     if service == "s3":
