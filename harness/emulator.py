@@ -12,9 +12,17 @@ so a run AWS would fail fails here too:
 * S3: ``CopySourceIfMatch`` on CopyObject and UploadPartCopy (412), the per-object ``ETag`` of
   DeleteObjects (``PreconditionFailed``/``NoSuchKey`` per key), and SSE-C objects refuse to be
   copied, read or HEADed without their key (harness/s3_fidelity.py).
+* S3 also: DeleteObject honours ``If-Match`` (an ETag or ``*``), and a DeleteObjects body that is
+  not well-formed XML 1.0 (a key with U+0001) is refused with 400 MalformedXML.
 * IAM: every request is authorized against the caller's IAM policies; the handlers call AWS as
   their function's role (temporary credentials from sts:AssumeRole), everything else as an admin
   user whose keys are ``test``/``test`` (harness/iam_enforcement.py: what moto checks and not).
+* Request rates: S3 answers SlowDown beyond a per-bucket rate of writes and of reads, DynamoDB
+  ProvisionedThroughputExceededException beyond a write rate per partition key value; AWS's
+  limits divided by 20, for requests not signed with the admin keys (harness/throttling.py).
+  Change the rates with ``Emulator(rates=RequestRates(...))``, ``with
+  emulator.request_rates(s3_writes_per_second=40):`` or ``BUCKET_SYNC_EMULATOR_RATES``; read
+  what was limited with :meth:`Emulator.throttle_figures`.
 
 Each limit has a switch, named in :class:`harness.strictness.Strictness`. Turn limits off for a
 debugging session with ``BUCKET_SYNC_EMULATOR_LAX=payload_size,failure_cause`` (or ``=all``) in
@@ -25,6 +33,7 @@ except to show that the switch works.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import multiprocessing
@@ -43,6 +52,7 @@ from harness import iam_enforcement, moto_patches
 from harness.faults import Crash, Faults, S3Error
 from harness.lambda_runtime import LambdaRuntime
 from harness.strictness import Strictness, set_current
+from harness.throttling import RequestRates, Throttle
 
 __all__ = ["Emulator"]
 
@@ -121,14 +131,19 @@ class Emulator:
         lambda_log_path: str | None = None,
         lambda_extra_env: dict[str, str] | None = None,
         strictness: Strictness | None = None,
+        rates: RequestRates | None = None,
     ) -> None:
         """`lambda_extra_env`: variables added to every function's environment (e.g.
         ``AWS_ENDPOINT_URL_S3`` to route the handlers' S3 traffic through a proxy); the
         reserved ones (``AWS_ENDPOINT_URL``, credentials, region, ...) still win.
 
         `strictness`: which AWS limits to enforce; None means all of them except those named in
-        ``BUCKET_SYNC_EMULATOR_LAX`` (see the module docstring)."""
+        ``BUCKET_SYNC_EMULATOR_LAX`` (see the module docstring).
+
+        `rates`: the request-rate limits; None means the defaults changed by
+        ``BUCKET_SYNC_EMULATOR_RATES`` (harness/throttling.py)."""
         self._strictness = strictness if strictness is not None else Strictness.from_env()
+        self._throttle = Throttle(rates if rates is not None else RequestRates.from_env())
         self._lambda_workers = lambda_workers
         self._lambda_extra_env = dict(lambda_extra_env or {})
         self.lambda_log_path = lambda_log_path
@@ -165,6 +180,7 @@ class Emulator:
         os.environ["MOTO_PORT"] = str(self._port)
         self._runtime = LambdaRuntime(self._lambda_workers, self.lambda_log_path, self._lambda_extra_env)
         moto_patches.set_lambda_runtime(self._runtime, self.endpoint)
+        moto_patches.set_throttle(self._throttle)
         Emulator._active = self
         self._configure()
         iam_enforcement.install_admin()
@@ -176,6 +192,7 @@ class Emulator:
         if self._server is None:
             return
         moto_patches.set_lambda_runtime(None)
+        moto_patches.set_throttle(None)
         iam_enforcement.enforce(False)
         if self._runtime is not None:
             self._runtime.shutdown()
@@ -201,13 +218,14 @@ class Emulator:
         self.stop()
 
     def reset(self) -> None:
-        """Drop all emulated resources and recorded child-history counts."""
+        """Drop all emulated resources, recorded child-history counts and throttle state."""
         self._post("/moto-api/reset", {})
         self._configure()
         iam_enforcement.install_admin()
         if self._runtime is not None:
             self._runtime.reset()
         moto_patches.clear_child_history_event_counts()
+        self._throttle.reset()
 
     # -- strictness ----------------------------------------------------------
 
@@ -234,6 +252,51 @@ class Emulator:
             yield self._strictness
         finally:
             self.strictness = saved
+
+    # -- request rates -------------------------------------------------------
+
+    @property
+    def rates(self) -> RequestRates:
+        """The request-rate limits in force (harness/throttling.py)."""
+        return self._throttle.rates
+
+    @contextmanager
+    def request_rates(
+        self,
+        *,
+        s3_writes_per_second: float | None = None,
+        s3_reads_per_second: float | None = None,
+        dynamodb_partition_writes_per_second: float | None = None,
+        burst_seconds: float | None = None,
+    ) -> Iterator[RequestRates]:
+        """Other request-rate limits inside the block; every token bucket starts full when the
+        block starts and again when it ends (like fresh buckets and tables)."""
+        changes = {
+            name: value
+            for name, value in (
+                ("s3_writes_per_second", s3_writes_per_second),
+                ("s3_reads_per_second", s3_reads_per_second),
+                ("dynamodb_partition_writes_per_second", dynamodb_partition_writes_per_second),
+                ("burst_seconds", burst_seconds),
+            )
+            if value is not None
+        }
+        saved = self._throttle.rates
+        self._throttle.rates = dataclasses.replace(saved, **changes)
+        try:
+            yield self._throttle.rates
+        finally:
+            self._throttle.rates = saved
+
+    def throttle_figures(self) -> dict[str, Any]:
+        """Rate-limited requests so far: ``{"s3": {bucket: {"write"|"read": {"requests": n,
+        "slowdown": n}}}, "dynamodb": {"requests": n, "throttled": n, "unprocessed_items": n}}``;
+        only requests the limits apply to (not the admin keys') are counted, limits on or off."""
+        return self._throttle.figures()
+
+    def reset_throttle_figures(self) -> None:
+        """Zero the throttle figures (token buckets keep their state)."""
+        self._throttle.reset_figures()
 
     # -- access --------------------------------------------------------------
 
@@ -269,6 +332,7 @@ class Emulator:
         *,
         s3_error_rate: float = 0.0,
         s3_errors: tuple[S3Error, ...] | None = None,
+        dynamodb_throttle_rate: float = 0.0,
         seed: int = 0,
         fail_keys: dict[str, S3Error] | None = None,
         fail_keys_bucket: str | None = None,
@@ -277,13 +341,15 @@ class Emulator:
     ) -> Faults:
         """Fault injection, active inside ``with emulator.faults(...) as faults:`` only.
 
-        S3 requests fail at ``s3_error_rate`` (seeded) or always for ``fail_keys``; Lambda
-        invocations matching ``crashes`` die or hang.  See :mod:`harness.faults`.
+        S3 requests fail at ``s3_error_rate`` (seeded) or always for ``fail_keys``; DynamoDB
+        requests are throttled at ``dynamodb_throttle_rate`` (seeded); Lambda invocations
+        matching ``crashes`` die or hang.  See :mod:`harness.faults`.
         """
         self._require_running()
         options: dict[str, Any] = {} if s3_errors is None else {"s3_errors": s3_errors}
         return Faults(
             s3_error_rate=s3_error_rate,
+            dynamodb_throttle_rate=dynamodb_throttle_rate,
             seed=seed,
             fail_keys=fail_keys,
             fail_keys_bucket=fail_keys_bucket,

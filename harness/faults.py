@@ -1,4 +1,4 @@
-"""Fault injection for the emulator: S3 error responses and Lambda worker crashes.
+"""Fault injection for the emulator: S3 error responses, DynamoDB throttles, Lambda crashes.
 
 Use it through :meth:`harness.Emulator.faults`, as a context manager that is active only
 inside its ``with`` block (fill buckets before, verify after)::
@@ -14,6 +14,10 @@ What can be injected
   request is a hash of ``seed``, the request (method, raw URI, copy source) and how many times
   that same request was seen before, so a run's faults do not depend on how threads interleave,
   and a retried request gets a fresh, independent verdict.
+* ``dynamodb_throttle_rate``: that fraction of DynamoDB requests (any action, any caller) is
+  answered ``ProvisionedThroughputExceededException`` (HTTP 400) instead of being processed,
+  decided like ``s3_error_rate``: a hash of ``seed``, the action, the body and how many times
+  that same request was seen before.
 * ``fail_keys``: ``{key: S3Error}``; every request naming that key (in its path, or as the
   ``x-amz-copy-source`` of a CopyObject / UploadPartCopy) gets that error, whatever the rate.
   Models one object that keeps failing (``INTERNAL_ERROR``) or is denied (``ACCESS_DENIED``).
@@ -29,8 +33,9 @@ What can be injected
   after the handler returned until the function's timeout.  The caller sees ``Runtime.ExitError``
   for the first two and ``Sandbox.Timedout`` for the last, like real Lambda.
 
-Only S3 is affected by the S3 rules: Lambda, Step Functions, IAM etc. requests pass untouched.
-A faulted request is never processed, so "did the write happen?" is never ambiguous.
+Only S3 is affected by the S3 rules and only DynamoDB by ``dynamodb_throttle_rate``: Lambda,
+Step Functions, IAM etc. requests pass untouched. A faulted request is never processed, so
+"did the write happen?" is never ambiguous.
 
 How it is wired
 ---------------
@@ -38,7 +43,8 @@ How it is wired
   of moto's server, which picks the per-service Flask app for each request.  After moto has
   routed the request to its ``s3`` app (so the decision "is this S3?" is moto's own), the active
   injector may answer it with an S3 XML error instead; otherwise the request goes on unchanged.
-  That is one class attribute swapped, with no knowledge of moto's S3 internals.
+  That is one class attribute swapped, with no knowledge of moto's S3 internals. DynamoDB
+  requests are intercepted the same way (the hook reads their JSON body and hands it on).
 * Lambda: the patched ``Invoke`` asks the injector for a crash mode and passes it to
   :meth:`harness.lambda_runtime.LambdaRuntime.invoke`, which hands it to the worker process with
   the payload; the worker calls ``os._exit`` before or after the handler, or sleeps.
@@ -48,15 +54,15 @@ from __future__ import annotations
 
 import hashlib
 import threading
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
-from urllib.parse import unquote, urlsplit
-from xml.sax.saxutils import escape
+from urllib.parse import unquote
+
+from harness import wsgi_io
 
 __all__ = [
     "ACCESS_DENIED",
@@ -88,8 +94,6 @@ SLOW_DOWN = S3Error(503, "SlowDown", "Please reduce your request rate.")
 INTERNAL_ERROR = S3Error(500, "InternalError", "We encountered an internal error. Please try again.")
 ACCESS_DENIED = S3Error(403, "AccessDenied", "Access Denied")
 
-_REASONS = {403: "Forbidden", 500: "Internal Server Error", 503: "Service Unavailable"}
-
 
 @dataclass(frozen=True)
 class Crash:
@@ -107,22 +111,6 @@ class Crash:
             raise ValueError("nth and times must be >= 1")
 
 
-def _request_target(environ: Mapping[str, Any]) -> tuple[str | None, str | None]:
-    """(bucket, key) an S3 request addresses; key is None for bucket- and service-level requests."""
-    raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
-    if raw:
-        path = unquote(urlsplit(raw).path)
-    else:
-        # WSGI carries the decoded path as latin-1 text.
-        path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "replace")
-    host = str(environ.get("HTTP_HOST", "")).rsplit(":", 1)[0]
-    virtual = ".s3." in host or ".s3-" in host or host.endswith(".localhost")
-    if virtual:
-        return host.split(".", 1)[0], path[1:] or None
-    bucket, _, key = path[1:].partition("/")
-    return bucket or None, key or None
-
-
 def _copy_source(environ: Mapping[str, Any]) -> tuple[str | None, str | None]:
     header = environ.get("HTTP_X_AMZ_COPY_SOURCE")
     if not header:
@@ -130,27 +118,6 @@ def _copy_source(environ: Mapping[str, Any]) -> tuple[str | None, str | None]:
     source = unquote(str(header).split("?versionId=", 1)[0]).lstrip("/")
     bucket, _, key = source.partition("/")
     return bucket or None, key or None
-
-
-def _drain(environ: Mapping[str, Any]) -> None:
-    # The request body must be consumed, or on a keep-alive connection its bytes would be
-    # read as the next request.
-    stream = environ.get("wsgi.input")
-    if stream is None:
-        return
-    if environ.get("wsgi.input_terminated"):
-        while stream.read(65536):
-            pass
-        return
-    try:
-        remaining = int(environ.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return
-    while remaining > 0:
-        chunk = stream.read(min(remaining, 65536))
-        if not chunk:
-            return
-        remaining -= len(chunk)
 
 
 class Faults:
@@ -161,6 +128,7 @@ class Faults:
         *,
         s3_error_rate: float = 0.0,
         s3_errors: Sequence[S3Error] = (SLOW_DOWN, INTERNAL_ERROR),
+        dynamodb_throttle_rate: float = 0.0,
         seed: int = 0,
         fail_keys: Mapping[str, S3Error] | None = None,
         fail_keys_bucket: str | None = None,
@@ -169,10 +137,13 @@ class Faults:
     ) -> None:
         if not 0.0 <= s3_error_rate <= 1.0:
             raise ValueError("s3_error_rate must be between 0 and 1")
+        if not 0.0 <= dynamodb_throttle_rate <= 1.0:
+            raise ValueError("dynamodb_throttle_rate must be between 0 and 1")
         if s3_error_rate and not s3_errors:
             raise ValueError("s3_errors must name at least one error when s3_error_rate > 0")
         self.s3_error_rate = s3_error_rate
         self.s3_errors = tuple(s3_errors)
+        self.dynamodb_throttle_rate = dynamodb_throttle_rate
         self.seed = seed
         self.fail_keys = dict(fail_keys or {})
         self.fail_keys_bucket = fail_keys_bucket
@@ -184,6 +155,8 @@ class Faults:
         self._seen: Counter[str] = Counter()
         self._s3_requests = 0
         self._s3_faulted: Counter[str] = Counter()
+        self._dynamodb_requests = 0
+        self._dynamodb_throttled = 0
         self._crash_matches = [0] * len(self.crashes)
         self._crashed: Counter[str] = Counter()
 
@@ -224,12 +197,15 @@ class Faults:
     # -- figures -------------------------------------------------------------
 
     def figures(self) -> dict[str, Any]:
-        """What was injected so far: S3 requests seen and faulted (by kind), Lambda crashes (by mode)."""
+        """What was injected so far: S3 requests seen and faulted (by kind), DynamoDB requests
+        seen and throttled, Lambda crashes (by mode)."""
         with self._lock:
             return {
                 "s3_requests": self._s3_requests,
                 "s3_faulted": dict(sorted(self._s3_faulted.items())),
                 "s3_faulted_total": sum(self._s3_faulted.values()),
+                "dynamodb_requests": self._dynamodb_requests,
+                "dynamodb_throttled": self._dynamodb_throttled,
                 "lambda_crashes": dict(sorted(self._crashed.items())),
             }
 
@@ -239,7 +215,7 @@ class Faults:
         """The error to answer this S3 request with, or None to let it through; counts it."""
         if not self.active:
             return None
-        bucket, key = _request_target(environ)
+        bucket, key = wsgi_io.request_target(environ)
         source_bucket, source_key = _copy_source(environ)
         error = self._key_rule(bucket, key) or self._key_rule(source_bucket, source_key)
         identity = "|".join(
@@ -266,31 +242,33 @@ class Faults:
     def intercept_s3(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes] | None:
         """Answer an S3 request with an injected error (a WSGI response), or None to pass it on."""
         if self.active and self.before_s3_request is not None:
-            bucket, key = _request_target(environ)
+            bucket, key = wsgi_io.request_target(environ)
             method, query = str(environ.get("REQUEST_METHOD", "")), str(environ.get("QUERY_STRING", ""))
             self.before_s3_request(method, bucket, key, query)
         error = self.s3_error_for(environ)
         if error is None:
             return None
-        _drain(environ)
-        request_id = uuid.uuid4().hex[:16].upper()
-        body = (
-            '<?xml version="1.0" encoding="UTF-8"?>\n'
-            f"<Error><Code>{error.code}</Code><Message>{escape(error.message)}</Message>"
-            f"<RequestId>{request_id}</RequestId><HostId>fault-injection</HostId></Error>"
-        ).encode()
-        if environ.get("REQUEST_METHOD") == "HEAD":
-            body = b""  # S3 sends no body with a HEAD error; SDKs fall back to the status code
-        start_response(
-            f"{error.status} {_REASONS.get(error.status, 'Error')}",
-            [
-                ("Content-Type", "application/xml"),
-                ("Content-Length", str(len(body))),
-                ("x-amz-request-id", request_id),
-                ("x-amz-id-2", "fault-injection"),
-            ],
+        return wsgi_io.s3_error(
+            environ, start_response, error.status, error.code, error.message, "fault-injection"
         )
-        return [body]
+
+    def intercept_dynamodb(self, start_response: Any, operation: str, body: bytes) -> Iterable[bytes] | None:
+        """Answer a DynamoDB request with an injected throttle (a WSGI response), or None to pass it
+        on; every request counts while the faults are active."""
+        if not self.active:
+            return None
+        identity = f"{operation}|{hashlib.sha256(body).hexdigest()}"
+        with self._lock:
+            self._dynamodb_requests += 1
+            occurrence = self._seen["dynamodb|" + identity]
+            self._seen["dynamodb|" + identity] += 1
+            rate = self.dynamodb_throttle_rate
+            throttled = rate > 0 and self._draw(identity, occurrence) < rate
+            if throttled:
+                self._dynamodb_throttled += 1
+        if not throttled:
+            return None
+        return wsgi_io.throughput_exceeded(start_response)
 
     def lambda_crash_for(self, function_name: str) -> str | None:
         """The crash mode for this invocation of ``function_name``, or None; counts it."""

@@ -4,8 +4,8 @@ Each patch is applied once per process by :func:`apply` (idempotent) and must
 run before any backend object is created.  They fill gaps that the Terraform
 aws provider or our tests hit; none changes behaviour moto already implements,
 except while a fault-injection block (harness/faults.py) is active, and except
-where AWS is stricter than moto (harness/s3_fidelity.py, harness/sfn_limits.py;
-switches in harness/strictness.py).
+where AWS is stricter than moto (harness/s3_fidelity.py, harness/sfn_limits.py,
+harness/throttling.py; switches in harness/strictness.py).
 """
 
 from __future__ import annotations
@@ -24,11 +24,12 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration.item
 from moto.stepfunctions.parser.asl.eval.event.event_manager import EventManager
 from moto.stepfunctions.responses import StepFunctionResponse
 
-from harness import iam_enforcement, lambda_logging, s3_fidelity, sfn_limits, strictness
+from harness import iam_enforcement, lambda_logging, s3_fidelity, sfn_limits, strictness, throttling, wsgi_io
 from harness.lambda_runtime import LAMBDA_MAX_OPEN_FILES, LAMBDA_MAX_THREADS, FunctionSpec, LambdaRuntime
 
 if TYPE_CHECKING:
     from harness.faults import Faults
+    from harness.throttling import Throttle
 
 __all__ = [
     "apply",
@@ -36,6 +37,7 @@ __all__ = [
     "clear_child_history_event_counts",
     "set_fault_injector",
     "set_lambda_runtime",
+    "set_throttle",
 ]
 
 _applied = False
@@ -48,6 +50,7 @@ _child_counts: list[int] = []
 _child_counts_lock = threading.Lock()
 
 _faults: Faults | None = None
+_throttle: Throttle | None = None
 
 
 def set_lambda_runtime(runtime: LambdaRuntime | None, endpoint: str = "") -> None:
@@ -62,6 +65,12 @@ def set_fault_injector(faults: Faults | None) -> None:
     if faults is not None and _faults is not None and _faults is not faults:
         raise RuntimeError("another Faults block is already active")
     _faults = faults
+
+
+def set_throttle(throttle: Throttle | None) -> None:
+    """Install (or, with None, remove) the request-rate limits of the running emulator."""
+    global _throttle
+    _throttle = throttle
 
 
 def child_history_event_counts() -> list[int]:
@@ -148,8 +157,9 @@ def _invoke(
         max_threads=LAMBDA_MAX_THREADS if limits.lambda_threads else 0,
         max_open_files=LAMBDA_MAX_OPEN_FILES if limits.lambda_open_files else 0,
     )
-    if limits.iam and fn.role:
-        # The handler calls AWS as the function's role, as on Lambda (harness/iam_enforcement.py).
+    if (limits.iam or limits.s3_request_rate or limits.dynamodb_partition_rate) and fn.role:
+        # The handler calls AWS as the function's role, as on Lambda (harness/iam_enforcement.py);
+        # the rate limits know the handlers' requests by these keys (harness/throttling.py).
         key_id, secret, token = iam_enforcement.role_credentials(fn.role, fn.region)
         spec = dataclasses.replace(spec, access_key_id=key_id, secret_access_key=secret, session_token=token)
     payload = body.encode() if isinstance(body, str) else (body or b"")
@@ -183,19 +193,56 @@ def _eval_job(self: DistributedItemProcessorWorker, env: Any, job: Any) -> None:
             _child_counts.append(len(child_manager._history_event_list))
 
 
-# --- d. Fault injection into S3 requests -----------------------------------
+# --- d. Requests answered before moto: faults, rate limits, malformed XML --------------------
+
+
+def _intercept_s3(environ: dict[str, Any], start_response: Any) -> Any:
+    faults, throttle = _faults, _throttle
+    if faults is not None:
+        injected = faults.intercept_s3(environ, start_response)
+        if injected is not None:
+            return injected
+    if throttle is not None:
+        refused = throttle.intercept_s3(environ, start_response)
+        if refused is not None:
+            return refused
+    return s3_fidelity.refuse_malformed_xml(environ, start_response)
+
+
+def _intercept_dynamodb(environ: dict[str, Any], start_response: Any) -> Any:
+    faults, throttle = _faults, _throttle
+    if faults is None and throttle is None:
+        return None
+    operation = str(environ.get("HTTP_X_AMZ_TARGET", "")).rpartition(".")[2]
+    body = wsgi_io.read_body(environ)
+    if faults is not None:
+        injected = faults.intercept_dynamodb(start_response, operation, body)
+        if injected is not None:
+            return injected
+    if throttle is not None:
+        return throttle.intercept_dynamodb(environ, start_response, operation, body)
+    return None
 
 
 def _dispatch(self: DomainDispatcherApplication, environ: dict[str, Any], start_response: Any) -> Any:
     # Same as moto's __call__ (route to the service's Flask app), except that a request moto
-    # routed to S3 may be answered by the active fault injector instead (harness/faults.py).
+    # routed to S3 or DynamoDB may be answered first, as AWS would: by the active fault injector
+    # (harness/faults.py), the request-rate limits (harness/throttling.py) or, for S3, the XML
+    # check (harness/s3_fidelity.py).
     backend_app = self.get_application(environ)
-    faults = _faults
-    if faults is not None and getattr(backend_app, "service", None) == "s3":
-        injected = faults.intercept_s3(environ, start_response)
-        if injected is not None:
-            return injected
-    return backend_app(environ, start_response)
+    service = getattr(backend_app, "service", None)
+    if service == "s3":
+        answered = _intercept_s3(environ, start_response)
+    elif service == "dynamodb":
+        answered = _intercept_dynamodb(environ, start_response)
+    else:
+        answered = None
+    if answered is not None:
+        return answered
+    try:
+        return backend_app(environ, start_response)
+    finally:
+        throttling.clear_held_back()
 
 
 def apply() -> None:
@@ -213,4 +260,5 @@ def apply() -> None:
         sfn_limits.apply()
         lambda_logging.apply()
         iam_enforcement.apply()
+        throttling.apply()
         _applied = True

@@ -21,6 +21,15 @@ AWS facts relied on:
   necessary encryption information in your request so that Amazon S3 can decrypt the object for
   copying" (CopyObjectRequest.copySourceSseCustomerAlgorithm / copySourceSseCustomerKey, AWS SDK
   API reference); S3 answers 400 InvalidRequest, and GET/HEAD without the key are 400 too.
+* DeleteObject with ``If-Match`` (general purpose buckets since 2025; same conditional-deletes
+  page): an ETag that matches the current version deletes (204), one that does not is
+  412 PreconditionFailed, ``*`` means "if it exists", and with no current object the answer is
+  404 NoSuchKey. moto 5.2.5 checks the ETag form (412, 404) but refuses ``*`` with 412.
+* DeleteObjects takes an XML 1.0 body, and S3 refuses one that is not well-formed, e.g. a key
+  holding U+0001 sent raw or as ``&#x1;``, with 400 MalformedXML "The XML you provided was not
+  well-formed or did not validate against our published schema", deleting nothing (reported
+  against S3 in boto/boto3#2005 and aws/aws-sdk-java#333 for raw control characters, and in
+  basho/riak_cs#974 for ``&#x1;``). botocore sends such a key raw; moto 5.2.5 answers 500.
   Only single PUTs and copies record SSE-C here; multipart uploads with SSE-C are not tracked.
 
 Each behaviour has a switch in :class:`harness.strictness.Strictness` (off: moto's own).
@@ -31,17 +40,20 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
+from xml.parsers import expat
 
 from moto.core.responses import ActionResult, BaseResponse
-from moto.s3.exceptions import PreconditionFailed, S3ClientError
+from moto.s3.exceptions import MissingKey, PreconditionFailed, S3ClientError
 from moto.s3.models import FakeKey, S3Backend
 from moto.s3.responses import S3Response
+from werkzeug.datastructures import Headers
 
-from harness import strictness
+from harness import strictness, wsgi_io
 
-__all__ = ["SSE_C_REQUIRED_MESSAGE", "apply"]
+__all__ = ["MALFORMED_XML_MESSAGE", "SSE_C_REQUIRED_MESSAGE", "apply", "refuse_malformed_xml"]
 
 _applied = False
 _lock = threading.Lock()
@@ -57,6 +69,11 @@ _SSE_C_ATTRIBUTE = "_harness_sse_c_key_md5"
 SSE_C_REQUIRED_MESSAGE = (
     "The object was stored using a form of Server Side Encryption. "
     "The correct parameters must be provided to retrieve the object."
+)
+
+
+MALFORMED_XML_MESSAGE = (
+    "The XML you provided was not well-formed or did not validate against our published schema"
 )
 
 
@@ -143,6 +160,59 @@ def _serialized(original: Any) -> Any:
         return original(self, action_result)
 
     return serialized
+
+
+# --- DeleteObject with If-Match --------------------------------------------------------------
+
+
+def _conditional_delete_object(original: Any) -> Any:
+    def delete_object(self: S3Response) -> Any:
+        condition = self.headers.get("If-Match")
+        if not condition:
+            return original(self)
+        if strictness.current().delete_object_if_match:
+            # Evaluated against the current version; a delete marker is no current object.
+            key_name = self.parse_key_name()
+            current = self.backend.get_object(self.bucket_name, key_name)
+            if current is None:
+                raise MissingKey(key=key_name)
+            if condition.strip() != "*" and condition.strip().strip('"') != current.etag.strip('"'):
+                raise PreconditionFailed("If-Match")
+        # Settled above (or ignored when lax): moto's own check would refuse "*".
+        saved = self.headers
+        unconditional = Headers(saved)
+        unconditional.remove("If-Match")
+        self.headers = unconditional
+        try:
+            return original(self)
+        finally:
+            self.headers = saved
+
+    return delete_object
+
+
+# --- XML request bodies ------------------------------------------------------------------------
+
+
+def _is_delete_objects(environ: dict[str, Any]) -> bool:
+    query = parse_qs(str(environ.get("QUERY_STRING", "")), keep_blank_values=True)
+    return environ.get("REQUEST_METHOD") == "POST" and "delete" in query
+
+
+def refuse_malformed_xml(environ: dict[str, Any], start_response: Any) -> Iterable[bytes] | None:
+    """Answer a DeleteObjects request whose body is not well-formed XML 1.0 with 400 MalformedXML,
+    as S3 does; None (the body left for moto to read) otherwise. Called by the WSGI hook in
+    harness/moto_patches.py for requests moto routed to S3."""
+    if not strictness.current().xml_body or not _is_delete_objects(environ):
+        return None
+    body = wsgi_io.read_body(environ)
+    try:
+        # expat implements XML 1.0: it refuses U+0001-U+001F (but TAB, LF, CR) raw and as
+        # character references, like S3's parser.
+        expat.ParserCreate().Parse(body, True)
+    except expat.ExpatError:
+        return wsgi_io.s3_error(environ, start_response, 400, "MalformedXML", MALFORMED_XML_MESSAGE)
+    return None
 
 
 # --- copies: CopySourceIfMatch and SSE-C sources --------------------------------------------
@@ -256,4 +326,5 @@ def apply() -> None:
         S3Response.put_object = _recording_write(S3Response.put_object)  # type: ignore[method-assign]
         S3Response._get_key = _checked_get_key(S3Response._get_key)  # type: ignore[method-assign]
         S3Response.head_object = _checked_head(S3Response.head_object)  # type: ignore[method-assign]
+        S3Response.delete_object = _conditional_delete_object(S3Response.delete_object)  # type: ignore[method-assign]
         _applied = True

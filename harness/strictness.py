@@ -42,6 +42,16 @@ class Strictness:
     copy_source_if_match: bool = True
     # S3: DeleteObjects honours a per-object ETag (PreconditionFailed / NoSuchKey per key).
     delete_objects_etag: bool = True
+    # S3: DeleteObject honours If-Match: an ETag (412 when it differs) or "*" (the object must
+    # exist); 404 NoSuchKey when there is no current object. Off: the header is ignored.
+    delete_object_if_match: bool = True
+    # S3: an XML request body that is not well-formed XML 1.0 (e.g. a DeleteObjects key holding
+    # U+0001, raw or as &#x1;) is refused whole with 400 MalformedXML (moto answers 500).
+    xml_body: bool = True
+    # S3: SlowDown (503) beyond a per-bucket rate of writes and of reads (harness/throttling.py).
+    s3_request_rate: bool = True
+    # DynamoDB: ProvisionedThroughputExceededException beyond a write rate per partition key value.
+    dynamodb_partition_rate: bool = True
     # S3: an SSE-C object cannot be copied (nor read) without its customer key.
     sse_c: bool = True
     # IAM: every request is authorized against the caller's policies, and the handlers call AWS

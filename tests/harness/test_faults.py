@@ -191,10 +191,54 @@ def test_crash_injection(
     crash = Crash(function="faults-probe", mode=mode, nth=2, times=1)
     with emulator.faults(crashes=[crash], fail_keys={"never": ACCESS_DENIED}) as faults:
         results = [invoke(emulator, probe_function, bucket, f"{mode}-{n}") for n in range(1, 4)]
-    assert results[0][0] is None and results[2][0] is None, "only the 2nd invocation is hit"
+    assert results[0][0] is None and results[2][0] is None, f"only the 2nd invocation is hit: {results}"
     assert results[1][0] == "Unhandled"
     assert results[1][1]["errorType"] == error_type
     assert exists(emulator, bucket, f"{mode}-2") is written
     assert faults.figures()["lambda_crashes"] == {mode: 1}
     # The crashed sandbox was replaced; the function works on.
     assert invoke(emulator, probe_function, bucket, f"{mode}-later")[0] is None
+
+
+def throttle_outcomes(dynamodb: Any, table: str, count: int) -> list[str | None]:
+    codes: list[str | None] = []
+    for n in range(count):
+        try:
+            dynamodb.put_item(TableName=table, Item={"pk": {"S": f"k{n}"}})
+            codes.append(None)
+        except ClientError as error:
+            assert error.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+            codes.append(error.response["Error"]["Code"])
+    return codes
+
+
+def test_dynamodb_throttle_rate_is_honoured_counted_and_seeded(emulator: Emulator) -> None:
+    table = f"faults-{uuid.uuid4().hex[:8]}"
+    emulator.client("dynamodb").create_table(
+        TableName=table,
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    dynamodb = boto3.client(
+        "dynamodb",
+        region_name="us-east-1",
+        endpoint_url=emulator.endpoint,
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+        config=Config(retries={"mode": "standard", "total_max_attempts": 1}),
+    )
+    with emulator.faults(dynamodb_throttle_rate=0.25, seed=5) as faults:
+        codes = throttle_outcomes(dynamodb, table, 200)
+        emulator.client("s3").list_buckets()  # S3 is not DynamoDB: untouched, uncounted
+    throttled = [code for code in codes if code]
+    assert 0.15 * 200 <= len(throttled) <= 0.35 * 200
+    assert set(throttled) == {"ProvisionedThroughputExceededException"}
+    figures = faults.figures()
+    assert (figures["dynamodb_requests"], figures["dynamodb_throttled"]) == (200, len(throttled))
+    assert figures["s3_requests"] == 1
+    stored = emulator.client("dynamodb").scan(TableName=table)["Items"]
+    assert len(stored) == codes.count(None), "a throttled write is never processed"
+    with emulator.faults(dynamodb_throttle_rate=0.25, seed=5):
+        again = throttle_outcomes(dynamodb, table, 200)
+    assert again == codes, "the same seed and requests, the same throttles"

@@ -1,4 +1,4 @@
-"""The emulator's S3 honours conditional copies and deletes and SSE-C like S3
+"""The emulator's S3 honours conditional copies and deletes, SSE-C and XML 1.0 like S3
 (harness/s3_fidelity.py), and each switch in harness/strictness.py turns one off."""
 
 from __future__ import annotations
@@ -128,3 +128,67 @@ def test_sse_c_switch(emulator: Emulator, s3: Any, bucket: str) -> None:
     with emulator.lax("sse_c"):
         copy(s3, bucket)
         s3.head_object(Bucket=bucket, Key="source")
+
+
+# --- DeleteObject with If-Match ---------------------------------------------------------------
+
+
+def test_delete_object_if_match(s3: Any, bucket: str) -> None:
+    listed = s3.head_object(Bucket=bucket, Key="source")["ETag"]
+    s3.put_object(Bucket=bucket, Key="source", Body=b"rewritten since it was listed")
+
+    assert error_of(lambda: s3.delete_object(Bucket=bucket, Key="source", IfMatch=listed)) == (
+        412,
+        "PreconditionFailed",
+    )
+    assert s3.get_object(Bucket=bucket, Key="source")["Body"].read() == b"rewritten since it was listed"
+    s3.delete_object(Bucket=bucket, Key="source", IfMatch="*")  # "*": delete if it exists
+    assert "Contents" not in s3.list_objects_v2(Bucket=bucket)
+    for condition in ("*", listed):
+        assert error_of(lambda c=condition: s3.delete_object(Bucket=bucket, Key="source", IfMatch=c)) == (
+            404,
+            "NoSuchKey",
+        )
+
+
+def test_delete_object_if_match_switch(emulator: Emulator, s3: Any, bucket: str) -> None:
+    with emulator.lax("delete_object_if_match"):
+        s3.delete_object(Bucket=bucket, Key="source", IfMatch='"0123456789abcdef0123456789abcdef"')
+    assert "Contents" not in s3.list_objects_v2(Bucket=bucket)
+
+
+# --- DeleteObjects with a key XML 1.0 cannot carry --------------------------------------------
+
+CONTROL_KEY = "control\x01key"
+
+
+def with_character_reference(request: Any, **_: Any) -> None:
+    # botocore sends U+0001 raw; send it as the numeric character reference instead.
+    request.data = request.data.replace(b"\x01", b"&#x1;")
+
+
+def test_delete_objects_refuses_xml_that_cannot_carry_the_key(s3: Any, bucket: str) -> None:
+    s3.put_object(Bucket=bucket, Key=CONTROL_KEY, Body=b"1")
+    s3.put_object(Bucket=bucket, Key="tab\tkey", Body=b"2")
+    delete = {"Objects": [{"Key": CONTROL_KEY}, {"Key": "tab\tkey"}]}
+
+    assert error_of(lambda: s3.delete_objects(Bucket=bucket, Delete=delete)) == (400, "MalformedXML")
+    s3.meta.events.register_first("before-sign.s3.DeleteObjects", with_character_reference)
+    try:
+        assert error_of(lambda: s3.delete_objects(Bucket=bucket, Delete=delete)) == (400, "MalformedXML")
+    finally:
+        s3.meta.events.unregister("before-sign.s3.DeleteObjects", with_character_reference)
+    listed = {row["Key"] for row in s3.list_objects_v2(Bucket=bucket)["Contents"]}
+    assert {CONTROL_KEY, "tab\tkey"} <= listed, "nothing of a refused request is deleted"
+
+    assert s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": "tab\tkey"}]})["Deleted"]
+    s3.delete_object(Bucket=bucket, Key=CONTROL_KEY)  # the key travels in the URL
+    assert {row["Key"] for row in s3.list_objects_v2(Bucket=bucket)["Contents"]} == {"source"}
+
+
+def test_xml_body_switch(emulator: Emulator, s3: Any, bucket: str) -> None:
+    s3.put_object(Bucket=bucket, Key=CONTROL_KEY, Body=b"1")
+    with emulator.lax("xml_body"):
+        delete = {"Objects": [{"Key": CONTROL_KEY}]}
+        _, code = error_of(lambda: s3.delete_objects(Bucket=bucket, Delete=delete))
+    assert code != "MalformedXML", "moto's own answer (a 500)"
