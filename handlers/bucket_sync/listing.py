@@ -95,8 +95,9 @@ def list_range(s3: Any, bucket: str, prefix: str, after: str, bound: str | None,
                 return Listing(entries, more=False, requests=requests)
             if len(entries) >= limit:
                 return Listing(entries, more=True, requests=requests)
-            if ahead is not None:
-                page, ahead = ahead.result()
+            prefetched = ahead.result_for(token) if ahead is not None else None
+            if prefetched is not None:
+                page, ahead = prefetched
             else:
                 page, ahead = fetch(s3, after(token, len(entries)), pool, next_ask)
 

@@ -38,15 +38,33 @@ class Ask:
 NextAsk = Callable[[Ask, str, "str | None"], "Ask | None"]
 
 
-def fetch(s3: Any, ask: Ask, pool: Executor, next_ask: NextAsk) -> tuple[dict[str, Any], Future | None]:
+@dataclass(frozen=True)
+class Ahead:
+    """A page requested before its predecessor was parsed, and the token it was asked with."""
+
+    token: str
+    future: Future
+
+    def result_for(self, token: str | None) -> tuple[dict[str, Any], Ahead | None] | None:
+        """The page and its own successor when it continues from `token`, the continuation token
+        botocore parsed from the page before; None (the page is dropped) otherwise. Why: the
+        token was read from the raw body; a token that differed would skip keys, and skipped
+        source keys would be deleted from the destination as orphans."""
+        if token != self.token:
+            self.future.cancel()
+            return None
+        return self.future.result()
+
+
+def fetch(s3: Any, ask: Ask, pool: Executor, next_ask: NextAsk) -> tuple[dict[str, Any], Ahead | None]:
     """One page, and the next page's request if it went out before this one was parsed."""
     install(s3)
-    sent: list[Future] = []
+    sent: list[Ahead] = []
 
     def on_raw(token: str, last_key: str | None) -> None:
         following = next_ask(ask, token, last_key)
         if following is not None and not sent:
-            sent.append(pool.submit(fetch, s3, following, pool, next_ask))
+            sent.append(Ahead(token, pool.submit(fetch, s3, following, pool, next_ask)))
 
     _local.on_raw = on_raw
     try:

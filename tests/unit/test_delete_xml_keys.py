@@ -94,7 +94,12 @@ def test_a_batch_s3_calls_malformed_is_deleted_one_key_at_a_time_on_one_reservat
     singles = record(s3, "DeleteObject")
     reserved: list[int] = []
     outcome = delete_objects(
-        s3, "dst", entries, threads=2, dry_run=False, reserve=lambda batch: reserved.append(len(batch)) or True
+        s3,
+        "dst",
+        entries,
+        threads=2,
+        dry_run=False,
+        reserve=lambda batch: reserved.append(len(batch)) or True,
     )
     assert len(refused) == 1 and snapshot(s3, "dst") == {}
     assert (outcome.deleted, outcome.failures) == (2, [])

@@ -120,3 +120,17 @@ def test_a_peek_that_cannot_read_the_page_leaves_the_request_alone(filled, monke
     monkeypatch.setattr(pageahead, "_token_and_last_key", unreadable)
     listing = list_range(filled, "src", "", "", None, limit=10_000)
     assert [e.key for e in listing.entries] == KEYS
+
+
+def test_a_page_read_ahead_with_a_token_botocore_did_not_parse_is_never_used(filled, monkeypatch):
+    # Should the raw body ever give another token than botocore parses, the page fetched with it
+    # could skip keys, and skipped source keys would be deleted as orphans: it must be dropped.
+    real = pageahead._token_and_last_key
+
+    def misread(body: Any) -> tuple[str, str | None] | None:
+        found = real(body)
+        return None if found is None else ("a-token-that-skips-keys", found[1])
+
+    monkeypatch.setattr(pageahead, "_token_and_last_key", misread)
+    listing = list_range(filled, "src", "", "", None, 2500)
+    assert [entry.key for entry in listing.entries] == KEYS
