@@ -24,7 +24,8 @@ from scripts.build_sdk_layer import (
     pins,
 )
 
-HANDLERS = Path(__file__).resolve().parents[2] / "handlers"
+ROOT = Path(__file__).resolve().parents[2]
+HANDLERS = ROOT / "handlers"
 
 
 def _committed() -> zipfile.ZipFile:
@@ -77,3 +78,10 @@ def test_the_layer_records_its_pins_and_has_lambdas_layout():
         assert "__pycache__" not in info.filename and not info.filename.endswith("/RECORD")
         assert info.date_time == (1980, 1, 1, 0, 0, 0) and info.external_attr == 0o644 << 16
         assert info.compress_type == zipfile.ZIP_STORED
+
+
+def test_the_readme_states_the_layers_size_and_versions():
+    readme = (ROOT / "README.md").read_text()
+    assert f"`dist/sdk-layer.zip`, {len(LAYER.read_bytes()):,} bytes" in readme
+    for package, pinned in pins().items():
+        assert f"{package} {pinned}" in readme, package
