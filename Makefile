@@ -18,7 +18,7 @@ OLDSDK_STAMP := $(OLDSDK_VENV)/.installed
 
 PYTEST := $(BIN)/python -m pytest --junitxml=build/junit.xml
 
-.PHONY: setup setup-main setup-checkov setup-oldsdk demo emulator test test-unit test-static lint package clean bench
+.PHONY: setup setup-main setup-checkov setup-oldsdk demo emulator test test-unit test-static lint package sdk-layer clean bench
 
 # The main venv runs the demo and the tests; checkov (static tests, lint) and the oldest claimed
 # SDK (tests/unit/test_old_sdk.py) have their own.
@@ -80,6 +80,10 @@ bench: setup
 
 package: setup
 	$(BIN)/python scripts/package_handlers.py
+
+# dist/sdk-layer.zip from pyproject's sdk-layer pins (wheels downloaded once into build/sdk-wheels).
+sdk-layer: setup-main
+	$(BIN)/python scripts/build_sdk_layer.py
 
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) $(OLDSDK_VENV) .pytest_cache .ruff_cache build *.egg-info

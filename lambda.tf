@@ -1,5 +1,6 @@
 locals {
-  package_path = "${path.module}/dist/handlers.zip"
+  package_path   = "${path.module}/dist/handlers.zip"
+  sdk_layer_path = "${path.module}/dist/sdk-layer.zip"
 
   # One function per Task state; all share the package and the settings below.
   functions = {
@@ -35,6 +36,22 @@ locals {
   }
 }
 
+# The pinned boto3/botocore the tests run (scripts/build_sdk_layer.py): Lambda puts /opt/python ahead
+# of the runtime's own packages, so the handlers never run on the runtime's bundled SDK.
+resource "aws_lambda_layer_version" "sdk" {
+  layer_name               = "${var.name}-sdk"
+  description              = "boto3 and botocore pinned by bucket-sync (python/bucket_sync_sdk.json lists the versions)."
+  filename                 = local.sdk_layer_path
+  source_code_hash         = filebase64sha256(local.sdk_layer_path)
+  compatible_runtimes      = [var.lambda_runtime]
+  compatible_architectures = [var.lambda_architecture]
+
+  # A new pin publishes a new version; the functions move to it before the old one goes.
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
 module "function" {
   source   = "./modules/lambda-function"
   for_each = local.functions
@@ -44,6 +61,7 @@ module "function" {
   handler            = each.value.handler
   role_arn           = local.lambda_role_arn
   package_path       = local.package_path
+  layers             = [aws_lambda_layer_version.sdk.arn]
   runtime            = var.lambda_runtime
   architecture       = var.lambda_architecture
   memory_size        = var.lambda_memory_size

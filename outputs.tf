@@ -23,6 +23,11 @@ output "lambda_role_arn" {
   value       = local.lambda_role_arn
 }
 
+output "sdk_layer_arn" {
+  description = "ARN of the layer version that holds the pinned boto3/botocore every handler function runs on."
+  value       = aws_lambda_layer_version.sdk.arn
+}
+
 output "log_group_names" {
   description = "CloudWatch log groups: the state machine's and each function's, by step."
   value = merge(

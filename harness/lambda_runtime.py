@@ -34,7 +34,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-__all__ = ["FunctionSpec", "InvokeResult", "LambdaRuntime", "WorkerStartError"]
+__all__ = ["FunctionSpec", "InvokeResult", "LambdaRuntime", "LayerSpec", "WorkerStartError"]
 
 # Generous budget for spawning a worker and importing the handler module; real
 # Lambda also has a separate (10 s) init phase not counted in the timeout.
@@ -50,6 +50,15 @@ LAMBDA_MAX_OPEN_FILES = 1024
 
 # How often the parent looks whether a starting worker died before it said it was ready.
 _START_POLL_SECONDS = 0.1
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """One layer version of a function: its ARN, content hash and zip (Lambda's copy of it)."""
+
+    arn: str
+    code_sha256: str
+    zip_bytes: bytes = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -74,10 +83,13 @@ class FunctionSpec:
     access_key_id: str = "test"
     secret_access_key: str = "test"
     session_token: str = ""
+    # The function's layers in configuration order, extracted as Lambda does into one /opt.
+    layers: tuple[LayerSpec, ...] = ()
 
     def fingerprint(self) -> str:
         """Identify this configuration; a changed fingerprint means a new pool."""
-        data = json.dumps(self.__dict__, sort_keys=True, default=str)
+        fields = dict(self.__dict__, layers=[[layer.arn, layer.code_sha256] for layer in self.layers])
+        data = json.dumps(fields, sort_keys=True, default=str)
         return hashlib.sha256(data.encode()).hexdigest()
 
 
@@ -122,18 +134,35 @@ class LambdaContext:
 
 
 def extract_code(zip_bytes: bytes, cache_root: str) -> str:
-    """Extract a deployment zip once per content hash and return its directory.
+    """Extract a deployment zip once per content hash and return its directory."""
+    return _extract_once(hashlib.sha256(zip_bytes).hexdigest(), [zip_bytes], cache_root)
+
+
+def extract_layers(layers: tuple[LayerSpec, ...], cache_root: str) -> str | None:
+    """Extract a function's layers, in order, into one directory (its /opt) and return it.
+
+    As on Lambda, a later layer's file replaces an earlier one's at the same path. None: no layers.
+    """
+    if not layers:
+        return None
+    digests = "\n".join(hashlib.sha256(layer.zip_bytes).hexdigest() for layer in layers)
+    key = "opt-" + hashlib.sha256(digests.encode()).hexdigest()
+    return _extract_once(key, [layer.zip_bytes for layer in layers], cache_root)
+
+
+def _extract_once(key: str, zips: list[bytes], cache_root: str) -> str:
+    """Extract `zips` in order into cache_root/key unless already there.
 
     Extraction goes to a private temp dir that is then renamed into place, so
     several workers of the same function may race here safely.
     """
-    digest = hashlib.sha256(zip_bytes).hexdigest()
-    target = os.path.join(cache_root, digest)
+    target = os.path.join(cache_root, key)
     if os.path.isdir(target):
         return target
-    staging = tempfile.mkdtemp(prefix=f".{digest[:12]}-", dir=cache_root)
-    with zipfile.ZipFile(io.BytesIO(zip_bytes)) as archive:
-        archive.extractall(staging)
+    staging = tempfile.mkdtemp(prefix=f".{key[:12]}-", dir=cache_root)
+    for zip_bytes in zips:
+        with zipfile.ZipFile(io.BytesIO(zip_bytes)) as archive:
+            archive.extractall(staging)
     try:
         os.rename(staging, target)
     except OSError:
@@ -176,12 +205,37 @@ def _worker_environment(spec: FunctionSpec, code_dir: str) -> dict[str, str]:
     return env
 
 
-def _isolate_sys_path(code_dir: str) -> None:
-    # spawn copies the parent's sys.path (repo root, tests, ...); a real
-    # Lambda only sees its own package plus the runtime's libraries.
+def layer_paths(opt_dir: str) -> list[str]:
+    """Where a Python runtime looks for layer code, in its order: ahead of its own packages."""
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    return [os.path.join(opt_dir, "python", "lib", version, "site-packages"), os.path.join(opt_dir, "python")]
+
+
+def _isolate_sys_path(code_dir: str, opt_dir: str | None = None) -> None:
+    # spawn copies the parent's sys.path (repo root, tests, ...); a real Lambda only sees its own
+    # package, then its layers, then the runtime's libraries (here: the venv's, boto3 included).
     prefixes = {os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix)}
     kept = [p for p in sys.path if p and any(os.path.realpath(p).startswith(prefix) for prefix in prefixes)]
-    sys.path[:] = [code_dir, *kept]
+    sys.path[:] = [code_dir, *(layer_paths(opt_dir) if opt_dir else []), *kept]
+    if opt_dir:
+        _forget_modules_in(layer_paths(opt_dir))
+    importlib.invalidate_caches()
+
+
+def _forget_modules_in(paths: list[str]) -> None:
+    """Drop already imported modules that the layers provide, so the handler imports the layers'.
+
+    A spawned worker re-imports the script that drives the emulator before it gets here; if that
+    script imported boto3, the handler would otherwise share the venv's copy, not the layer's.
+    """
+    names: set[str] = set()
+    for path in paths:
+        if os.path.isdir(path):
+            names.update(entry.removesuffix(".py") for entry in os.listdir(path))
+    for module in [m for m in sys.modules if m.partition(".")[0] in names]:
+        del sys.modules[module]
+    # six installs an import hook for six.moves; the forgotten copy's must not answer for the new one.
+    sys.meta_path[:] = [f for f in sys.meta_path if type(f).__module__.partition(".")[0] not in names]
 
 
 def _load_handler(handler: str) -> Any:
@@ -241,9 +295,10 @@ def _worker_main(
     try:
         _apply_sandbox_limits(spec)
         code_dir = extract_code(zip_bytes, cache_root)
+        opt_dir = extract_layers(spec.layers, cache_root)
         os.environ.clear()
         os.environ.update(_worker_environment(spec, code_dir))
-        _isolate_sys_path(code_dir)
+        _isolate_sys_path(code_dir, opt_dir)
         os.chdir(code_dir)
         module_name = spec.handler.rpartition(".")[0]
         try:

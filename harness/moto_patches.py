@@ -25,7 +25,13 @@ from moto.stepfunctions.parser.asl.eval.event.event_manager import EventManager
 from moto.stepfunctions.responses import StepFunctionResponse
 
 from harness import iam_enforcement, lambda_logging, s3_fidelity, sfn_limits, strictness, throttling, wsgi_io
-from harness.lambda_runtime import LAMBDA_MAX_OPEN_FILES, LAMBDA_MAX_THREADS, FunctionSpec, LambdaRuntime
+from harness.lambda_runtime import (
+    LAMBDA_MAX_OPEN_FILES,
+    LAMBDA_MAX_THREADS,
+    FunctionSpec,
+    LambdaRuntime,
+    LayerSpec,
+)
 
 if TYPE_CHECKING:
     from harness.faults import Faults
@@ -121,6 +127,18 @@ def _list_state_machine_versions(self: StepFunctionResponse) -> ActionResult:
 _original_invoke = LambdaSimpleBackend.invoke
 
 
+def _layers(backend: LambdaSimpleBackend, fn: Any) -> tuple[LayerSpec, ...]:
+    # moto keeps only each layer's ARN on the function; the zip is on the backend's layer version.
+    layers = []
+    for layer in fn.layers or []:
+        version = backend.layers_versions_by_arn(layer["Arn"])
+        if version is None:
+            # Lambda keeps its own copy of a deleted layer version; moto does not: say so, loudly.
+            raise RuntimeError(f"layer {layer['Arn']} of {fn.function_name} is deleted: moto kept no copy")
+        layers.append(LayerSpec(layer["Arn"], str(version.code_sha_256), version.code_bytes))
+    return tuple(layers)
+
+
 def _invoke(
     self: LambdaSimpleBackend,
     function_name: str,
@@ -149,6 +167,7 @@ def _invoke(
         endpoint=_endpoint,
         environment=dict(fn.environment_vars or {}),
         code_sha256=str(getattr(fn, "code_sha_256", "")),
+        layers=_layers(self, fn),
     )
     zip_bytes: bytes = getattr(fn, "code_bytes", b"") or b""
     limits = strictness.current()

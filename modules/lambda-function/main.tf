@@ -24,6 +24,7 @@ resource "aws_lambda_function" "this" {
   timeout          = var.timeout
   filename         = var.package_path
   source_code_hash = filebase64sha256(var.package_path)
+  layers           = var.layers
 
   environment {
     variables = var.environment

@@ -35,6 +35,18 @@ variable "package_path" {
   type        = string
 }
 
+variable "layers" {
+  description = "ARNs of layer versions, in order (a later layer's files win); Lambda extracts them into /opt."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = length(var.layers) <= 5
+    error_message = "A function takes at most 5 layers."
+  }
+}
+
 variable "runtime" {
   description = "Lambda runtime."
   type        = string

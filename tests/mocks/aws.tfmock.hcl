@@ -19,6 +19,10 @@ mock_resource "aws_iam_role" {
 mock_resource "aws_lambda_function" {
   defaults = { arn = "arn:aws:lambda:eu-west-1:123456789012:function:mocked" }
 }
+# The functions' layers list must hold layer version ARNs: the provider validates them at plan.
+mock_resource "aws_lambda_layer_version" {
+  defaults = { arn = "arn:aws:lambda:eu-west-1:123456789012:layer:mocked-sdk:1" }
+}
 mock_resource "aws_cloudwatch_log_group" {
   defaults = { arn = "arn:aws:logs:eu-west-1:123456789012:log-group:mocked" }
 }
