@@ -177,9 +177,10 @@ class Limiter:
                 self._decreased_at = now
                 self._decreases += 1
                 return
-            self._successes.append(now)
-            self._succeeded_per_second(now)  # drops what left the window, bounding the deque
-            if self._rate is not None and self._binding:
+            if self._rate is None:  # kept only for the first decrease's estimate
+                self._successes.append(now)
+                self._succeeded_per_second(now)  # drops what left the window, bounding the deque
+            elif self._binding:
                 if self._decreases == 0:
                     self._rate += tuning.start_growth  # per token used: x e**start_growth a second
                 else:
