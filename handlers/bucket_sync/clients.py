@@ -11,23 +11,28 @@ import botocore.session
 from botocore.config import Config
 from botocore.parsers import DEFAULT_TIMESTAMP_PARSER
 
+from . import backpressure
 from .settings import load_settings
 
 # Why these values (README, "Retries and timeouts", states the same):
-# - retries "standard", not "adaptive": adaptive is documented as experimental, and its client-side
-#   rate limiter makes threads sleep in ways no step budget accounts for. Standard mode retries
-#   throttling (SlowDown), 5xx and connection errors with jittered exponential backoff (capped at
-#   20 s); we write no retry loops of our own.
+# - retries "standard", not "adaptive": adaptive is documented as experimental and keeps one rate
+#   limiter per client, so a SlowDown on the destination's writes would also slow the source's
+#   reads through the same client. Back-pressure is ours instead (backpressure.py, installed on
+#   every S3 client below): one AIMD rate limiter per (bucket, read or write), as S3 partitions
+#   its limits, paced in before-send and fed by needs-retry for every attempt, retries included.
+#   Standard mode retries throttling (SlowDown), 5xx and connection errors with jittered
+#   exponential backoff (capped at 20 s); we write no retry loops of our own.
 # - MAX_ATTEMPTS 5 requests in all (the first and four retries, at most 1+2+4+8 = 15 s of backoff;
 #   given as total_max_attempts, since botocore's "max_attempts" counts retries only): enough to ride
-#   out a burst of SlowDown or 503, short enough that an object that keeps failing is named as
-#   failed within the step's stop margin instead of stalling it.
-# - Both modes keep a retry quota per client (500 units; a retry costs 5, a retried timeout 10, a
-#   success gives 1 back), and a step's copy_threads threads share one client per region. In a
-#   long SlowDown storm 64 threads can drain it in ~100 retries; from then on requests fail at their
-#   first error. We accept that as a circuit breaker: those objects are named as failed (reason
-#   "SlowDown: ..."), the step ends normally, and the next run copies them, instead of dozens of
-#   threads hammering a prefix S3 is already throttling. copy_threads (at most 64) bounds the rate.
+#   out a burst of SlowDown or 503, short enough that a request that keeps failing reaches the
+#   engine within the step's stop margin; the engine retries what outlives them (a transient error
+#   is errors.TransientError, never a failed object).
+# - Both modes keep a retry quota per client (500 units; a retried throttle costs 5, another retry
+#   more, a success gives 1 back) that a step's copy_threads threads share; Config has no switch to
+#   turn it off. Unlimited, a SlowDown storm drained it in ~100 retries and then every error failed
+#   at its first attempt. With the limiter a few percent of requests are answered SlowDown
+#   (bench/backpressure.py), so successes refill the quota faster than throttles drain it; if it
+#   still runs dry, the errors go to the engine's retry as above.
 # - CONNECT_TIMEOUT 5 s: S3 accepts connections in milliseconds; a connection not made in 5 s is
 #   better retried than waited for (botocore's default is 60 s).
 # - READ_TIMEOUT 20 s: the longest S3 may stay silent on a socket. Long CopyObject, UploadPartCopy
@@ -75,13 +80,16 @@ def parse_timestamp(value: Any) -> datetime:
 
 def s3_client(region: str | None = None, threads: int | None = None) -> Any:
     """An S3 client for `region` (None: the function's own region), with a connection pool for
-    `threads` threads (None: the deployment's copy_threads)."""
+    `threads` threads (None: the deployment's copy_threads) and the container's back-pressure
+    limiters installed (backpressure.py)."""
     return _cached_client(region, load_settings().copy_threads if threads is None else threads)
 
 
 @cache
 def _cached_client(region: str | None, threads: int) -> Any:
-    return _session().client("s3", region_name=region, config=client_config(threads))
+    client = _session().client("s3", region_name=region, config=client_config(threads))
+    backpressure.install(client)
+    return client
 
 
 @cache
