@@ -11,6 +11,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from . import backpressure
 from .budget import UPLOADS_BYTES, json_size, sample_failures
 from .compare import settle
 from .copier import CopyOptions, CopyOutcome, copy_objects
@@ -57,6 +58,9 @@ def sync_window(
     (report.action_lines); `reserve` reserves each delete request in the run's guard.
     """
     cursor, up_to, limit = progress["cursor"], key_range["upTo"], settings.chunk_size
+    # S3 requests and SlowDown answers from here on (this container's limiters; one invocation
+    # runs in a container at a time), for the window's counts and log line.
+    pressure = backpressure.mark()
     # Both sides are listed at once: a window waits for its slower side, not for the sum (most
     # of a no-op step is waiting for LIST pages, and Lambda bills the waiting).
     with ThreadPoolExecutor(max_workers=1) as lister:
@@ -129,7 +133,7 @@ def sync_window(
         unchanged=len(plan.unchanged),
         failed=len(failures),
         inDestination=len(in_scope_destination),
-        slowDowns=0,
+        slowDowns=backpressure.since(pressure)["slowDowns"],
     )
     new_cursor = progress["cursor"] if done else str(window_end)
     new_progress = Progress(
@@ -154,6 +158,8 @@ def sync_window(
         "outOfTime": copies.out_of_time,
         "guardTripped": deletes.guard_tripped,
         "heldDeletes": len(held),
+        "s3Requests": backpressure.since(pressure)["requests"],
+        "slowDowns": step_counts["slowDowns"],
     }
     return new_progress, requests
 

@@ -24,6 +24,7 @@ def test_2017_input_gets_the_defaults():
         "deleteOrphans": True,
         "dryRun": False,
         "maxDeletes": None,
+        "maxDeletePercent": None,
         "allowEmptySource": False,
         "include": [],
         "exclude": [],

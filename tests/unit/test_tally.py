@@ -6,7 +6,7 @@ from bucket_sync.budget import CAUSE_LIMIT_CHARS, FAILURES_SAMPLE_BYTES, PAYLOAD
 from bucket_sync.errors import DeleteGuardTripped
 from bucket_sync.payloads import Counts, RunState, zero_counts
 from bucket_sync.runstore import RangeRecord
-from bucket_sync.tally import tally_round
+from bucket_sync.tally import MAX_RANGE_ATTEMPTS, tally_round
 from tests.unit.support import run_config
 
 
@@ -56,6 +56,9 @@ def test_finished_round_reports_the_contract_output():
         "failures": [],
         "failuresNotListed": 0,
         "reportLocation": None,
+        "slowDowns": 0,
+        "copiesPerSecond": 0.0,
+        "reportIncomplete": False,
     }
     assert json.loads(state["reportText"]) == state["report"]
     assert "ranges" not in state
@@ -72,7 +75,7 @@ def test_a_range_no_step_reported_is_unfinished():
     assert state["more"] is True and state["resumeRound"] == 1
 
 
-def test_a_failed_range_is_named_and_counted_not_retried():
+def test_a_failed_range_is_planned_again_then_named_and_counted():
     crashed = record(
         0,
         R1,
@@ -82,6 +85,12 @@ def test_a_failed_range_is_named_and_counted_not_retried():
         error={"Error": "Lambda.Unknown", "Cause": '{"errorMessage": "boom"}'},
     )
     never_ran = RangeRecord(1, R2, None, {"Error": "States.Timeout", "Cause": ""})
+    again = tally_round(round_state(), [crashed, never_ran])
+    assert again["more"] is True and again["totals"]["failed"] == 0 and again["totals"]["copied"] == 4
+    # In its last allowed round, a range that stops on an error is named as a whole.
+    last = {**R1, "attempts": MAX_RANGE_ATTEMPTS - 1}
+    crashed = RangeRecord(0, last, crashed.progress, crashed.error)
+    never_ran = RangeRecord(1, {**R2, "attempts": MAX_RANGE_ATTEMPTS - 1}, None, never_ran.error)
     state = tally_round(round_state(), [crashed, never_ran])
     assert state["more"] is False and state["failedAny"] is True
     assert state["totals"]["failed"] == 2 and state["totals"]["copied"] == 4
@@ -132,3 +141,15 @@ def test_every_object_failing_with_the_longest_keys_stays_within_the_budget():
     assert json_size(report["failures"]) <= FAILURES_SAMPLE_BYTES
     assert len(state["reportText"]) <= CAUSE_LIMIT_CHARS
     assert json_size(state) < PAYLOAD_LIMIT_BYTES // 2
+
+
+def test_max_delete_percent_trips_on_the_share_of_destination_objects_in_scope():
+    run = run_config(maxDeletePercent=10, countingOnly=True)
+    with pytest.raises(DeleteGuardTripped, match="maxDeletePercent=10% of 100 destination objects"):
+        tally_round(round_state(run=run, ranges=1), [record(0, R1, deleted=11, inDestination=100)])
+    state = tally_round(round_state(run=run, ranges=1), [record(0, R1, deleted=10, inDestination=100)])
+    # The real pass reserves its deletes against the smaller of the two limits.
+    assert state["more"] is True and state["run"]["deleteLimit"] == 10
+    both = run_config(maxDeletes=4, maxDeletePercent=10, countingOnly=True)
+    state = tally_round(round_state(run=both, ranges=1), [record(0, R1, deleted=3, inDestination=100)])
+    assert state["run"]["deleteLimit"] == 4
