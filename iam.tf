@@ -142,6 +142,17 @@ data "aws_iam_policy_document" "lambda" {
     }
   }
 
+  dynamic "statement" {
+    # A report bucket whose default encryption is SSE-KMS with a customer managed key: each
+    # PutObject asks KMS for a data key under the caller's own permissions.
+    for_each = var.report_bucket != null && var.report_kms_key_arn != null ? [1] : []
+    content {
+      sid       = "EncryptRunReports"
+      actions   = ["kms:GenerateDataKey"]
+      resources = [var.report_kms_key_arn]
+    }
+  }
+
   statement {
     # PlanRanges writes a round's ranges, each child reads and updates its own, TallyRound
     # reads them back (runstore.py); nothing else uses the table.

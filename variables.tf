@@ -561,6 +561,17 @@ variable "report_bucket" {
   }
 }
 
+variable "report_kms_key_arn" {
+  description = "ARN of the customer managed KMS key that report_bucket's default encryption uses, if any: the functions get kms:GenerateDataKey on it to write reports. null: the bucket uses S3-managed keys or the AWS managed key."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.report_kms_key_arn == null ? true : can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.report_kms_key_arn))
+    error_message = "report_kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)."
+  }
+}
+
 variable "report_prefix" {
   description = "Key prefix of the reports in report_bucket; each run writes under <report_prefix><execution name>/."
   type        = string
