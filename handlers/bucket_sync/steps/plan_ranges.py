@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from typing import Any
 
 from ..clients import s3_client
-from ..keyspace import split_range
 from ..logs import log
 from ..payloads import KeyRange, PausedUpload, RunState
+from ..planner import SPLIT_CONNECTIONS, range_splitter, split_pending
 from ..runstore import RunStore, run_table
 from ..settings import Settings, load_settings
 
 RANGES_PER_CHILD = 4
 MIN_WINDOWS = 2
+# Share of an invocation's time PlanRanges may spend splitting. Under half, so that it returns
+# within half of its timeout while the round's write takes under a tenth (4,000 ranges are 160
+# BatchWriteItem requests, seconds where the timeout is minutes); a write slowed by throttling
+# still has 60 % of the time.
+SPLITTING_SHARE = 0.4
 
 
 def pending_ranges(state: RunState, store: RunStore) -> tuple[list[KeyRange], list[PausedUpload]]:
@@ -40,9 +47,18 @@ def _holder(ranges: list[KeyRange], key: str) -> int:
     )
 
 
-def plan_ranges(state: RunState, s3: Any, store: RunStore, settings: Settings) -> RunState:
+def plan_ranges(
+    state: RunState,
+    s3: Any,
+    store: RunStore,
+    settings: Settings,
+    seconds_left: Callable[[], float] = lambda: math.inf,
+) -> RunState:
     """Split the pending ranges so the round has about `max_ranges` ranges in all, store them,
-    and put only their numbers into the state (the Map's items)."""
+    and put only their numbers into the state (the Map's items).
+
+    Splitting stops when `seconds_left()` reaches zero: the ranges not split by then are stored
+    whole (planner.split_pending), so the round is written and returned in time."""
     pending, uploads = pending_ranges(state, store)
     # More ranges than children (RANGES_PER_CHILD per slot of max_concurrency): the Distributed
     # Map starts the next range when a child ends, so a range cut too large delays the round by
@@ -53,18 +69,18 @@ def plan_ranges(state: RunState, s3: Any, store: RunStore, settings: Settings) -
     parts_each = max(1, settings.max_ranges * RANGES_PER_CHILD // max(1, len(pending)))
     slots_each = max(1, settings.max_ranges // max(1, len(pending)))
     min_keys = MIN_WINDOWS * settings.chunk_size
-    ranges: list[KeyRange] = []
-    for key_range in pending:
-        ranges.extend(
-            split_range(
-                s3,
-                state["run"]["source"],
-                state["run"]["listPrefix"],
-                key_range,
-                parts_each,
-                min_keys,
-                slots_each,
-            )
+    split = range_splitter(
+        s3, state["run"]["source"], state["run"]["listPrefix"], parts_each, min_keys, slots_each
+    )
+    planned = split_pending(pending, split, seconds_left)
+    ranges = planned.ranges
+    if planned.unsplit:
+        # Out of time: these ranges run whole this round and are split again in the next.
+        log(
+            "round.unsplit",
+            execution=state["run"]["execution"],
+            unsplit=planned.unsplit,
+            pending=len(pending),
         )
     round_number = state["round"] + 1
     carried: dict[int, list[PausedUpload]] = {}
@@ -74,10 +90,18 @@ def plan_ranges(state: RunState, s3: Any, store: RunStore, settings: Settings) -
     return RunState(**{**state, "ranges": list(range(len(ranges))), "round": round_number})  # type: ignore[typeddict-item]
 
 
+def splitting_time(context: Any) -> Callable[[], float]:
+    """Seconds left for splitting: SPLITTING_SHARE of what the invocation had at its start; the
+    rest is for writing the round and returning the state."""
+    kept = context.get_remaining_time_in_millis() / 1000 * (1 - SPLITTING_SHARE)
+    return lambda: context.get_remaining_time_in_millis() / 1000 - kept
+
+
 def handler(event: RunState, context: Any) -> RunState:
     settings = load_settings()
     store = RunStore(run_table(settings.run_table), event["run"]["execution"])
-    state = plan_ranges(event, s3_client(event["run"]["sourceRegion"]), store, settings)
+    s3 = s3_client(event["run"]["sourceRegion"], threads=SPLIT_CONNECTIONS)
+    state = plan_ranges(event, s3, store, settings, splitting_time(context))
     log(
         "round.planned",
         execution=state["run"]["execution"],
