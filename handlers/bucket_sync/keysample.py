@@ -14,6 +14,7 @@ not the alphabet.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -177,9 +178,17 @@ class Sample:
         return len(chosen)
 
 
-def sample_keys(s3: Any, bucket: str, prefix: str, first: list[str], ceiling: str, probes: int) -> Sample:
+def sample_keys(
+    s3: Any,
+    bucket: str,
+    prefix: str,
+    first: list[str],
+    ceiling: str,
+    probes: int,
+    stopped: Callable[[], bool] = lambda: False,
+) -> Sample:
     """Sample a range whose first page of keys is `first` and whose other keys all sort at or
-    below `ceiling`, with up to `probes` more pages."""
+    below `ceiling`, with up to `probes` more pages; none once `stopped()` is True."""
     sample = Sample(
         [Page(first[0], first[-1], first), Gap(first[-1], ceiling)],
         KeyScale(first[0], ceiling, "".join(first) + ceiling),
@@ -187,7 +196,7 @@ def sample_keys(s3: Any, bucket: str, prefix: str, first: list[str], ceiling: st
     sample.estimate_gaps()
     left = probes
     with ThreadPoolExecutor(max_workers=PROBES_AT_ONCE, thread_name_prefix="probe") as pool:
-        while left > 0:
+        while left > 0 and not stopped():
             listed = sample.probe(s3, bucket, prefix, min(PROBES_AT_ONCE, left), pool)
             if not listed:
                 break

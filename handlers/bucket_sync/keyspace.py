@@ -9,6 +9,7 @@ rounds: an unfinished range is split again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .buckets import has_key
@@ -66,21 +67,29 @@ def split_range(
     parts: int,
     min_keys: int = 0,
     slots: int = 1,
+    stopped: Callable[[], bool] = lambda: False,
 ) -> list[KeyRange]:
     """Partition `key_range` into at most `parts` consecutive ranges with the same union, each
     of about `min_keys` keys or more (by the sample's estimate), so that a small range is not cut
     into children that cost more to start than they have work; but into `slots` ranges (as many
     as may run at once) when each still gets a full page of keys, so no slot idles while one
-    range copies alone."""
+    range copies alone.
+
+    When `stopped()` turns True (PlanRanges' budget is spent), no further request is sent and
+    the range comes back whole: nobody waits for the cut any more."""
     if parts <= 1:
         return [key_range]
     first = list_range(s3, bucket, prefix, key_range["after"], key_range["upTo"], PAGE_SIZE)
     keys = [entry.key for entry in first.entries]
-    if not keys:
+    if not keys or stopped():
         return [key_range]
     if first.more:
         ceiling = key_range["upTo"] or ceiling_above(s3, bucket, prefix, keys[-1])
-        sample = sample_keys(s3, bucket, prefix, keys, ceiling, probes=probe_count(parts))
+        if stopped():
+            return [key_range]
+        sample = sample_keys(s3, bucket, prefix, keys, ceiling, probe_count(parts), stopped)
+        if stopped():
+            return [key_range]
     else:
         sample = Sample([Page(keys[0], keys[-1], keys)])
     if min_keys > 0:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from typing import Any
 
 from ..clients import s3_client
-from ..keyspace import split_range
 from ..logs import log
 from ..payloads import KeyRange, PausedUpload, RunState
+from ..planner import SPLIT_CONNECTIONS, range_splitter, split_pending
 from ..runstore import RunStore, run_table
 from ..settings import Settings, load_settings
 from ..tally import planned_again
@@ -15,6 +17,11 @@ from ..transient import named_transient
 
 RANGES_PER_CHILD = 4
 MIN_WINDOWS = 2
+# Share of an invocation's time PlanRanges may spend splitting. Under half, so that it returns
+# within half of its timeout while the round's write takes under a tenth (4,000 ranges are 160
+# BatchWriteItem requests, seconds where the timeout is minutes); a write slowed by throttling
+# still has 60 % of the time.
+SPLITTING_SHARE = 0.4
 
 
 def pending_ranges(state: RunState, store: RunStore) -> tuple[list[KeyRange], list[PausedUpload]]:
@@ -41,11 +48,22 @@ def pending_ranges(state: RunState, store: RunStore) -> tuple[list[KeyRange], li
     return pending, uploads
 
 
-def inherit_attempts(pending: KeyRange, parts: list[KeyRange]) -> list[KeyRange]:
-    """The parts a pending range was cut into, each carrying the rounds it already failed in."""
-    if not pending.get("attempts"):
-        return parts
-    return [KeyRange(**part, attempts=pending["attempts"]) for part in parts]  # type: ignore[typeddict-item]
+def inherit_attempts(pending: list[KeyRange], ranges: list[KeyRange]) -> list[KeyRange]:
+    """The round's ranges, each carrying the rounds its pending range already failed in (pending
+    ranges are disjoint, and each new range lies inside one of them)."""
+    failed = [p for p in pending if p.get("attempts")]
+    if not failed:
+        return ranges
+
+    def inside(part: KeyRange, whole: KeyRange) -> bool:
+        ends_inside = whole["upTo"] is None or (part["upTo"] is not None and part["upTo"] <= whole["upTo"])
+        return whole["after"] <= part["after"] and ends_inside
+
+    marked: list[KeyRange] = []
+    for part in ranges:
+        holder = next((whole for whole in failed if inside(part, whole)), None)
+        marked.append(part if holder is None else KeyRange(**{**part, "attempts": holder["attempts"]}))
+    return marked
 
 
 def _holder(ranges: list[KeyRange], key: str) -> int:
@@ -55,17 +73,26 @@ def _holder(ranges: list[KeyRange], key: str) -> int:
     )
 
 
-def plan_ranges(state: RunState, s3: Any, store: RunStore, settings: Settings) -> RunState:
+def plan_ranges(
+    state: RunState,
+    s3: Any,
+    store: RunStore,
+    settings: Settings,
+    seconds_left: Callable[[], float] = lambda: math.inf,
+) -> RunState:
     """Split the pending ranges so the round has about `max_ranges` ranges in all, store them,
     and put only their numbers into the state (the Map's items).
+
+    Splitting stops when `seconds_left()` reaches zero: the ranges not split by then are stored
+    whole (planner.split_pending), so the round is written and returned in time.
 
     Idempotent: a retried PlanRanges whose first attempt stored the round whole (its header)
     hands out that round again rather than cutting a different one.
     """
     round_number = state["round"] + 1
-    planned = store.planned_count(round_number)
-    if planned is not None:
-        return RunState(**{**state, "ranges": list(range(planned)), "round": round_number})  # type: ignore[typeddict-item]
+    stored = store.planned_count(round_number)
+    if stored is not None:
+        return RunState(**{**state, "ranges": list(range(stored)), "round": round_number})  # type: ignore[typeddict-item]
     pending, uploads = pending_ranges(state, store)
     # More ranges than children (RANGES_PER_CHILD per slot of max_concurrency): the Distributed
     # Map starts the next range when a child ends, so a range cut too large delays the round by
@@ -76,18 +103,20 @@ def plan_ranges(state: RunState, s3: Any, store: RunStore, settings: Settings) -
     parts_each = max(1, settings.max_ranges * RANGES_PER_CHILD // max(1, len(pending)))
     slots_each = max(1, settings.max_ranges // max(1, len(pending)))
     min_keys = MIN_WINDOWS * settings.chunk_size
-    ranges: list[KeyRange] = []
-    for key_range in pending:
-        parts = split_range(
-            s3,
-            state["run"]["source"],
-            state["run"]["listPrefix"],
-            key_range,
-            parts_each,
-            min_keys,
-            slots_each,
+    split = range_splitter(
+        s3, state["run"]["source"], state["run"]["listPrefix"], parts_each, min_keys, slots_each
+    )
+    planned = split_pending(pending, split, seconds_left)
+    ranges = planned.ranges
+    if planned.unsplit:
+        # Out of time: these ranges run whole this round and are split again in the next.
+        log(
+            "round.unsplit",
+            execution=state["run"]["execution"],
+            unsplit=planned.unsplit,
+            pending=len(pending),
         )
-        ranges.extend(inherit_attempts(key_range, parts))
+    ranges = inherit_attempts(pending, ranges)
     carried: dict[int, list[PausedUpload]] = {}
     for upload in uploads:
         carried.setdefault(_holder(ranges, upload["key"]), []).append(upload)
@@ -95,11 +124,19 @@ def plan_ranges(state: RunState, s3: Any, store: RunStore, settings: Settings) -
     return RunState(**{**state, "ranges": list(range(len(ranges))), "round": round_number})  # type: ignore[typeddict-item]
 
 
+def splitting_time(context: Any) -> Callable[[], float]:
+    """Seconds left for splitting: SPLITTING_SHARE of what the invocation had at its start; the
+    rest is for writing the round and returning the state."""
+    kept = context.get_remaining_time_in_millis() / 1000 * (1 - SPLITTING_SHARE)
+    return lambda: context.get_remaining_time_in_millis() / 1000 - kept
+
+
 @named_transient
 def handler(event: RunState, context: Any) -> RunState:
     settings = load_settings()
     store = RunStore(run_table(settings.run_table), event["run"]["execution"])
-    state = plan_ranges(event, s3_client(event["run"]["sourceRegion"]), store, settings)
+    s3 = s3_client(event["run"]["sourceRegion"], threads=SPLIT_CONNECTIONS)
+    state = plan_ranges(event, s3, store, settings, splitting_time(context))
     log(
         "round.planned",
         execution=state["run"]["execution"],
