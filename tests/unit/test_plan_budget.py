@@ -109,6 +109,9 @@ class Store:
         self.records = [SimpleNamespace(range=r, progress=None, error=None) for r in pending]
         self.written: list[KeyRange] = []
 
+    def planned_count(self, round_number: int) -> int | None:
+        return None  # the new round is not planned yet
+
     def read_round(self, round_number: int) -> list[Any]:
         return self.records
 
