@@ -37,7 +37,8 @@ def test_object_variables_show_their_full_type_and_default():
     task_retry = next(line for line in table.splitlines() if line.startswith("| `task_retry`"))
     assert (
         "| `object({interval_seconds = optional(number, 2), max_attempts = optional(number, 6), "
-        "crash_max_attempts = optional(number, 2), backoff_rate = optional(number, 2)})` | `{}` |"
+        "crash_max_attempts = optional(number, 2), transient_max_attempts = optional(number, 8), "
+        "backoff_rate = optional(number, 2), max_delay_seconds = optional(number, 60)})` | `{}` |"
     ) in task_retry
     assert "see variables.tf" not in table and "| `object` |" not in table
 
