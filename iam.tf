@@ -159,7 +159,8 @@ data "aws_iam_policy_document" "lambda" {
     sid = "KeepRunState"
     # BatchGetItem: TallyRound reads exactly its round's ranges; PutItem and UpdateItem also
     # authorize the delete guard's TransactWriteItems (DynamoDB checks each item's action).
-    actions   = ["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+    # Query and DeleteItem: the multipart uploads paused by runs into a destination (runstore.PausedUploads).
+    actions   = ["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]
     resources = [aws_dynamodb_table.runs.arn]
   }
 

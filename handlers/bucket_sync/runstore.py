@@ -278,6 +278,58 @@ class RunStore:
         return True
 
 
+class PausedUploads:
+    """Every multipart upload a step of this deployment left open for a later step, by
+    destination bucket, whichever run paused it: a run that was stopped (or failed) never
+    resumes its paused copies, so the next run into that destination aborts them.
+
+    One partition per destination, written only when a step pauses copies (large objects near a
+    deadline), read once at the start of a run.
+    """
+
+    def __init__(self, table: Any, destination: str) -> None:
+        self._table = table
+        self._partition = f"paused#{destination}"
+
+    def remember(self, execution: str, uploads: list[PausedUpload]) -> None:
+        """Record uploads `execution` paused (again: a resumed and re-paused one is rewritten)."""
+        expires = int(time.time()) + KEEP_SECONDS
+        with self._table.batch_writer() as batch:
+            for upload in uploads:
+                batch.put_item(
+                    Item={
+                        PARTITION_KEY: self._partition,
+                        SORT_KEY: upload["uploadId"],
+                        "key": upload["key"],
+                        "execution": execution,
+                        TTL_ATTRIBUTE: expires,
+                    }
+                )
+
+    def recorded(self) -> list[dict[str, str]]:
+        """Every paused upload recorded for the destination: uploadId, key and execution."""
+        found: list[dict[str, str]] = []
+        params: dict[str, Any] = {
+            "KeyConditionExpression": "#run = :run",
+            "ExpressionAttributeNames": {"#run": PARTITION_KEY},
+            "ExpressionAttributeValues": {":run": self._partition},
+            "ConsistentRead": True,
+        }
+        while True:
+            page = self._table.query(**params)
+            found.extend(
+                {"uploadId": item[SORT_KEY], "key": item["key"], "execution": item["execution"]}
+                for item in page.get("Items", [])
+            )
+            if "LastEvaluatedKey" not in page:
+                return found
+            params["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def forget(self, upload_id: str) -> None:
+        """Drop the record of an upload that was aborted (or completed)."""
+        self._table.delete_item(Key={PARTITION_KEY: self._partition, SORT_KEY: upload_id})
+
+
 @cache
 def run_table(name: str) -> Any:
     """The run table as a boto3 Table resource, one per Lambda container."""

@@ -5,11 +5,13 @@ however long their keys (the emulator enforces both as AWS does; see harness/)."
 from __future__ import annotations
 
 import json
+import threading
 import time
 
 import moto.s3.models
 
 from harness.buckets import put_objects
+from harness.executions import start_execution, wait_for_execution
 from tests.deployment import DST, REPORTS, SRC
 from tests.unit.support import put_multipart
 
@@ -103,4 +105,33 @@ def test_a_multipart_copy_longer_than_a_step_is_resumed_by_the_next(slow, monkey
     assert (result.output["copied"], result.output["failed"]) == (1, 0)
     assert seen["part listings"] >= 1 and seen["part copies"] >= 40
     assert slow.snapshot(DST) == slow.snapshot(SRC)  # the source's multipart ETag
+    assert slow.s3.list_multipart_uploads(Bucket=DST).get("Uploads", []) == []
+
+
+def test_a_stopped_run_leaves_no_upload_open_once_the_next_run_is_done(slow, monkeypatch):
+    """80 parts at 0.5 s each on 2 threads outlast two steps; the run is stopped while its second
+    step resumes the paused copy, so the upload stays open. The next run aborts it (it was
+    recorded when paused) and copies the object again."""
+    monkeypatch.setattr(moto.s3.models, "S3_UPLOAD_PART_MIN_SIZE", 1)
+    put_multipart(slow.s3, SRC, "huge", [3] * 80)
+    resumed = threading.Event()
+
+    def slow_part_copies(method: str, bucket: str | None, key: str | None, query: str) -> None:
+        if bucket == DST and key == "huge" and "uploadId" in query:
+            if method == "PUT" and "partNumber" in query:
+                time.sleep(0.5)
+            elif method == "GET":
+                resumed.set()  # ListParts: a later step resumes the paused copy
+
+    with slow.emulator.faults(before_s3_request=slow_part_copies):
+        arn = start_execution(slow.sfn, slow.state_machine_arn, {"source": SRC, "destination": DST})
+        assert resumed.wait(timeout=300), "the copy was never paused and resumed"
+        slow.sfn.stop_execution(executionArn=arn, error="Test", cause="stopped mid-copy")
+        assert wait_for_execution(slow.sfn, arn).status == "ABORTED"
+        left_open = slow.s3.list_multipart_uploads(Bucket=DST).get("Uploads", [])
+        assert [upload["Key"] for upload in left_open] == ["huge"]
+        result = slow.run(source=SRC, destination=DST)
+
+    assert result.status == "SUCCEEDED", result.cause
+    assert slow.snapshot(DST) == slow.snapshot(SRC)
     assert slow.s3.list_multipart_uploads(Bucket=DST).get("Uploads", []) == []

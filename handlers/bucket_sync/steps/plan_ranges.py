@@ -6,11 +6,12 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from ..clients import s3_client
+from ..clients import s3_client, stepfunctions_client
+from ..leftovers import abort_leftover_uploads
 from ..logs import log
 from ..payloads import KeyRange, PausedUpload, RunState
 from ..planner import SPLIT_CONNECTIONS, range_splitter, split_pending
-from ..runstore import RunStore, run_table
+from ..runstore import PausedUploads, RunStore, run_table
 from ..settings import Settings, load_settings
 from ..tally import planned_again
 from ..transient import named_transient
@@ -134,8 +135,16 @@ def splitting_time(context: Any) -> Callable[[], float]:
 @named_transient
 def handler(event: RunState, context: Any) -> RunState:
     settings = load_settings()
-    store = RunStore(run_table(settings.run_table), event["run"]["execution"])
-    s3 = s3_client(event["run"]["sourceRegion"], threads=SPLIT_CONNECTIONS)
+    run = event["run"]
+    store = RunStore(run_table(settings.run_table), run["execution"])
+    if event["round"] == 0 and not run["dryRun"]:
+        # The run's first step that may write: copies that stopped runs left half done go first.
+        registry = PausedUploads(run_table(settings.run_table), run["destination"])
+        destination_s3 = s3_client(run["destinationRegion"])
+        abort_leftover_uploads(
+            destination_s3, stepfunctions_client(), registry, run["destination"], run["execution"]
+        )
+    s3 = s3_client(run["sourceRegion"], threads=SPLIT_CONNECTIONS)
     state = plan_ranges(event, s3, store, settings, splitting_time(context))
     log(
         "round.planned",

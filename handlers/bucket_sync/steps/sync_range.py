@@ -16,7 +16,7 @@ from ..logs import log
 from ..payloads import Progress, RangeState, RunConfig
 from ..range_step import start_progress, sync_window
 from ..report import write_window
-from ..runstore import RunStore, run_table
+from ..runstore import PausedUploads, RunStore, run_table
 from ..settings import load_settings
 from ..transient import is_transient, named_transient
 
@@ -68,6 +68,7 @@ def handler(event: RangeState, context: Any) -> RangeState | dict:
         def report_window(lines: list[dict], name: str = window, stored: list[bool] = report_stored) -> None:
             stored[0] = write_window(s3_client(None), target, name, lines)  # type: ignore[arg-type]
 
+        before = progress
         try:
             progress, requests = sync_window(
                 source_s3,
@@ -95,6 +96,12 @@ def handler(event: RangeState, context: Any) -> RangeState | dict:
             raise TransientError(short_reason(f"{type(error).__name__}: {error}")) from error
         if not report_stored[0]:
             progress["reportIncomplete"] = True
+        paused = progress.get("uploads", [])
+        if {u["uploadId"] for u in paused} - {u["uploadId"] for u in before.get("uploads", [])}:
+            # Recorded where the next run finds them, should this run be stopped before resuming.
+            PausedUploads(run_table(settings.run_table), run["destination"]).remember(
+                run["execution"], paused
+            )
         longest = max(longest, time.monotonic() - started)
         windows += 1
         # Stored after every window, so a retried invocation resumes from the last one done. A
