@@ -20,6 +20,7 @@ from typing import Any
 from .keysample import PROBES_AT_ONCE
 from .keyspace import split_range
 from .payloads import KeyRange
+from .transient import is_transient
 
 # Splits run at once. A 1,000-key page costs about 20 ms of CPU to parse (docs/BENCHMARKS.md,
 # 0.020 ms per listed key) against 150-200 ms of waiting for S3, so about 10 pages in flight keep
@@ -75,7 +76,12 @@ def split_pending(
             timeout = None if math.isinf(left) else left  # threading cannot wait for inf
             done, _ = wait(running, timeout=timeout, return_when=FIRST_COMPLETED)
             for future in done:
-                results[running.pop(future)] = future.result()
+                index = running.pop(future)
+                error = future.exception()
+                if error is not None and not is_transient(error):
+                    raise error
+                # A split S3 throttled goes whole this round (split again in the next).
+                results[index] = None if error is not None else future.result()
     finally:
         stop.set()
         # Not waiting for the splits still under way is the point: their ranges go unsplit.

@@ -76,7 +76,6 @@ def sync_window(
     in_scope_destination = scoped(run, destination_entries)
     plan = merge(scoped(run, source_entries), in_scope_destination)
     dry_run = run["dryRun"] or run["countingOnly"]
-    stalled = progress.get("stalls", 0) + 1 >= MAX_STALLS
     # The step's one pool: every S3 request below runs on it, so the step never has more than
     # copy_threads threads of its own, whatever mix of small and multipart objects it meets.
     with step_pool(settings.copy_threads) as pool:
@@ -95,9 +94,6 @@ def sync_window(
         copies = copy_objects(
             source_s3, destination_s3, run["source"], run["destination"], plan.to_copy, options, pool
         )
-        if stalled:
-            copies = name_transient_copies(copies)
-        uploads = paused_uploads(destination_s3, run, copies, later)
         # Out of time or failing transiently: this step ends just before the first object it did
         # not copy. Every key below that is settled; copies at or above it are seen (and counted)
         # next step; deletes are done before it only.
@@ -105,13 +101,29 @@ def sync_window(
         to_delete = plan.to_delete if run["deleteOrphans"] else []
         if cutoff is not None:
             to_delete = [entry for entry in to_delete if entry.key < cutoff]
-        deletes = delete_orphans(destination_s3, run, to_delete, settings, pool, dry_run, reserve, stalled)
+        deletes = delete_orphans(
+            destination_s3, run, to_delete, settings, pool, dry_run, reserve, seconds_left
+        )
     held = deletes.retry + deletes.not_deleted
     if held:
         # Deletes S3 throttled (or the guard refused) end the window before the first of them;
         # the orphans deleted above it are gone and counted now, never seen again.
         first_held = min(entry.key for entry in held)
         cutoff = first_held if cutoff is None else min(cutoff, first_held)
+    stalls = 0
+    if cutoff is not None and not any(e.key < cutoff for e in source_entries + destination_entries):
+        blocking = blocked_by(cutoff, copies, deletes)
+        if blocking is not None:
+            # The window could not pass its first key: S3 kept failing it transiently. After
+            # MAX_STALLS such windows in a row (the state machine backs off between them), that
+            # key alone is named as failed, with S3's last answer, and the range goes on.
+            stalls = progress.get("stalls", 0) + 1
+            if stalls >= MAX_STALLS:
+                copies, deletes = name_blocking_key(destination_s3, run, cutoff, blocking, copies, deletes)
+                stalls = 0
+                held = deletes.retry + deletes.not_deleted
+                cutoff = min((entry.key for entry in copies.deferred + held), default=None)
+    uploads = paused_uploads(destination_s3, run, copies, later)
     kept = deletes.kept_keys()
     deleted = [entry for entry in to_delete if entry.key not in kept] if not dry_run else to_delete
     delete_failures = deletes.failures
@@ -145,10 +157,8 @@ def sync_window(
     )
     if uploads:
         new_progress["uploads"] = uploads
-    if not done and new_cursor == progress["cursor"]:
-        # A window that could not pass its first key (S3 kept failing it transiently): after
-        # MAX_STALLS such windows in a row, that key is named as failed with the real reason.
-        new_progress["stalls"] = progress.get("stalls", 0) + 1
+    if stalls:
+        new_progress["stalls"] = stalls
     if progress.get("reportIncomplete"):
         new_progress["reportIncomplete"] = True
     requests = {
@@ -158,6 +168,7 @@ def sync_window(
         "outOfTime": copies.out_of_time,
         "guardTripped": deletes.guard_tripped,
         "heldDeletes": len(held),
+        "stalled": stalls > 0,
         "s3Requests": backpressure.since(pressure)["requests"],
         "slowDowns": step_counts["slowDowns"],
     }
@@ -172,22 +183,38 @@ MAX_STALLS = 5
 DELETE_PASSES = 3
 
 
-def name_transient_copies(copies: CopyOutcome) -> CopyOutcome:
-    """The outcome with the copies that keep failing transiently named as failed, with the last
-    reason S3 gave, instead of deferred again."""
-    failing = copies.transient
-    return replace(
+def blocked_by(key: str, copies: CopyOutcome, deletes: DeleteOutcome) -> str | None:
+    """S3's last transient answer for `key` when that is why the window stopped there (a copy or
+    a delete still failing after the window's passes); None for time or the delete guard."""
+    if key in copies.transient:
+        return copies.transient[key]
+    if any(entry.key == key for entry in deletes.retry):
+        return deletes.retry_reason or "transient error"
+    return None
+
+
+def name_blocking_key(
+    destination_s3: Any, run: RunConfig, key: str, reason: str, copies: CopyOutcome, deletes: DeleteOutcome
+) -> tuple[CopyOutcome, DeleteOutcome]:
+    """The outcomes with `key` named as failed (and its paused upload, if any, aborted) instead of
+    deferred again."""
+    failure = Failure(key=key, reason=f"still failing after retries: {reason}")
+    if key in copies.paused:
+        abort_upload(destination_s3, run["destination"], key, copies.paused[key], "named as failed")
+    copies = replace(
         copies,
-        failures=[
-            *copies.failures,
-            *(
-                Failure(key=key, reason=f"still failing after retries: {reason}")
-                for key, reason in failing.items()
-            ),
-        ],
-        deferred=[entry for entry in copies.deferred if entry.key not in failing],
-        transient={},
+        failures=[*copies.failures, failure] if key in copies.transient else copies.failures,
+        deferred=[entry for entry in copies.deferred if entry.key != key],
+        paused={k: v for k, v in copies.paused.items() if k != key},
+        transient={k: v for k, v in copies.transient.items() if k != key},
     )
+    if any(entry.key == key for entry in deletes.retry):
+        deletes = replace(
+            deletes,
+            failures=[*deletes.failures, failure],
+            retry=[entry for entry in deletes.retry if entry.key != key],
+        )
+    return copies, deletes
 
 
 def delete_orphans(
@@ -198,14 +225,16 @@ def delete_orphans(
     pool: Executor,
     dry_run: bool,
     reserve: Reserve | None,
-    stalled: bool,
+    seconds_left: Callable[[], float],
 ) -> DeleteOutcome:
-    """Delete the window's orphans, trying again (DELETE_PASSES in all) those S3 throttled or
-    failed transiently; when the range has stalled on them, name those still failing."""
+    """Delete the window's orphans, trying again (DELETE_PASSES in all, while the step has time)
+    those S3 throttled or failed transiently; what still fails is left to retry later."""
     outcome = DeleteOutcome()
     pending = entries
-    for _ in range(DELETE_PASSES):
-        attempt = delete_objects(
+    for attempt in range(DELETE_PASSES):
+        if attempt and seconds_left() <= 0:
+            break
+        result = delete_objects(
             s3,
             run["destination"],
             pending,
@@ -216,15 +245,11 @@ def delete_orphans(
             execution=run["execution"],
             reserve=reserve,
         )
-        pending, attempt.retry = attempt.retry, []
-        outcome.add(attempt)
-        if not pending or attempt.guard_tripped:
+        pending, result.retry = result.retry, []
+        outcome.add(result)
+        if not pending or result.guard_tripped:
             break
-    if pending and stalled:
-        reason = f"still failing after retries: {outcome.retry_reason}"
-        outcome.failures.extend(Failure(key=entry.key, reason=reason) for entry in pending)
-    elif pending:
-        outcome.retry = pending
+    outcome.retry = pending
     return outcome
 
 

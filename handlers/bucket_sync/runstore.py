@@ -32,7 +32,7 @@ from botocore.exceptions import ClientError
 
 from .clients import client_config
 from .payloads import KeyRange, PausedUpload, Progress, zero_counts
-from .transient import error_code
+from .transient import cancellation_reasons, error_code, is_transient
 
 # Key schema of the table; main.tf declares the same names.
 PARTITION_KEY = "run"
@@ -154,6 +154,7 @@ class RunStore:
             count = self.planned_count(round_number) or 0
         client, name = self._table.meta.client, self._table.name
         found: dict[int, RangeRecord] = {}
+        unprocessed_rounds = 0
         for start in range(0, count, BATCH_GET_LIMIT):
             keys = [
                 self._range_key(round_number, i) for i in range(start, min(count, start + BATCH_GET_LIMIT))
@@ -164,8 +165,12 @@ class RunStore:
                 for item in page.get("Responses", {}).get(name, []):
                     index = int(item[PARTITION_KEY].rsplit("#i", 1)[1])
                     found[index] = _record(index, _plain(item))
-                # Keys DynamoDB did not read (throttled, or the 16 MB cap) come back to ask again.
+                # Keys DynamoDB did not read (throttled, or the 16 MB cap) come back to ask again,
+                # after a growing pause (AWS's advice for unprocessed items).
                 request = page.get("UnprocessedKeys") or {}
+                if request:
+                    unprocessed_rounds += 1
+                    time.sleep(min(1.0, 0.05 * 2**unprocessed_rounds))
         missing = [i for i in range(count) if i not in found]
         if missing:
             raise LookupError(f"ranges {missing[:5]} of round {round_number} are missing for {self._run}")
@@ -267,10 +272,10 @@ class RunStore:
                 ]
             )
         except ClientError as error:
-            if error_code(error) != "TransactionCanceledException":
-                raise
-            reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
-            if reasons and reasons[0] == "ConditionalCheckFailed":
+            reasons = cancellation_reasons(error)
+            if not reasons or is_transient(error):
+                raise  # a conflict with another range's reservation, or a throttle: retried
+            if reasons[0] == "ConditionalCheckFailed":
                 return True  # reserved by an earlier attempt of this very batch
             if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
                 return False  # the limit would be passed

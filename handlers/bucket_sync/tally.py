@@ -67,7 +67,8 @@ def tally_round(state: RunState, records: list[RangeRecord]) -> RunState:
             totals = add_counts(totals, progress["counts"])
             failures = sample_failures(failures, progress["failures"])
             report_incomplete = report_incomplete or bool(progress.get("reportIncomplete"))
-        if record.error is not None:
+        finished = progress is not None and progress["done"]
+        if record.error is not None and not finished:
             if (record.error or {}).get("Error") == DeleteGuardTripped.__name__:
                 guard_stops += 1
             elif planned_again(record):
@@ -75,7 +76,7 @@ def tally_round(state: RunState, records: list[RangeRecord]) -> RunState:
             else:
                 totals = add_counts(totals, Counts(**{**zero_counts(), "failed": 1}))
                 failures = sample_failures(failures, [_range_failure(record)])
-        elif progress is None or not progress["done"]:
+        elif not finished:
             unfinished += 1
     if guard_stops:
         limit = run.get("deleteLimit")

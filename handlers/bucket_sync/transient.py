@@ -45,7 +45,6 @@ OTHER_TRANSIENT_CODES = frozenset(
         "RequestTimeout",
         "RequestTimeoutException",
         "OperationAborted",
-        "TransactionConflict",
         "TransactionInProgressException",
     }
 )
@@ -56,6 +55,20 @@ def error_code(error: BaseException) -> str:
     if isinstance(error, ClientError):
         return str(error.response.get("Error", {}).get("Code", ""))
     return ""
+
+
+# Why a TransactWriteItems was cancelled, when a later attempt may not be (the other reasons,
+# such as ConditionalCheckFailed, are answers).
+TRANSIENT_CANCELLATIONS = frozenset(
+    {"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"}
+)
+
+
+def cancellation_reasons(error: BaseException) -> list[str]:
+    """The per-item reasons of a cancelled DynamoDB transaction ("None" for an item that was fine)."""
+    if error_code(error) != "TransactionCanceledException":
+        return []
+    return [str(reason.get("Code", "None")) for reason in error.response.get("CancellationReasons", [])]  # type: ignore[attr-defined]
 
 
 def _status(error: ClientError) -> int:
@@ -78,6 +91,7 @@ def is_transient(error: BaseException) -> bool:
     code = error_code(error)
     return (
         is_throttle(error)
+        or bool(TRANSIENT_CANCELLATIONS.intersection(cancellation_reasons(error)))
         or code in OTHER_TRANSIENT_CODES
         or code in {"500", "502", "503", "504"}
         or _status(error) >= 500

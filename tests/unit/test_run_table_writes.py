@@ -138,3 +138,24 @@ def test_a_throttle_that_outlives_botocore_leaves_a_step_as_a_transient_error(s3
     monkeypatch.setattr(sync_range, "sync_window", throttled)
     with pytest.raises(TransientError, match="SlowDown"):
         sync_range.handler({"run": run_config(), "round": 1, "index": 0}, Context())
+
+
+def test_a_reservation_that_meets_another_ranges_transaction_is_retried_not_a_crash(run_table, monkeypatch):
+    from bucket_sync.transient import is_transient
+
+    store = RunStore(run_table, EXECUTION)
+    conflict = ClientError(
+        {
+            "Error": {"Code": "TransactionCanceledException", "Message": "conflict"},
+            "CancellationReasons": [{"Code": "None"}, {"Code": "TransactionConflict"}],
+        },
+        "TransactWriteItems",
+    )
+
+    def conflicting(**_):
+        raise conflict
+
+    monkeypatch.setattr(run_table.meta.client, "transact_write_items", conflicting)
+    with pytest.raises(ClientError) as raised:
+        store.reserve_deletes("a", 1, limit=5)
+    assert is_transient(raised.value), "the deleter hands such a batch back to retry later"

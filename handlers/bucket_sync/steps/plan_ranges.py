@@ -35,9 +35,9 @@ def pending_ranges(state: RunState, store: RunStore) -> tuple[list[KeyRange], li
     pending: list[KeyRange] = []
     uploads: list[PausedUpload] = []
     for record in store.read_round(resume):
+        if record.progress is not None and record.progress["done"]:
+            continue  # done, even if a retry after its last window then stopped on an error
         if record.error is not None and not planned_again(record):
-            continue
-        if record.error is None and record.progress is not None and record.progress["done"]:
             continue
         after = record.progress["cursor"] if record.progress is not None else record.range["after"]
         attempts = record.range.get("attempts", 0) + (1 if record.error is not None else 0)

@@ -99,15 +99,20 @@ def handler(event: RangeState, context: Any) -> RangeState | dict:
         paused = progress.get("uploads", [])
         if {u["uploadId"] for u in paused} - {u["uploadId"] for u in before.get("uploads", [])}:
             # Recorded where the next run finds them, should this run be stopped before resuming.
-            PausedUploads(run_table(settings.run_table), run["destination"]).remember(
-                run["execution"], paused
-            )
+            try:
+                PausedUploads(run_table(settings.run_table), run["destination"]).remember(
+                    run["execution"], paused
+                )
+            except Exception as error:  # noqa: BLE001 - a record for clean-up only; the sync goes on
+                if not is_transient(error):
+                    raise
+                log("range.paused_not_recorded", execution=run["execution"], error=str(error))
         longest = max(longest, time.monotonic() - started)
         windows += 1
         # Stored after every window, so a retried invocation resumes from the last one done. A
         # duplicate invocation of this child that stored this window first wins: its progress
         # stands and this one stops, so nothing is counted twice.
-        if not store.save_progress(round_number, index, key_range, progress):
+        if not store_progress(store, round_number, index, key_range, progress):
             stored = store.read_range(round_number, index).progress
             log("range.superseded", execution=run["execution"], round=round_number, index=index)
             return RangeState(run=run, round=round_number, index=index, range=key_range, progress=stored)  # type: ignore[typeddict-item]
@@ -132,6 +137,10 @@ def handler(event: RangeState, context: Any) -> RangeState | dict:
                 f"the run's delete limit ({run.get('deleteLimit')}) is reached: range {index} of round "
                 f"{round_number} stopped deleting at {progress['cursor']!r}"
             )
+        if requests["stalled"] and not progress["done"]:
+            # Stored; the state machine retries the step with backoff, so the next try of the
+            # key S3 keeps failing comes later, not at once.
+            raise TransientError(f"range {index} of round {round_number} waits on a key S3 keeps failing")
         if progress["done"] or progress["steps"] >= settings.max_steps_per_range:
             break
         if requests["outOfTime"]:
@@ -139,6 +148,26 @@ def handler(event: RangeState, context: Any) -> RangeState | dict:
         if seconds_left() < 2 * longest or windows >= settings.max_windows_per_step:
             break
     return RangeState(run=run, round=round_number, index=index, range=key_range, progress=progress)
+
+
+# Attempts to store a window's progress (each with botocore's own retries and backoff): the
+# window's copies and deletes are done, and a window done again would count its deleted orphans
+# (no longer listed) as nothing and its copies as unchanged.
+SAVE_ATTEMPTS = 3
+
+
+def store_progress(
+    store: RunStore, round_number: int, index: int, key_range: Any, progress: Progress
+) -> bool:
+    """save_progress, tried again while DynamoDB's answer is transient (it is conditional, so a
+    repeat can neither count twice nor move back)."""
+    for attempt in range(1, SAVE_ATTEMPTS + 1):
+        try:
+            return store.save_progress(round_number, index, key_range, progress)
+        except Exception as error:
+            if attempt == SAVE_ATTEMPTS or not is_transient(error):
+                raise
+    return False
 
 
 def delete_guard(store: RunStore, run: RunConfig) -> Reserve | None:
