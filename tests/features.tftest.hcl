@@ -361,3 +361,33 @@ run "traces_and_encrypts_logs_when_asked" {
     error_message = "The log levels reach every function."
   }
 }
+
+run "lets_the_functions_write_reports_encrypted_with_the_report_buckets_key" {
+  command = plan
+
+  variables {
+    report_bucket      = "sync-reports"
+    report_kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+  }
+
+  assert {
+    condition = anytrue([
+      for s in data.aws_iam_policy_document.lambda.statement :
+      s.sid == "EncryptRunReports" && s.actions == toset(["kms:GenerateDataKey"]) && s.resources == toset(["arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"])
+    ])
+    error_message = "With report_kms_key_arn the functions may generate data keys with that key (and no other) for reports."
+  }
+}
+
+run "grants_no_report_key_without_one" {
+  command = plan
+
+  variables {
+    report_bucket = "sync-reports"
+  }
+
+  assert {
+    condition     = !anytrue([for s in data.aws_iam_policy_document.lambda.statement : s.sid == "EncryptRunReports"])
+    error_message = "Without report_kms_key_arn there is no KMS grant for reports."
+  }
+}

@@ -390,3 +390,15 @@ run "rejects_a_destination_key_that_is_no_kms_key_arn" {
   variables { destination_sse_kms_key_arn = "alias/backup" }
   expect_failures = [var.destination_sse_kms_key_arn]
 }
+
+run "rejects_a_report_key_that_is_no_kms_key_arn" {
+  command = plan
+  variables { report_kms_key_arn = "alias/reports" }
+  expect_failures = [var.report_kms_key_arn]
+}
+
+run "rejects_a_delete_percent_over_100" {
+  command = plan
+  variables { max_delete_percent = 101 }
+  expect_failures = [var.max_delete_percent]
+}
