@@ -1,8 +1,9 @@
 # Two commands on a fresh machine: `make demo` (a real sync on the local emulator) and
 # `make test` (the whole suite). Both set up what they need first.
 # Faster subsets while working (measured on 2 cores): `make test-unit` (handler and CLI logic,
-# no emulator, no terraform; about 45 s) and `make test-static` (ASL, package, README, checkov,
-# terraform fmt/validate/test; about 100 s). Every test target writes JUnit XML to build/junit.xml.
+# no emulator, no terraform; about 5 min, 289 tests in 292 s on 2026-12-04) and `make test-static`
+# (ASL, package, README, checkov, terraform fmt/validate/test; about 100 s). Every test target
+# writes JUnit XML to build/junit.xml.
 
 PYTHON ?= python3
 VENV   := .venv
