@@ -94,15 +94,29 @@ def json_document(outcome: Outcome, run_input: dict[str, Any] | None = None) -> 
         "dryRun": facts.get("dryRun", asked.get("dryRun", False)),
     }
     for name in COUNT_FIELDS:
-        value = facts.get(name)
-        document[name] = value if isinstance(value, int) and not isinstance(value, bool) else None
+        document[name] = _number(facts.get(name), int)
     if report is not None and document["failuresNotListed"] is None and document["failed"] is not None:
         document["failuresNotListed"] = max(document["failed"] - len(report.get("failures") or []), 0)
     failures = facts.get("failures")
     document["failures"] = failures if isinstance(failures, list) else None
     location = facts.get("reportLocation")
     document["reportLocation"] = location if isinstance(location, str) else None
+    # What the run met of S3's throttling, and whether its report is whole (README, "Output").
+    slow_downs = facts.get("slowDowns")
+    document["slowDowns"] = (
+        slow_downs if isinstance(slow_downs, int) and not isinstance(slow_downs, bool) else None
+    )
+    rate = facts.get("copiesPerSecond")
+    document["copiesPerSecond"] = (
+        rate if isinstance(rate, (int, float)) and not isinstance(rate, bool) else None
+    )
+    document["reportIncomplete"] = facts.get("reportIncomplete") is True
     return document
+
+
+def _number(value: Any, kinds: type | tuple[type, ...]) -> Any:
+    """`value` when it is a number of `kinds` (JSON's true and false are not), else None."""
+    return value if isinstance(value, kinds) and not isinstance(value, bool) else None
 
 
 def _yes_no(value: Any) -> str:

@@ -33,6 +33,9 @@ SCHEMA = {
     "failures",
     "failuresNotListed",
     "reportLocation",
+    "slowDowns",
+    "copiesPerSecond",
+    "reportIncomplete",
 }
 COUNTS = ("copied", "copiedBytes", "deleted", "unchanged", "failed", "failures", "failuresNotListed")
 
