@@ -101,8 +101,11 @@ class Progress(TypedDict):
     failures: list[Failure]
     # Paused multipart copies the next step resumes (budget.UPLOADS_BYTES at most).
     uploads: NotRequired[list[PausedUpload]]
-    # Windows in a row that ended before a key failing transiently (copier), and the last reason.
+    # Windows in a row that could not pass their first key (S3 kept failing it transiently).
     stalls: NotRequired[int]
+    # Keys a window copied above where it was cut: the next window counts them as copied when it
+    # lists them unchanged (range_step.AHEAD_BYTES at most).
+    copiedAhead: NotRequired[list[str]]
     # True when a window's report lines could not be written.
     reportIncomplete: NotRequired[bool]
 

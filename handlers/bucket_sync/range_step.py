@@ -127,12 +127,24 @@ def sync_window(
     kept = deletes.kept_keys()
     deleted = [entry for entry in to_delete if entry.key not in kept] if not dry_run else to_delete
     delete_failures = deletes.failures
+    # Copies this window made at or above its cut are seen again (unchanged) by the next window,
+    # which counts them as copied; those an earlier window made are counted here.
+    ahead = set(progress.get("copiedAhead", []))
+    copied_ahead = [e.key for e in copies.copied if cutoff is not None and e.key >= cutoff]
     if cutoff is not None:
         handled = [e.key for e in source_entries + destination_entries if e.key < cutoff]
         window_end = max(handled, default=cursor)
         plan, copies, done = plan.before(cutoff), copies.before(cutoff), False
         in_scope_destination = [e for e in in_scope_destination if e.key < cutoff]
         delete_failures = [f for f in delete_failures if f["key"] is not None and f["key"] < cutoff]
+    if ahead:
+        # One copied again meanwhile (its source changed) is counted once, by that copy.
+        listed = {entry.key: entry for entry in source_entries}
+        seen = [key for key in plan.unchanged if key in ahead]
+        plan.unchanged = [key for key in plan.unchanged if key not in ahead]
+        copies.copied = sorted(copies.copied + [listed[key] for key in seen], key=lambda e: e.key)
+        end = None if done else str(window_end)
+        copied_ahead += [key for key in ahead if end is not None and key > end and key not in copied_ahead]
 
     failures: list[Failure] = copies.failures + delete_failures
     if on_actions is not None:
@@ -157,6 +169,8 @@ def sync_window(
     )
     if uploads:
         new_progress["uploads"] = uploads
+    if copied_ahead and not done:
+        new_progress["copiedAhead"] = bounded_keys(sorted(copied_ahead), AHEAD_BYTES)
     if stalls:
         new_progress["stalls"] = stalls
     if progress.get("reportIncomplete"):
@@ -181,6 +195,21 @@ def sync_window(
 MAX_STALLS = 5
 # Passes over the deletes S3 throttled in one window (the limiter slows each pass down).
 DELETE_PASSES = 3
+# Keys a window copied above its cut, kept for the next window to count as copied (a bound on
+# the progress item; copies past it are counted as unchanged, as before this was kept).
+AHEAD_BYTES = 32_768
+
+
+def bounded_keys(keys: list[str], budget: int) -> list[str]:
+    """The first of `keys` whose JSON stays within `budget` bytes."""
+    kept: list[str] = []
+    size = 2
+    for key in keys:
+        size += json_size(key) + 2
+        if size > budget:
+            break
+        kept.append(key)
+    return kept
 
 
 def blocked_by(key: str, copies: CopyOutcome, deletes: DeleteOutcome) -> str | None:
