@@ -190,9 +190,10 @@ def sync_window(
 
 
 # Windows in a row a range may stop before the same first key because S3 keeps failing it
-# transiently (each window tries it COPY_PASSES times, with the limiter slowing requests, and
-# the state machine backs off between invocations) before that key is named as failed.
-MAX_STALLS = 5
+# transiently before that key is named as failed. Each window tries it COPY_PASSES times, each
+# try with botocore's 5 attempts and backoff (about 20 s in all) and the limiter slowing
+# requests, and the state machine backs off between windows: a minute or more of patience.
+MAX_STALLS = 3
 # Passes over the deletes S3 throttled in one window (the limiter slows each pass down).
 DELETE_PASSES = 3
 # Keys a window copied above its cut, kept for the next window to count as copied (a bound on
