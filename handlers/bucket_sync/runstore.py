@@ -109,9 +109,11 @@ class RunStore:
         round_number: int,
         ranges: list[KeyRange],
         uploads: dict[int, list[PausedUpload]] | None = None,
+        copied_ahead: dict[int, list[str]] | None = None,
     ) -> None:
         """Store the ranges of a round, numbered from 0 in key order, then its header; `uploads`
-        gives ranges the paused multipart copies their first step resumes.
+        gives ranges the paused multipart copies their first step resumes, `copied_ahead` the keys
+        earlier windows copied above their cursors.
 
         The header goes last, so a round whose header exists is whole: a retried PlanRanges
         finds it (planned_count) and plans nothing again, and one that crashed before it
@@ -124,11 +126,16 @@ class RunStore:
                     "range": dict(key_range),
                     TTL_ATTRIBUTE: self._expiry(),
                 }
+                carried: dict[str, Any] = {}
                 if uploads and index in uploads:
+                    carried["uploads"] = uploads[index]
+                if copied_ahead and index in copied_ahead:
+                    carried["copiedAhead"] = copied_ahead[index]
+                if carried:
                     progress = Progress(
                         cursor=key_range["after"], done=False, steps=0, counts=zero_counts(), failures=[]
                     )
-                    item["progress"] = {**progress, "uploads": uploads[index]}
+                    item["progress"] = {**progress, **carried}
                 batch.put_item(Item=item)
         self._table.put_item(
             Item={**self._header_key(round_number), "ranges": len(ranges), TTL_ATTRIBUTE: self._expiry()}

@@ -159,3 +159,22 @@ def test_a_reservation_that_meets_another_ranges_transaction_is_retried_not_a_cr
     with pytest.raises(ClientError) as raised:
         store.reserve_deletes("a", 1, limit=5)
     assert is_transient(raised.value), "the deleter hands such a batch back to retry later"
+
+
+def test_keys_copied_ahead_of_a_cursor_go_to_the_new_range_that_holds_them(s3, run_table):
+    for key in ("a", "c", "e", "g", "i", "k"):
+        s3.put_object(Bucket="src", Key=key, Body=b"1")
+    store = RunStore(run_table, EXECUTION)
+    store.write_round(1, [whole_range()])
+    handed_back = {**start_progress(whole_range()), "cursor": "b", "steps": 2, "copiedAhead": ["g", "i"]}
+    store.save_progress(1, 0, whole_range(), handed_back)
+    next_state = plan_ranges(
+        first_state(round_number=1, resume=1), s3, store, settings(max_ranges=3, chunk_size=1)
+    )
+    carried = [r for r in store.read_round(next_state["round"]) if r.progress is not None]
+    assert sorted(key for r in carried for key in r.progress["copiedAhead"]) == ["g", "i"]
+    for record in carried:
+        for key in record.progress["copiedAhead"]:
+            assert record.range["after"] < key and (
+                record.range["upTo"] is None or key <= record.range["upTo"]
+            )

@@ -29,11 +29,19 @@ def pending_ranges(state: RunState, store: RunStore) -> tuple[list[KeyRange], li
     """The key ranges still to sync: the whole space from startAfter, or what the round named
     by `resumeRound` left unfinished (each from its cursor); and the multipart copies those
     ranges had paused, which the new ranges resume."""
+    pending, uploads, _ = carried_over(state, store)
+    return pending, uploads
+
+
+def carried_over(state: RunState, store: RunStore) -> tuple[list[KeyRange], list[PausedUpload], list[str]]:
+    """pending_ranges, and the keys those ranges had copied above their cursors (copiedAhead),
+    which the new ranges count as copied when they list them unchanged."""
     resume = state["resumeRound"]
     if resume is None:
-        return [KeyRange(after=state["run"]["startAfter"], upTo=None)], []
+        return [KeyRange(after=state["run"]["startAfter"], upTo=None)], [], []
     pending: list[KeyRange] = []
     uploads: list[PausedUpload] = []
+    ahead: list[str] = []
     for record in store.read_round(resume):
         if record.progress is not None and record.progress["done"]:
             continue  # done, even if a retry after its last window then stopped on an error
@@ -45,8 +53,10 @@ def pending_ranges(state: RunState, store: RunStore) -> tuple[list[KeyRange], li
         if attempts:
             key_range["attempts"] = attempts
         pending.append(key_range)
-        uploads.extend(record.progress.get("uploads", []) if record.progress is not None else [])
-    return pending, uploads
+        if record.progress is not None:
+            uploads.extend(record.progress.get("uploads", []))
+            ahead.extend(record.progress.get("copiedAhead", []))
+    return pending, uploads, ahead
 
 
 def inherit_attempts(pending: list[KeyRange], ranges: list[KeyRange]) -> list[KeyRange]:
@@ -94,7 +104,7 @@ def plan_ranges(
     stored = store.planned_count(round_number)
     if stored is not None:
         return RunState(**{**state, "ranges": list(range(stored)), "round": round_number})  # type: ignore[typeddict-item]
-    pending, uploads = pending_ranges(state, store)
+    pending, uploads, ahead = carried_over(state, store)
     # More ranges than children (RANGES_PER_CHILD per slot of max_concurrency): the Distributed
     # Map starts the next range when a child ends, so a range cut too large delays the round by
     # a fraction of itself, not by all of it. Each range has at least MIN_WINDOWS windows of work,
@@ -121,7 +131,10 @@ def plan_ranges(
     carried: dict[int, list[PausedUpload]] = {}
     for upload in uploads:
         carried.setdefault(_holder(ranges, upload["key"]), []).append(upload)
-    store.write_round(round_number, ranges, carried)
+    copied_ahead: dict[int, list[str]] = {}
+    for key in ahead:
+        copied_ahead.setdefault(_holder(ranges, key), []).append(key)
+    store.write_round(round_number, ranges, carried, copied_ahead)
     return RunState(**{**state, "ranges": list(range(len(ranges))), "round": round_number})  # type: ignore[typeddict-item]
 
 
