@@ -23,6 +23,11 @@ import tomllib
 import zipfile
 from pathlib import Path, PurePosixPath
 
+# The handler package's zip writer, so both committed zips are built the same way (this file
+# runs as a script from scripts/ and is imported as scripts.build_sdk_layer by the tests).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from package_handlers import reproducible_zip  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = ROOT / "pyproject.toml"
 LAYER = ROOT / "dist" / "sdk-layer.zip"
@@ -39,7 +44,6 @@ BOTO3_RESOURCES = ("dynamodb", "s3")
 # Of a wheel's metadata only what importlib.metadata needs (METADATA) and the licences the
 # Apache-2.0 and MIT terms ask to ship with a redistribution.
 _DIST_INFO_KEPT = re.compile(r"^(METADATA|LICEN[CS]E.*|NOTICE.*|licenses/.+)$")
-_EPOCH = (1980, 1, 1, 0, 0, 0)
 _PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([A-Za-z0-9.+!-]+)$")
 
 
@@ -128,14 +132,7 @@ def build(wanted: dict[str, str] | None = None, cache: Path = WHEEL_CACHE) -> by
                 if name in files:
                     raise ValueError(f"{name} is in two wheels")
                 files[name] = archive.read(info)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as layer:
-        for name in sorted(files):
-            info = zipfile.ZipInfo(name, date_time=_EPOCH)
-            info.external_attr = 0o644 << 16
-            info.create_system = 3
-            layer.writestr(info, files[name])
-    return buffer.getvalue()
+    return reproducible_zip(files)
 
 
 def main() -> int:

@@ -24,16 +24,24 @@ def package_files(source: Path = SOURCE) -> list[Path]:
     return sorted(p for p in source.rglob("*.py") if "__pycache__" not in p.parts)
 
 
-def build(source: Path = SOURCE) -> bytes:
-    """The package's bytes, a pure function of the sources' paths and contents."""
+def reproducible_zip(files: dict[str, bytes]) -> bytes:
+    """A zip of `files` (name -> bytes) whose bytes depend on nothing else: sorted entries, fixed
+    timestamps and permissions, stored uncompressed (no zlib version can change a byte)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-        for path in package_files(source):
-            info = zipfile.ZipInfo(path.relative_to(source).as_posix(), date_time=_EPOCH)
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=_EPOCH)
             info.external_attr = 0o644 << 16
             info.create_system = 3
-            archive.writestr(info, path.read_bytes())
+            archive.writestr(info, files[name])
     return buffer.getvalue()
+
+
+def build(source: Path = SOURCE) -> bytes:
+    """The package's bytes, a pure function of the sources' paths and contents."""
+    return reproducible_zip(
+        {path.relative_to(source).as_posix(): path.read_bytes() for path in package_files(source)}
+    )
 
 
 def main() -> int:

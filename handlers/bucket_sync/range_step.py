@@ -147,6 +147,7 @@ def sync_window(
         copied_ahead += [key for key in ahead if end is not None and key > end and key not in copied_ahead]
 
     failures: list[Failure] = copies.failures + delete_failures
+    pressure_met = backpressure.since(pressure)
     if on_actions is not None:
         known = {entry.key: entry for entry in source_entries + destination_entries}
         on_actions(action_lines(copies.copied, deleted, failures, known, dry_run))
@@ -157,7 +158,7 @@ def sync_window(
         unchanged=len(plan.unchanged),
         failed=len(failures),
         inDestination=len(in_scope_destination),
-        slowDowns=backpressure.since(pressure)["slowDowns"],
+        slowDowns=pressure_met["slowDowns"],
     )
     new_cursor = progress["cursor"] if done else str(window_end)
     new_progress = Progress(
@@ -183,7 +184,7 @@ def sync_window(
         "guardTripped": deletes.guard_tripped,
         "heldDeletes": len(held),
         "stalled": stalls > 0,
-        "s3Requests": backpressure.since(pressure)["requests"],
+        "s3Requests": pressure_met["requests"],
         "slowDowns": step_counts["slowDowns"],
     }
     return new_progress, requests
