@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from typing import Any
 
 ObjectFacts = tuple[int, str]
@@ -44,3 +45,14 @@ def ensure_bucket(s3: Any, bucket: str, region: str = "us-east-1") -> None:
         s3.create_bucket(Bucket=bucket)
     else:
         s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})
+
+
+def backdate(bucket: str, key: str, seconds: int = 60) -> None:
+    """Make an object of the in-process emulator look written `seconds` earlier. S3's
+    LastModified has one-second resolution: a test that needs "written after" must not wait
+    for the clock to tick."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.s3.models import s3_backends
+
+    stored = s3_backends[DEFAULT_ACCOUNT_ID]["aws"].buckets[bucket].keys[key]
+    stored.last_modified -= timedelta(seconds=seconds)

@@ -2,11 +2,17 @@
 
 The rule (README, "Change detection"), from the two listings wherever they suffice:
 1. different sizes: changed;
-2. equal ETags: unchanged;
-3. the source was written after the destination: changed (so a same-size edit is always seen);
-4. otherwise (same size, different ETags, destination written later) the listing cannot tell an
+2. equal ETags, the destination written at or after the source: unchanged;
+3. equal ETags, the source written after the destination: the content is the same, but its
+   headers or metadata may have been changed in place (a copy onto itself keeps the ETag):
+   `settle` decides from both objects' HEAD, comparing what a copy keeps;
+4. different ETags, the source written after the destination: changed (so a same-size edit is
+   always seen);
+5. otherwise (same size, different ETags, destination written later) the listing cannot tell an
    object whose ETag is no MD5 (SSE-KMS, SSE-C, another part layout) from a destination that was
    overwritten: `settle` decides from both objects' HEAD.
+A pair settled as equal by HEAD is remembered (verified.py), so it costs its HEADs once, not on
+every run.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
+from .heads import Kept
 from .listing import Entry
 
 # Checksums S3 can return with HEAD ChecksumMode=ENABLED, strongest first.
@@ -35,12 +42,13 @@ def part_count(etag: str) -> int:
 
 
 def classify(source: Entry, destination: Entry) -> Verdict:
-    """Rules 1-3 above; UNSURE when only the objects' headers can tell."""
+    """Rules 1-5 above; UNSURE when only the objects' headers can tell."""
     if source.size != destination.size:
         return Verdict.CHANGED
+    source_newer = destination.last_modified < source.last_modified
     if source.etag == destination.etag:
-        return Verdict.UNCHANGED
-    if destination.last_modified < source.last_modified:
+        return Verdict.UNSURE if source_newer else Verdict.UNCHANGED
+    if source_newer:
         return Verdict.CHANGED
     return Verdict.UNSURE
 
@@ -51,13 +59,23 @@ def _etag_is_md5(head: dict[str, Any]) -> bool:
     )
 
 
-def settle(source_head: dict[str, Any], destination_head: dict[str, Any]) -> bool:
-    """Rule 4: True when the destination equals the source, from HEAD with ChecksumMode=ENABLED.
+def settle(source_head: dict[str, Any], destination_head: dict[str, Any], kept: Kept) -> bool:
+    """Rules 3 and 5: True when the destination equals the source, from HEAD with
+    ChecksumMode=ENABLED.
 
-    Equal checksums of the same algorithm and type decide exactly. Without them, MD5 ETags over
-    the same part layout decide (they differ, so the content does). Failing both, the object is
-    taken as current, since the destination was written after the source's last change.
+    A source written after the destination must also carry the same headers as its copy (what
+    `kept` says a copy keeps): otherwise it was changed in place since it was copied. The
+    content: equal ETags decide; else equal checksums of the same algorithm and type decide
+    exactly; else MD5 ETags over the same part layout (they differ, so the content does).
+    Failing all, the object is taken as current, since the destination was written after the
+    source's last change.
     """
+    if destination_head["LastModified"] < source_head["LastModified"] and not kept.same(
+        source_head, destination_head
+    ):
+        return False
+    if source_head["ETag"] == destination_head["ETag"]:
+        return True
     same_type = source_head.get("ChecksumType") == destination_head.get("ChecksumType")
     for field in CHECKSUM_FIELDS:
         if same_type and source_head.get(field) and destination_head.get(field):

@@ -18,7 +18,7 @@ from .copier import CopyOptions, CopyOutcome, copy_objects
 from .copytime import STOP_MARGIN_SECONDS, usable_seconds
 from .deleter import DeleteOutcome, Reserve, delete_objects
 from .diff import Plan, merge
-from .heads import head_object
+from .heads import Kept, head_object
 from .jobs import Job, run_jobs, step_pool
 from .listing import Entry, list_range
 from .multipart import abort_upload
@@ -27,6 +27,7 @@ from .payloads import Counts, Failure, KeyRange, PausedUpload, Progress, RunConf
 from .report import action_lines
 from .scope import in_scope
 from .settings import Settings
+from .verified import Verified
 
 
 def start_progress(key_range: KeyRange) -> Progress:
@@ -44,6 +45,7 @@ def sync_window(
     seconds_left: Callable[[], float] = lambda: math.inf,
     on_actions: Callable[[list[dict[str, Any]]], None] | None = None,
     reserve: Reserve | None = None,
+    verified: Verified | None = None,
 ) -> tuple[Progress, dict[str, int]]:
     """Sync the keys after the cursor, at most `chunk_size` per side, and move the cursor on.
 
@@ -55,7 +57,8 @@ def sync_window(
     Returns the new progress and what the window met (LIST requests per side, for logs and
     benchmarks; `outOfTime`: a copy waits for an invocation with more time; `guardTripped`: the
     delete guard refused a reservation); `on_actions` receives the window's report lines
-    (report.action_lines); `reserve` reserves each delete request in the run's guard.
+    (report.action_lines); `reserve` reserves each delete request in the run's guard;
+    `verified` remembers the pairs HEAD found equal (without it they are read on every run).
     """
     cursor, up_to, limit = progress["cursor"], key_range["upTo"], settings.chunk_size
     # S3 requests and SlowDown answers from here on (this container's limiters; one invocation
@@ -79,7 +82,10 @@ def sync_window(
     # The step's one pool: every S3 request below runs on it, so the step never has more than
     # copy_threads threads of its own, whatever mix of small and multipart objects it meets.
     with step_pool(settings.copy_threads) as pool:
-        source_heads = settle_unsure(source_s3, destination_s3, run, plan, settings.copy_threads, pool)
+        unsure = len(plan.unsure)
+        source_heads, remembered = settle_unsure(
+            source_s3, destination_s3, run, plan, settings.copy_threads, pool, verified
+        )
         resume, later = resumable_uploads(destination_s3, run, plan, progress.get("uploads", []), window_end)
         options = CopyOptions(
             threads=settings.copy_threads,
@@ -179,7 +185,8 @@ def sync_window(
     requests = {
         "sourceLists": source.requests,
         "destinationLists": destination.requests,
-        "settled": len(plan.unsure),
+        "settled": unsure,
+        "remembered": remembered,
         "outOfTime": copies.out_of_time,
         "guardTripped": deletes.guard_tripped,
         "heldDeletes": len(held),
@@ -339,15 +346,31 @@ def scoped(run: RunConfig, entries: list[Entry]) -> list[Entry]:
     return [e for e in entries if in_scope(e.key, run["prefix"], run["include"], run["exclude"])]
 
 
+def kept_by(run: RunConfig) -> Kept:
+    """What this run's copies carry over (heads.Kept)."""
+    return Kept(redirects=run["readRedirects"], storage_class=run["storageClass"] is None)
+
+
 def settle_unsure(
-    source_s3: Any, destination_s3: Any, run: RunConfig, plan: Plan, threads: int, pool: Executor
-) -> dict[str, dict]:
-    """Decide the pairs the listings could not, from both objects' headers (two HEADs a pair,
-    on the step's `pool`, at most `threads` pairs at once).
+    source_s3: Any,
+    destination_s3: Any,
+    run: RunConfig,
+    plan: Plan,
+    threads: int,
+    pool: Executor,
+    verified: Verified | None = None,
+) -> tuple[dict[str, dict], int]:
+    """Decide the pairs the listings could not: those `verified` remembers as equal at once,
+    the others from both objects' headers (two HEADs a pair, on the step's `pool`, at most
+    `threads` pairs at once), remembering the ones found equal.
 
     Returns the source headers read for the pairs that go to be copied, so the copy does not
-    read them again.
+    read them again, and how many pairs the memory settled.
     """
+    kept = kept_by(run)
+    known = verified.known(plan.unsure) if verified is not None and plan.unsure else set()
+    plan.unchanged.extend(source.key for source, _ in plan.unsure if source.key in known)
+    pairs = [pair for pair in plan.unsure if pair[0].key not in known]
 
     def decide(pair: tuple[Entry, Entry]) -> Job[tuple[bool, dict | None]]:
         source, destination = pair
@@ -359,18 +382,23 @@ def settle_unsure(
         except ClientError:
             # Unreadable headers cannot prove equality; the copy reports why it fails, if it does.
             return False, None
-        return settle(source_head, destination_head), source_head
+        return settle(source_head, destination_head, kept), source_head
 
     source_heads: dict[str, dict] = {}
-    results = run_jobs(pool, (decide(pair) for pair in plan.unsure), threads)
-    for (source, _), done in zip(plan.unsure, results, strict=True):
+    equal: list[tuple[Entry, Entry]] = []
+    results = run_jobs(pool, (decide(pair) for pair in pairs), threads)
+    for pair, done in zip(pairs, results, strict=True):
         if done.error is not None:
             raise done.error
         unchanged, head = done.value
+        source = pair[0]
         if unchanged:
             plan.unchanged.append(source.key)
+            equal.append(pair)
             continue
         plan.to_copy.append(source)
         if head is not None:
             source_heads[source.key] = head
-    return source_heads
+    if verified is not None:
+        verified.remember(equal)
+    return source_heads, len(known)

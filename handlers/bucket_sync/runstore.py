@@ -81,6 +81,27 @@ def _conditional_failed(error: ClientError) -> bool:
     return error_code(error) == "ConditionalCheckFailedException"
 
 
+def batch_get(table: Any, keys: list[dict[str, str]], consistent: bool) -> list[dict[str, Any]]:
+    """The items of `keys` that exist, read BATCH_GET_LIMIT at a time (BatchGetItem)."""
+    client, name = table.meta.client, table.name
+    items: list[dict[str, Any]] = []
+    for start in range(0, len(keys), BATCH_GET_LIMIT):
+        request: dict[str, Any] = {
+            name: {"Keys": keys[start : start + BATCH_GET_LIMIT], "ConsistentRead": consistent}
+        }
+        unprocessed_rounds = 0
+        while request:
+            page = client.batch_get_item(RequestItems=request)
+            items.extend(page.get("Responses", {}).get(name, []))
+            # Keys DynamoDB did not read (throttled, or the 16 MB cap) come back to ask again,
+            # after a growing pause (AWS's advice for unprocessed items).
+            request = page.get("UnprocessedKeys") or {}
+            if request:
+                unprocessed_rounds += 1
+                time.sleep(min(1.0, 0.05 * 2**unprocessed_rounds))
+    return items
+
+
 class RunStore:
     """The items of one run; `table` is a boto3 DynamoDB Table resource."""
 
@@ -159,25 +180,11 @@ class RunStore:
         key) order; items a PlanRanges attempt wrote beyond them are never read."""
         if count is None:
             count = self.planned_count(round_number) or 0
-        client, name = self._table.meta.client, self._table.name
+        keys = [self._range_key(round_number, i) for i in range(count)]
         found: dict[int, RangeRecord] = {}
-        unprocessed_rounds = 0
-        for start in range(0, count, BATCH_GET_LIMIT):
-            keys = [
-                self._range_key(round_number, i) for i in range(start, min(count, start + BATCH_GET_LIMIT))
-            ]
-            request: dict[str, Any] = {name: {"Keys": keys, "ConsistentRead": True}}
-            while request:
-                page = client.batch_get_item(RequestItems=request)
-                for item in page.get("Responses", {}).get(name, []):
-                    index = int(item[PARTITION_KEY].rsplit("#i", 1)[1])
-                    found[index] = _record(index, _plain(item))
-                # Keys DynamoDB did not read (throttled, or the 16 MB cap) come back to ask again,
-                # after a growing pause (AWS's advice for unprocessed items).
-                request = page.get("UnprocessedKeys") or {}
-                if request:
-                    unprocessed_rounds += 1
-                    time.sleep(min(1.0, 0.05 * 2**unprocessed_rounds))
+        for item in batch_get(self._table, keys, consistent=True):
+            index = int(item[PARTITION_KEY].rsplit("#i", 1)[1])
+            found[index] = _record(index, _plain(item))
         missing = [i for i in range(count) if i not in found]
         if missing:
             raise LookupError(f"ranges {missing[:5]} of round {round_number} are missing for {self._run}")

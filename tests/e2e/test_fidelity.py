@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from harness.buckets import put_objects
+from harness.buckets import backdate, put_objects
 from tests.deployment import DST, SRC
 from tests.unit.support import MIB, put_multipart
 
@@ -70,3 +70,30 @@ def test_same_size_edits_on_either_side_are_recopied(sync):
     result = sync.run(source=SRC, destination=DST)
     assert (result.output["copied"], result.output["unchanged"]) == (2, 1)
     assert sync.snapshot(DST) == sync.snapshot(SRC)
+
+
+def test_headers_changed_in_place_reach_the_copy_and_then_cost_nothing(sync):
+    s3 = sync.s3
+    put_objects(s3, SRC, {"page.html": b"<p>", "data.csv": b"a,b"}, ContentType="text/plain")
+    assert sync.run(source=SRC, destination=DST).output["copied"] == 2
+    for key in ("page.html", "data.csv"):
+        backdate(DST, key)
+    # A copy onto itself keeps the ETag: only LastModified says the headers may have changed.
+    s3.copy_object(
+        Bucket=SRC,
+        Key="page.html",
+        CopySource={"Bucket": SRC, "Key": "page.html"},
+        MetadataDirective="REPLACE",
+        ContentType="text/html",
+        Metadata={"reviewed": "yes"},
+    )
+    put_objects(s3, SRC, {"data.csv": b"a,b"}, ContentType="text/plain")  # re-uploaded as it was
+
+    changed = sync.run(source=SRC, destination=DST)
+    assert changed.status == "SUCCEEDED", changed.cause
+    assert (changed.output["copied"], changed.output["unchanged"]) == (1, 1)
+    head = s3.head_object(Bucket=DST, Key="page.html")
+    assert (head["ContentType"], head["Metadata"]) == ("text/html", {"reviewed": "yes"})
+
+    again = sync.run(source=SRC, destination=DST)
+    assert (again.output["copied"], again.output["unchanged"]) == (0, 2)

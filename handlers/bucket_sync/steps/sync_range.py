@@ -14,11 +14,12 @@ from ..errors import DeleteGuardTripped, TransientError
 from ..listing import Entry
 from ..logs import log
 from ..payloads import Progress, RangeState, RunConfig
-from ..range_step import start_progress, sync_window
+from ..range_step import kept_by, start_progress, sync_window
 from ..report import write_window
 from ..runstore import PausedUploads, RunStore, run_table
 from ..settings import load_settings
 from ..transient import is_transient, named_transient
+from ..verified import Verified
 
 
 @named_transient
@@ -59,6 +60,7 @@ def handler(event: RangeState, context: Any) -> RangeState | dict:
     # A counting pass (maxDeletes) writes no report, unless it is a dry run's whole answer.
     reporting = target is not None and (not run["countingOnly"] or run["dryRun"])
     guard = delete_guard(store, run)
+    verified = Verified(run_table(settings.run_table), run["source"], run["destination"], kept_by(run))
     longest, windows = 0.0, 0
     while True:
         started = time.monotonic()
@@ -80,6 +82,7 @@ def handler(event: RangeState, context: Any) -> RangeState | dict:
                 seconds_left=seconds_left,
                 on_actions=report_window if reporting else None,
                 reserve=guard,
+                verified=verified,
             )
         except Exception as error:
             if not is_transient(error):
