@@ -19,7 +19,7 @@ OLDSDK_STAMP := $(OLDSDK_VENV)/.installed
 
 PYTEST := $(BIN)/python -m pytest --junitxml=build/junit.xml
 
-.PHONY: setup setup-main setup-checkov setup-oldsdk demo emulator test test-unit test-static lint package sdk-layer clean bench release
+.PHONY: setup setup-main setup-checkov setup-oldsdk demo emulator test test-unit test-static lint package sdk-layer clean bench release hooks
 
 # The main venv runs the demo and the tests; checkov (static tests, lint) and the oldest claimed
 # SDK (tests/unit/test_old_sdk.py) have their own.
@@ -93,3 +93,7 @@ clean:
 release: setup-main
 	@test -n "$(VERSION)" || { echo "usage: make release VERSION=X.Y.Z"; exit 1; }
 	$(BIN)/python scripts/release.py $(VERSION)
+
+# Run the lint and freshness checks before every commit (.pre-commit-config.yaml).
+hooks: setup
+	$(BIN)/pre-commit install
