@@ -7,8 +7,9 @@ CopyObject carries the condition, and so does CompleteMultipartUpload for a mult
 So an object another writer puts in the destination after the listing is never overwritten by
 the sync: S3 answers 412 PreconditionFailed, and the key is named (copy_reasons.py).
 
-The condition entered the S3 model in 2025 (CompleteMultipartUpload's If-None-Match in 2024);
-an older botocore rejects the parameters before sending anything. As for deletes
+The condition entered the S3 model for CompleteMultipartUpload in 2024 and for CopyObject later
+(botocore 1.34.162, the oldest claimed, has neither; the pinned 1.43.11 has both); an older
+botocore rejects the parameters before sending anything. As for deletes
 (deleter.unconditional_refusal), such an SDK copies nothing and names each key, unless the
 deployment accepts the risk (`allow_unconditional_copies`): the copy is then sent without it.
 """
@@ -47,9 +48,8 @@ def unconditional_copy_refusal() -> str:
     """Why a key is not copied when the SDK cannot condition the copy, and how to fix it."""
     return (
         f"not copied: this runtime's botocore {botocore.__version__} cannot condition a copy on the "
-        "destination object the sync compared (If-Match / If-None-Match), so an object another writer "
-        "put there since it was listed could be overwritten; use a runtime (or a bundled boto3) of "
-        "2025 or later, or accept the risk with allow_unconditional_copies = true"
+        "destination state it compared, so another writer's object could be overwritten; use a newer "
+        "runtime or bundled boto3, or accept the risk with allow_unconditional_copies = true"
     )
 
 

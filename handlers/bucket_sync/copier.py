@@ -248,7 +248,7 @@ def _attempt(
             # Another write of the key raced the copy's: S3 asks to try again (a multipart copy's
             # upload was aborted: it starts over). The retry's condition still holds the
             # compared state, so it copies, or fails 412 and the other writer's object is kept.
-            return _Retry(reason_for(error, overwrite))  # type: ignore[arg-type]
+            return _Retry(describe(error, overwrite))
         if is_bare_400(error):
             reason = yield from probe_bare_400(source_s3, source_bucket, entry)
             return _Retry(describe(error)) if reason is None else reason
