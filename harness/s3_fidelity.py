@@ -39,7 +39,7 @@ AWS facts relied on:
   ``If-None-Match``), as the source's names ``x-amz-copy-source-If-Match``. A write racing
   another conditional write gets 409 ConditionalRequestConflict (not emulated: moto serializes
   requests). moto 5.2.5 ignores both headers on CopyObject and If-Match on
-  CompleteMultipartUpload; it honours If-None-Match there (the switch off ignores it too).
+  CompleteMultipartUpload; it honours If-None-Match there, also with the switch off.
 
 Each behaviour has a switch in :class:`harness.strictness.Strictness` (off: moto's own).
 """
@@ -277,8 +277,6 @@ def _checked_copy(original: Any) -> Any:
 
 # --- destination conditions: CopyObject and CompleteMultipartUpload --------------------------
 
-_DESTINATION_CONDITIONS = ("If-Match", "If-None-Match")
-
 
 def _check_destination(response: S3Response, bucket_name: str, key_name: str) -> None:
     """Raise S3's answer when the request's destination condition does not hold."""
@@ -294,16 +292,6 @@ def _check_destination(response: S3Response, bucket_name: str, key_name: str) ->
             raise MissingKey(key=key_name)
         if if_match.strip() != "*" and if_match.strip().strip('"') != current.etag.strip('"'):
             raise PreconditionFailed("If-Match")
-
-
-def _without_destination_conditions(response: S3Response) -> Headers:
-    """The request's headers without If-Match / If-None-Match; the caller restores the old ones."""
-    saved = response.headers
-    stripped = Headers(saved)
-    for name in _DESTINATION_CONDITIONS:
-        stripped.remove(name)
-    response.headers = stripped
-    return saved
 
 
 def _conditional_copy_destination(original: Any) -> Any:
@@ -323,21 +311,15 @@ def _conditional_complete(original: Any) -> Any:
     def key_response_post(
         self: S3Response, request: Any, body: bytes, bucket_name: str, query: dict[str, Any], key_name: str
     ) -> Any:
-        if not _completes_upload(query, body):
-            return original(self, request, body, bucket_name, query, key_name)
-        if strictness.current().destination_conditions:
+        if _completes_upload(query, body) and strictness.current().destination_conditions:
             existing = self.backend.get_object(bucket_name, key_name)
             completed = existing is not None and existing.multipart is not None
             # Completing an upload that already completed is answered as before (S3 and moto
             # both treat it as idempotent), whatever the condition says now.
             if not completed or existing.multipart.id != query["uploadId"][0]:  # type: ignore[union-attr]
                 _check_destination(self, bucket_name, key_name)
-        # Settled above (or ignored when lax): moto's own If-None-Match check is not needed.
-        saved = _without_destination_conditions(self)
-        try:
-            return original(self, request, body, bucket_name, query, key_name)
-        finally:
-            self.headers = saved
+        # The headers stay as sent (they are signed); moto's own If-None-Match check agrees.
+        return original(self, request, body, bucket_name, query, key_name)
 
     return key_response_post
 
