@@ -33,6 +33,8 @@ locals {
     LAMBDA_TIMEOUT             = tostring(var.lambda_timeout)
     # Read by SyncRange only when the runtime's SDK cannot make deletes conditional.
     ALLOW_UNCONDITIONAL_DELETES = tostring(var.allow_unconditional_deletes)
+    # Read by SyncRange only when the runtime's SDK cannot condition copies on the destination.
+    ALLOW_UNCONDITIONAL_COPIES = tostring(var.allow_unconditional_copies)
   }
 }
 

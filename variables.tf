@@ -483,6 +483,13 @@ variable "allow_unconditional_deletes" {
   nullable    = false
 }
 
+variable "allow_unconditional_copies" {
+  description = "RISK: copy without the destination condition (If-Match on the listed destination ETag, If-None-Match when the key was absent) when the Lambda runtime's bundled botocore is too old to send it (botocore 1.34.162 is; the module's pinned SDK layer is not). A destination object written by someone else after it was listed is then overwritten. false (recommended): such a runtime copies nothing and names every key to copy as failed with the reason; use a newer runtime or bundle a newer boto3 instead."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
 variable "role_path" {
   description = "IAM path of every role the module creates (the Lambda, state machine and scheduler roles), for organizations that group roles by path."
   type        = string

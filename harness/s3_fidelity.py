@@ -31,6 +31,15 @@ AWS facts relied on:
   against S3 in boto/boto3#2005 and aws/aws-sdk-java#333 for raw control characters, and in
   basho/riak_cs#974 for ``&#x1;``). botocore sends such a key raw; moto 5.2.5 answers 500.
   Only single PUTs and copies record SSE-C here; multipart uploads with SSE-C are not tracked.
+* Conditional writes (docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html, and
+  the CopyObject / CompleteMultipartUpload API reference, 2025): ``If-None-Match: *`` writes only
+  when the key has no current object, else 412 PreconditionFailed; ``If-Match: <etag>`` writes
+  only when the current object has that ETag, else 412, and 404 NoSuchKey when there is no
+  current object. The 412's body names the failed header in ``<Condition>`` (``If-Match``,
+  ``If-None-Match``), as the source's names ``x-amz-copy-source-If-Match``. A write racing
+  another conditional write gets 409 ConditionalRequestConflict (not emulated: moto serializes
+  requests). moto 5.2.5 ignores both headers on CopyObject and If-Match on
+  CompleteMultipartUpload; it honours If-None-Match there, also with the switch off.
 
 Each behaviour has a switch in :class:`harness.strictness.Strictness` (off: moto's own).
 """
@@ -266,6 +275,55 @@ def _checked_copy(original: Any) -> Any:
     return copy
 
 
+# --- destination conditions: CopyObject and CompleteMultipartUpload --------------------------
+
+
+def _check_destination(response: S3Response, bucket_name: str, key_name: str) -> None:
+    """Raise S3's answer when the request's destination condition does not hold."""
+    if_match = response.headers.get("If-Match")
+    if_none_match = response.headers.get("If-None-Match")
+    if not if_match and not if_none_match:
+        return
+    current = response.backend.get_object(bucket_name, key_name)  # a delete marker is None
+    if if_none_match and if_none_match.strip() == "*" and current is not None:
+        raise PreconditionFailed("If-None-Match")
+    if if_match:
+        if current is None:
+            raise MissingKey(key=key_name)
+        if if_match.strip() != "*" and if_match.strip().strip('"') != current.etag.strip('"'):
+            raise PreconditionFailed("If-Match")
+
+
+def _conditional_copy_destination(original: Any) -> Any:
+    def copy(self: S3Response) -> Any:
+        if strictness.current().destination_conditions:
+            _check_destination(self, self.bucket_name, self.parse_key_name())
+        return original(self)
+
+    return copy
+
+
+def _completes_upload(query: dict[str, Any], body: bytes) -> bool:
+    return bool(query.get("uploadId")) and bool(body)
+
+
+def _conditional_complete(original: Any) -> Any:
+    def key_response_post(
+        self: S3Response, request: Any, body: bytes, bucket_name: str, query: dict[str, Any], key_name: str
+    ) -> Any:
+        if _completes_upload(query, body) and strictness.current().destination_conditions:
+            existing = self.backend.get_object(bucket_name, key_name)
+            completed = existing is not None and existing.multipart is not None
+            # Completing an upload that already completed is answered as before (S3 and moto
+            # both treat it as idempotent), whatever the condition says now.
+            if not completed or existing.multipart.id != query["uploadId"][0]:  # type: ignore[union-attr]
+                _check_destination(self, bucket_name, key_name)
+        # The headers stay as sent (they are signed); moto's own If-None-Match check agrees.
+        return original(self, request, body, bucket_name, query, key_name)
+
+    return key_response_post
+
+
 def _recording_write(original: Any) -> Any:
     def write(self: S3Response) -> Any:
         result = original(self)
@@ -321,7 +379,10 @@ def apply() -> None:
         FakeKey.etag = _kms_aware_etag(FakeKey.etag)  # type: ignore[method-assign,assignment]
         S3Backend.delete_objects = _conditional_delete_objects(S3Backend.delete_objects)  # type: ignore[method-assign]
         S3Response.serialized = _serialized(BaseResponse.serialized)  # type: ignore[method-assign]
-        S3Response.copy_object = _recording_write(_checked_copy(S3Response.copy_object))  # type: ignore[method-assign]
+        S3Response.copy_object = _recording_write(  # type: ignore[method-assign]
+            _checked_copy(_conditional_copy_destination(S3Response.copy_object))
+        )
+        S3Response._key_response_post = _conditional_complete(S3Response._key_response_post)  # type: ignore[method-assign]
         S3Response.upload_part_copy = _checked_copy(S3Response.upload_part_copy)  # type: ignore[method-assign]
         S3Response.put_object = _recording_write(S3Response.put_object)  # type: ignore[method-assign]
         S3Response._get_key = _checked_get_key(S3Response._get_key)  # type: ignore[method-assign]

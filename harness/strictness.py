@@ -45,6 +45,11 @@ class Strictness:
     # S3: DeleteObject honours If-Match: an ETag (412 when it differs) or "*" (the object must
     # exist); 404 NoSuchKey when there is no current object. Off: the header is ignored.
     delete_object_if_match: bool = True
+    # S3: CopyObject and CompleteMultipartUpload honour the destination's If-Match (412 when the
+    # current object's ETag differs, 404 NoSuchKey when there is none) and If-None-Match "*"
+    # (412 when an object exists). Off: moto's own, which ignores both on CopyObject and If-Match
+    # on CompleteMultipartUpload (it honours If-None-Match there).
+    destination_conditions: bool = True
     # S3: an XML request body that is not well-formed XML 1.0 (e.g. a DeleteObjects key holding
     # U+0001, raw or as &#x1;) is refused whole with 400 MalformedXML (moto answers 500).
     xml_body: bool = True

@@ -1,4 +1,5 @@
-"""Server-side copies of changed objects, in parallel, each pinned to the ETag that was compared.
+"""Server-side copies of changed objects, in parallel, each pinned to the ETag that was compared
+on both sides: the source's (CopySourceIfMatch) and the destination's (conditions.py).
 
 A copy starts only when its expected duration (copytime.py) fits the step's time left; the
 others wait for the next invocation, which starts with full time. A copy that fails transiently
@@ -18,6 +19,8 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from .compare import part_count
+from .conditions import MULTIPART_COMPLETE, SINGLE_COPY, destination_condition, note_sdk
+from .copy_reasons import describe, is_bare_400, probe_bare_400, reason_for
 from .copytime import CopyClock, copy_rate
 from .heads import head_object
 from .jobs import Job, run_jobs, step_pool
@@ -25,7 +28,9 @@ from .listing import Entry
 from .multipart import CopyPaused, copy_multipart
 from .overrides import Destination
 from .payloads import Failure
-from .transient import is_transient
+from .transient import CONFLICT_CODES, error_code, is_transient
+
+__all__ = ["CopyOptions", "CopyOutcome", "copy_objects", "describe", "reason_for"]
 
 # Objects S3 cannot read until they are restored.
 ARCHIVED_CLASSES = frozenset({"GLACIER", "DEEP_ARCHIVE"})
@@ -55,6 +60,13 @@ class CopyOptions:
     # lambda_timeout): a copy no invocation could hold is named as failed instead of deferred
     # forever. Infinite: no such bound.
     invocation_seconds: float = math.inf
+    # The destination ETag the merge compared each key with, None where the destination did not
+    # have it (diff.Plan.compared): every copy is conditioned on it (conditions.py). A key not
+    # named is taken as absent, so the copy can create it but never overwrite anything.
+    compared: Mapping[str, str | None] = field(default_factory=dict)
+    # Copy without that condition when the SDK cannot send it (the deployment accepts the risk);
+    # otherwise such keys are named as failed.
+    allow_unconditional: bool = False
 
 
 @dataclass
@@ -124,34 +136,6 @@ def restore_of(head: dict[str, Any]) -> str | None:
     return None
 
 
-def reason_for(error: ClientError) -> str:
-    """A sentence an operator can act on, for an S3 error on one object."""
-    details = error.response.get("Error", {})
-    code, message = str(details.get("Code", "Unknown")), details.get("Message", "")
-    if code in ("PreconditionFailed", "412"):
-        return (
-            "source changed since it was listed (ETag no longer matches): not copied; the next run copies it"
-        )
-    if code in ("NoSuchKey", "404"):
-        return "source deleted since it was listed: not copied"
-    if code in ("400", "InvalidRequest") and ("encrypt" in message.lower() or code == "400"):
-        return (
-            "S3 refused to read it: objects encrypted with a customer-provided key (SSE-C) cannot be copied"
-        )
-    if code in ("403", "AccessDenied"):
-        return f"access denied (AccessDenied){': ' + message if message else ''}"
-    if code == "InvalidObjectState":
-        return "archived (InvalidObjectState): restore it before it can be copied"
-    return f"{code}: {message}".rstrip(": ")
-
-
-def describe(error: BaseException) -> str:
-    """The reason for any error of a copy request: reason_for an S3 answer, else its type."""
-    if isinstance(error, ClientError):
-        return reason_for(error)
-    return f"{type(error).__name__}: {error}"
-
-
 def clock_for(options: CopyOptions, source_s3: Any, destination_s3: Any) -> CopyClock:
     """The time budget of the step's copies between these two clients' regions."""
     return CopyClock(options.seconds_left, options.invocation_seconds, copy_rate(source_s3, destination_s3))
@@ -168,6 +152,13 @@ def copy_one(
     """Copy one object with what it carries: content headers, metadata, tags, storage class and
     website redirect. A multipart source is copied over its own part boundaries."""
     multipart = part_count(entry.etag) > 1
+    condition = destination_condition(
+        destination_s3,
+        entry,
+        options.compared,
+        MULTIPART_COMPLETE if multipart else SINGLE_COPY,
+        options.allow_unconditional,
+    )
     head = None
     if multipart or options.keep_website_redirects:
         head = options.source_heads.get(entry.key)
@@ -184,6 +175,7 @@ def copy_one(
             clock_for(options, source_s3, destination_s3),
             options.destination,
             options.resume.get(entry.key),
+            condition,
         )
         return
     params: dict[str, Any] = {
@@ -195,6 +187,8 @@ def copy_one(
         "MetadataDirective": "COPY",
         "TaggingDirective": "COPY",
     }
+    # A destination object written by someone else since the listing fails the copy (412).
+    params |= condition
     params |= options.destination.parameters(entry.storage_class)
     if head and head.get("WebsiteRedirectLocation"):
         params["WebsiteRedirectLocation"] = head["WebsiteRedirectLocation"]
@@ -225,6 +219,8 @@ def _attempt(
     reason = refusal(entry)
     if reason:
         return reason
+    # Conditioned on an existing destination object: a NoSuchKey may be that object's.
+    overwrite = options.compared.get(entry.key) is not None
     try:
         if entry.storage_class in ARCHIVED_CLASSES and entry.restore is None:
             head = options.source_heads.get(entry.key)
@@ -241,15 +237,23 @@ def _attempt(
         yield from copy_one(source_s3, destination_s3, source_bucket, destination_bucket, entry, options)
     except CopyPaused as paused:
         if paused.cause is not None:
-            return _Retry(describe(paused.cause), paused.upload_id)
+            return _Retry(describe(paused.cause, overwrite), paused.upload_id)
         return paused
     except ValueError as error:
         return str(error)
     except Exception as error:
         if is_transient(error):
-            return _Retry(describe(error))
+            return _Retry(describe(error, overwrite))
+        if error_code(error) in CONFLICT_CODES:
+            # Another write of the key raced the copy's: S3 asks to try again (a multipart copy's
+            # upload was aborted: it starts over). The retry's condition still holds the
+            # compared state, so it copies, or fails 412 and the other writer's object is kept.
+            return _Retry(describe(error, overwrite))
+        if is_bare_400(error):
+            reason = yield from probe_bare_400(source_s3, source_bucket, entry)
+            return _Retry(describe(error)) if reason is None else reason
         if isinstance(error, ClientError):
-            return reason_for(error)
+            return reason_for(error, overwrite)
         raise  # not an S3 answer about this object: the step fails and is retried
     return None
 
@@ -392,6 +396,8 @@ def copy_objects(
             return copy_objects(
                 source_s3, destination_s3, source_bucket, destination_bucket, entries, options, own_pool
             )
+    if not options.dry_run:
+        note_sdk(destination_s3, destination_bucket, len(entries), options.allow_unconditional)
     step = _Step(
         source_s3,
         destination_s3,

@@ -101,6 +101,7 @@ def copy_multipart(
     clock: CopyClock,
     destination: Destination,
     resume: str | None = None,
+    condition: dict[str, str] | None = None,
 ) -> Job[None]:
     """Copy `entry` with UploadPartCopy, pinned to its listed ETag.
 
@@ -109,8 +110,13 @@ def copy_multipart(
     every UploadPartCopy is, and the sizes must add up to the listed size. A part no invocation
     could copy in time fails the copy before any part is sent.
 
+    `condition` (conditions.py) goes on CompleteMultipartUpload, the request that writes the
+    destination object: a destination written by someone else meanwhile fails it (412), and a
+    write racing it gets 409, after which S3 wants the upload made again.
+
     Raises CopyPaused when the step's time runs out or a request fails transiently once the
-    upload exists; on any other failure the upload is aborted and the error raised.
+    upload exists; on any other failure (412 and 409 included) the upload is aborted and the
+    error raised.
     """
     upload_id = resume
     try:
@@ -185,6 +191,7 @@ def copy_multipart(
                 UploadId=upload_id,
                 MultipartUpload={"Parts": parts},
                 **complete,
+                **(condition or {}),
             )
         ]
     except _OutOfTime:

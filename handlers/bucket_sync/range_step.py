@@ -96,6 +96,8 @@ def sync_window(
             source_heads=source_heads,
             resume=resume,
             invocation_seconds=usable_seconds(settings.lambda_timeout, STOP_MARGIN_SECONDS),
+            compared=plan.compared,
+            allow_unconditional=settings.allow_unconditional_copies,
         )
         copies = copy_objects(
             source_s3, destination_s3, run["source"], run["destination"], plan.to_copy, options, pool
@@ -391,12 +393,14 @@ def settle_unsure(
         if done.error is not None:
             raise done.error
         unchanged, head = done.value
-        source = pair[0]
+        source, destination = pair
         if unchanged:
             plan.unchanged.append(source.key)
             equal.append(pair)
             continue
-        plan.to_copy.append(source)
+        # Conditioned on the listed destination ETag, not on the one HEAD just read: HEAD pinned
+        # it (IfMatch), so the two are the same object.
+        plan.copy(source, destination)
         if head is not None:
             source_heads[source.key] = head
     if verified is not None:

@@ -52,6 +52,10 @@ class Settings:
     # Delete orphans without the ETag condition when the runtime's SDK cannot send it (a risk:
     # an object rewritten since it was listed is lost). Off: such orphans are kept and named.
     allow_unconditional_deletes: bool = False
+    # Copy without the destination condition (If-Match / If-None-Match) when the runtime's SDK
+    # cannot send it (a risk: a destination object written since it was listed is overwritten).
+    # Off: such copies are not made and their keys are named.
+    allow_unconditional_copies: bool = False
 
 
 def _flag(raw: str | None, default: bool) -> bool:
@@ -94,5 +98,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         default_exclude=tuple(json.loads(env.get("DEFAULT_EXCLUDE", "[]"))),
         allow_unconditional_deletes=_flag(
             env.get("ALLOW_UNCONDITIONAL_DELETES"), base.allow_unconditional_deletes
+        ),
+        allow_unconditional_copies=_flag(
+            env.get("ALLOW_UNCONDITIONAL_COPIES"), base.allow_unconditional_copies
         ),
     )
