@@ -36,13 +36,14 @@ BENCH = ROOT / "bench"
 sys.path[:0] = [str(ROOT), str(ROOT / "handlers")]
 
 from bench.costmodel.measured import cpu_rows  # noqa: E402
-from bench.proxy import LATENCY_PROFILES, ProxyProcess  # noqa: E402
+from bench.proxy_process import ProxyProcess  # noqa: E402
 from bench.report import write_docs  # noqa: E402
 from bench.running.cpu_meter import CpuMeter  # noqa: E402
 from bench.running.data import Store, change_set, check, initial_objects  # noqa: E402
 from bench.running.engine import SYNC_RANGE, EngineProbe, engine_run  # noqa: E402
 from bench.running.machine import machine, versions  # noqa: E402
 from bench.running.peers import TOOLS, Tools  # noqa: E402
+from bench.s3_operations import LATENCY_PROFILES  # noqa: E402
 from harness import Emulator, TerraformStack  # noqa: E402
 
 SCENARIOS = ("initial", "noop", "change")

@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from bench.proxy import ProxyProcess
+from bench.proxy_process import ProxyProcess
 from harness.executions import run_execution
 
 SYNC_RANGE = "sync-range"
