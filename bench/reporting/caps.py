@@ -125,8 +125,8 @@ def cap_notes(runs: list[dict[str, Any]]) -> list[str]:
             "- **Not run at this cell**: "
             + ", ".join(tool_name(t) for t in absent)
             + ". rclone with its defaults and the 2017 algorithm send 2-3 requests per object on every run "
-            "(about 143,000 and 184,000 for the three scenarios at N = 20,000, 20 ms), 25 to 30 minutes "
-            "each at about 100 requests/s, and neither could be the fastest correct peer (rclone's "
+            "(docs/BENCHMARK_NOTES.md, “Cells not run”), and neither could be the fastest correct peer "
+            "(rclone's "
             "defaults are not correct; the 2017 algorithm sends 3 requests per object on every run, a "
             "no-op included, and at least 1.5x any peer's here); `--use-server-modtime` is not correct "
             "(see the peers' note at the top)."

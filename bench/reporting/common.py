@@ -26,7 +26,7 @@ TOOL_NAMES = {
     "awscli": "aws s3 sync",
     "rclone": "rclone sync",
     "s5cmd": "s5cmd sync",
-    # bench/run.py's PEER_VARIANTS: the peers with the flags that make them correct.
+    # bench/running/peers.py's PEER_VARIANTS: the peers with the flags that make them correct.
     "rclone-checksum": "rclone sync --checksum",
     "rclone-servermodtime": "rclone sync --use-server-modtime",
     "s5cmd-copymeta": "s5cmd sync --metadata-directive COPY",
@@ -62,7 +62,7 @@ def tool_name(tool: str) -> str:
 
 
 def latency_label(run: dict[str, Any]) -> str:
-    """The proxy's latency of a run: fixed ms, or a per-operation profile (proxy.LATENCY_PROFILES)."""
+    """The proxy's latency of a run: fixed ms, or a per-operation profile (s3_operations.LATENCY_PROFILES)."""
     profile = run.get("latency_profile")
     return f"latency profile {profile}" if profile else f"{run['latency_ms']:g} ms"
 

@@ -6,18 +6,21 @@ from pathlib import Path
 from typing import Any
 
 from bench.reporting.caps import cap_notes
-from bench.reporting.common import latency_label, tool_name
+from bench.reporting.common import latency_label, rate_of, tool_name
 from bench.reporting.concurrency import concurrency_table
 from bench.reporting.peers import peers_from_older
 from bench.reporting.tables import change_set_table, engine_table, per_1000_table, run_table
 from bench.reporting.walls import wall_vs_fastest_peer
 from bench.results_files import shown
+from bench.s3_operations import LATENCY_PROFILES
 
 
 def render(results: dict[str, Any], source: Path) -> str:
     results, borrowed = peers_from_older(results, source)
     runs = results["runs"]
     machine, versions, settings = results["machine"], results["versions"], results["settings"]
+    aws = LATENCY_PROFILES["aws"]
+    rates = [rate_of(run) for run in runs if run.get("requests_total")] or [0.0]
     out = [
         "# Benchmarks",
         "",
@@ -26,11 +29,10 @@ def render(results: dict[str, Any], source: Path) -> str:
         "",
         "Everything runs on the local emulator: moto in server mode, in-process, on "
         f"{machine['nproc']} cores / {machine['memory_gib']} GiB ({machine['cpu']}). "
-        "**Absolute seconds say little about AWS**: moto serves roughly 300-350 S3 requests a second "
-        "here when the machine is otherwise idle (the aws-profile runs, on a machine shared with other "
-        "sessions' jobs, saw 50-190: see “Where the emulator caps it”) and every tool shares the same "
-        "two cores with it, so wall time mostly measures how many requests a tool sends. The request "
-        "counts are the portable result.",
+        "**Absolute seconds say little about AWS**: moto served at most "
+        f"{max(rates):,.0f} S3 requests a second in these runs (see “Where the emulator caps it”) and "
+        "every tool shares the same two cores with it, so wall time mostly measures how many requests "
+        "a tool sends. The request counts are the portable result.",
         "",
         "- Versions: " + ", ".join(f"{k} {v}" for k, v in versions.items()) + ".",
         *(
@@ -50,9 +52,12 @@ def render(results: dict[str, Any], source: Path) -> str:
         "5% deleted).",
         "- Requests are counted by `bench/proxy.py`, a reverse proxy in front of moto's S3 endpoint, "
         "by operation (method + path + query + `x-amz-copy-source`); latency is a fixed delay the "
-        "proxy adds to every request, or, under the latency profile `aws`, one per operation: LIST 150 ms, "
-        "HEAD/GET 20 ms, COPY/PUT 75 ms, DeleteObjects 75 ms, DeleteObject and bucket calls 20 ms "
-        "(`bench/proxy.py`'s `LATENCY_PROFILES`, the latencies `bench/cost.py` assumes). The engine's "
+        "proxy adds to every request, or, under the latency profile `aws`, one per operation: "
+        f"LIST {aws['ListObjectsV2']:g} ms, HEAD/GET {aws['HeadObject']:g} ms, "
+        f"COPY/PUT {aws['CopyObject']:g} ms, DeleteObjects {aws['DeleteObjects']:g} ms, "
+        f"DeleteObject and bucket calls {aws['DeleteObject']:g} ms "
+        "(`bench/s3_operations.py`'s `LATENCY_PROFILES`, the latencies `bench/cost.py` assumes). "
+        "The engine's "
         "handlers reach the proxy through "
         "`AWS_ENDPOINT_URL_S3`; its Lambda and Step Functions traffic does not pass it.",
         "- A cell measured more than once (the same tool, N, latency and scenario appended again): "
@@ -70,7 +75,7 @@ def render(results: dict[str, Any], source: Path) -> str:
         "`rclone sync` (provider Other, list_version 2, `--s3-no-check-bucket`; 4 transfers, 8 checkers), "
         "`s5cmd sync --delete` (256 workers); the 2017 algorithm is `bench/sync_2017.py`, 10 threads "
         "per branch, both branches in parallel as in its state machine.",
-        "- Peers with the flags that make them correct (`bench/run.py`'s `PEER_VARIANTS`): "
+        "- Peers with the flags that make them correct (`bench/running/peers.py`'s `PEER_VARIANTS`): "
         "`rclone sync --checksum` (compares size and the listing's MD5 ETag instead of modification "
         "times, so it neither HEADs every object on a re-sync nor rewrites the destination's metadata "
         "to store `x-amz-meta-mtime`) and `s5cmd sync --metadata-directive COPY` (its server-side "
