@@ -9,6 +9,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 DOCS = ROOT / "docs" / "BENCHMARKS.md"
+# Engine-only runs that check the cost model's counts against the engine of their day
+# (bench/run.py --tools engine --no-docs --output bench/results/checks/<date>.json).
+CHECKS = RESULTS / "checks"
 
 
 def shown(path: Path) -> str:
@@ -22,6 +25,12 @@ def newest_results() -> Path:
     if not found:
         raise SystemExit("no results in bench/results; run bench/run.py first")
     return found[-1]
+
+
+def newest_check() -> Path | None:
+    """The newest engine-only check run, if any."""
+    found = sorted(CHECKS.glob("*.json"))
+    return found[-1] if found else None
 
 
 def newest_with(tool: str, exclude: Path | None = None) -> tuple[Path, list[dict[str, Any]]] | None:

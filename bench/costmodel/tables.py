@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from .assumptions import DEFAULTS, SCALES, Cpu, Setup
-from .measured import BENCH_MAX_CONCURRENCY, PLAN_RANGES, cpu_rows, engine_runs
+from .measured import BENCH_MAX_CONCURRENCY, PLAN_RANGES, SYNC_RANGE, cpu_rows, engine_runs
 from .scale import scale
 from .window import window, windows_per_invocation
 
@@ -114,6 +114,8 @@ def check_rows(runs: list[dict[str, Any]], cpu: Cpu) -> list[dict[str, Any]]:
                     "invocations": run["lambda_invocations"],
                     "lists": run["requests"].get("ListObjectsV2", 0),
                     "planner_lists": planner.get("list_pages", 0),
+                    "sync_seconds": run["lambda_by_function"][SYNC_RANGE]["seconds"]
+                    / max(1, run["lambda_by_function"][SYNC_RANGE]["invocations"]),
                 },
             }
         )
@@ -127,8 +129,9 @@ def check_table(runs: list[dict[str, Any]], cpu: Cpu) -> list[str]:
     lines = [
         "| run | N | max_concurrency | chunk_size | scenario | windows per range (model) "
         "| states entered, measured / model | Lambda invocations, measured / model "
-        "| LISTs, measured / model | of which PlanRanges', measured / model |",
-        "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|",
+        "| LISTs, measured / model | of which PlanRanges', measured / model "
+        "| SyncRange s per invocation, emulator |",
+        "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
     for row in check_rows(runs, cpu):
         run, setup, m, got = row["run"], row["setup"], row["model"], row["measured"]
@@ -138,6 +141,7 @@ def check_table(runs: list[dict[str, Any]], cpu: Cpu) -> list[str]:
             f"| {m['windows'] / m['children']:g} "
             f"| {got['states']} / {m['states_entered']} "
             f"| {got['invocations']} / {m['invocations']} "
-            f"| {got['lists']} / {m['lists']} | {got['planner_lists']} / {m['planner_lists']} |"
+            f"| {got['lists']} / {m['lists']} | {got['planner_lists']} / {m['planner_lists']} "
+            f"| {got['sync_seconds']:.0f} |"
         )
     return lines

@@ -100,15 +100,20 @@ def test_one_partition_holds_the_copies_near_its_rate_and_bills_the_wait():
 
 
 def test_the_model_counts_what_the_emulator_counted():
-    """The newest engine rows bench/run.py recorded (bench/results), at the benchmark's settings."""
+    """The no-op rows of the newest engine check run (bench/results/checks/), at the benchmark's
+    settings: an initial copy's invocations depend on the emulator's speed, a no-op's do not."""
     from bench.costmodel.tables import check_rows
-    from bench.results_files import newest_results
+    from bench.results_files import newest_check
 
-    runs = json.loads(newest_results().read_text())["runs"]
-    rows = [r for r in check_rows(runs, CPU) if r["run"]["n"] >= 20_000][-2:]
-    assert rows, "no engine rows at N = 20,000 in the newest results"
+    path = newest_check()
+    assert path is not None, "no engine check run in bench/results/checks"
+    rows = [
+        r for r in check_rows(json.loads(path.read_text())["runs"], CPU) if r["run"]["scenario"] == "noop"
+    ]
+    assert rows, f"no no-op engine rows in {path}"
     for row in rows:
         model, measured = row["model"], row["measured"]
         assert measured["states"] == model["states_entered"]
         assert measured["invocations"] == model["invocations"]
-        assert measured["lists"] == pytest.approx(model["lists"], rel=0.05)
+        # PlanRanges' ceiling search and small-bucket sample are estimates: a page or two either way.
+        assert measured["lists"] == pytest.approx(model["lists"], abs=max(2, 0.05 * model["lists"]))
