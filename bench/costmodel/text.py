@@ -63,9 +63,10 @@ GetBucketWebsite per run), no report_bucket.
 
 Measured (bench/run.py, {cpu.source}): SyncRange CPU {cpu.per_listed_key_ms:.3f} ms per listed key,
 {cpu.per_copied_ms:.2f} ms per copied object; PlanRanges {cpu.planner_page_ms:.1f} ms per LIST page
-(parsing and sampling, measured on at most ~50 pages: the sample's bookkeeping grows with its
-pages, so 500 may cost more each). Assumed: one core of the benchmark machine = the one vCPU
-Lambda gives at {MEMORY_MB:,} MB (arm64 Graviton may be somewhat slower per core).
+(parsing and sampling, measured on ~50 pages; bench/planner_cpu.py finds the sample's own
+bookkeeping about constant per page up to 506 pages, so it holds at 500). Assumed: one core of
+the benchmark machine = the one vCPU Lambda gives at {MEMORY_MB:,} MB (arm64 Graviton may be
+somewhat slower per core).
 
 Assumed S3 latencies (real S3, same region): LIST page {LIST_SECONDS * 1000:.0f} ms (typically 100-300),
 COPY of a small object {COPY_SECONDS * 1000:.0f} ms (50-100), HEAD {HEAD_SECONDS * 1000:.0f} ms (10-30);
