@@ -33,6 +33,8 @@ LAMBDA_REQUEST = 0.20 / 1_000_000
 LAMBDA_GB_SECOND = {"arm64": 0.0000133334, "x86_64": 0.0000166667}
 DDB_WRITE = 1.25 / 1_000_000  # on-demand, per write request unit (an item up to 1 KB)
 DDB_READ = 0.25 / 1_000_000  # on-demand, per read request unit (a consistent read of up to 4 KB)
+TIER2_OPS = {"HeadObject", "GetObject"}  # the S3 operations billed at TIER2
+FREE_OPS = {"DeleteObject", "AbortMultipartUpload"}  # not billed
 INVENTORY = 0.0025 / 1_000_000  # S3 Inventory, per object listed (paper only: "Beyond one listing")
 
 # -- the module's defaults ------------------------------------------------------------------------

@@ -5,14 +5,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .assumptions import LAMBDA_GB_SECOND, LAMBDA_REQUEST, SFN, TIER1, TIER2, Cpu
+from .assumptions import FREE_OPS, LAMBDA_GB_SECOND, LAMBDA_REQUEST, SFN, TIER1, TIER2, TIER2_OPS, Cpu
 from .scale import scale
 
 # Derived from the sample's state machine; it is not deployed here.
 SAMPLE_PAGE_KEYS = 1024
 SAMPLE_MEMORY_GB = 128 / 1024
-TIER2_OPS = {"HeadObject", "GetObject"}
-FREE_OPS = {"DeleteObject", "AbortMultipartUpload"}
 
 
 def sample_cost(run: dict[str, Any], objects: int = 1_000_000) -> dict[str, float]:

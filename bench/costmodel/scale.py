@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from bucket_sync.listing import PAGE_SIZE
-
 from . import statemachine
 from .assumptions import (
     DDB_READ,
@@ -149,7 +147,3 @@ def scale(objects: int, scenario: str, cpu: Cpu, s: Setup = DEFAULTS) -> dict[st
         "ddb": ddb,
         "total": s3 + sfn + lam + ddb,
     }
-
-
-def pages_per_side(keys: int) -> int:
-    return max(1, math.ceil(keys / PAGE_SIZE))

@@ -37,10 +37,6 @@ WALL_TARGETS = {"initial": 0.25, "noop": 0.5, "change": 0.25}
 DEFAULT_MAX_CONCURRENCY = 10
 # The change-set target: requests at most this multiple of the minimum a sync needs.
 CHANGE_SET_TARGET = 1.1
-TIER1 = 0.005 / 1000  # LIST, COPY, POST (DeleteObjects), bucket-level calls
-TIER2 = 0.0004 / 1000  # HEAD, GET
-TIER2_OPS = {"HeadObject", "GetObject"}
-FREE_OPS = {"DeleteObject", "AbortMultipartUpload"}
 
 
 def tool_name(tool: str) -> str:

@@ -7,13 +7,10 @@ import math
 from pathlib import Path
 from typing import Any
 
+from bench.costmodel.assumptions import FREE_OPS, TIER1, TIER2, TIER2_OPS
 from bench.reporting.common import (
     CHANGE_SET_TARGET,
     DEFAULT_MAX_CONCURRENCY,
-    FREE_OPS,
-    TIER1,
-    TIER2,
-    TIER2_OPS,
     latency_label,
     ops_columns,
     tool_name,
