@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from harness import Emulator
-from harness.buckets import put_objects
-from harness.fill import fill_objects
+from harness.buckets import empty, put_objects, snapshot
+from harness.fill import empty_objects, fill_objects, stored_objects
 from tests.harness.strict_support import unique
 
 BODIES = {"empty": b"", "small": b"hello", "larger": bytes(range(256)) * 400}
@@ -85,6 +85,31 @@ def test_a_fill_is_no_request_against_the_rate_limits(
     _, direct, _ = buckets
     fill_objects(emulator, direct, {f"k{i}": b"x" for i in range(50)})
     assert direct not in emulator.throttle_figures()["s3"]
+
+
+@pytest.mark.parametrize("versioned", [False, True], ids=["plain", "versioned"])
+def test_stored_objects_are_what_a_listing_shows_and_empty_objects_deletes_like_empty(
+    emulator: Emulator, s3: Any, versioned: bool
+) -> None:
+    names = [unique("fill-read"), unique("fill-api")]
+    for name in names:
+        s3.create_bucket(Bucket=name)
+        if versioned:
+            s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+        put_objects(s3, name, BODIES)
+        put_objects(s3, name, {"small": b"rewritten", "gone": b"deleted below"})
+        s3.delete_object(Bucket=name, Key="gone")
+    listed_facts = snapshot(s3, names[0])
+    assert set(listed_facts) == set(BODIES)
+    assert stored_objects(emulator, names[0]) == listed_facts
+
+    empty_objects(emulator, names[0])
+    empty(s3, names[1])
+    assert snapshot(s3, names[0]) == {} == stored_objects(emulator, names[0])
+    if versioned:
+        versions = [s3.list_object_versions(Bucket=name) for name in names]
+        shapes = [(len(v.get("Versions", [])), len(v.get("DeleteMarkers", []))) for v in versions]
+        assert shapes[0] == shapes[1]
 
 
 def test_filling_needs_the_emulator_running_in_this_process() -> None:
