@@ -12,6 +12,7 @@ import pytest
 
 from harness.buckets import put_objects
 from harness.faults import ACCESS_DENIED, INTERNAL_ERROR, SLOW_DOWN, Crash
+from harness.fill import fill_objects
 from tests.deployment import DST, SRC
 
 SYNC_RANGE = "sync-range"
@@ -24,7 +25,7 @@ def bodies(count: int, size: int = 64) -> dict[str, bytes]:
 def test_flaky_s3_still_converges_with_exact_counts(sync):
     count = 600
     source = bodies(count)
-    put_objects(sync.s3, SRC, source, threads=32)
+    fill_objects(sync.emulator, SRC, source)
     stale: dict[str, bytes] = {}
     for i, (key, body) in enumerate(source.items()):
         if i % 4 == 0:
@@ -36,7 +37,7 @@ def test_flaky_s3_still_converges_with_exact_counts(sync):
         # i % 4 in (2, 3): missing
     orphans = {f"obj/{i:05}-orphan": b"gone from the source" for i in range(0, count, 10)}
     orphans["zzz-after-all"] = b"orphan after every source key"
-    put_objects(sync.s3, DST, {**stale, **orphans}, threads=32)
+    fill_objects(sync.emulator, DST, {**stale, **orphans})
     expected = {"copied": count - count // 4, "unchanged": count // 4, "deleted": len(orphans), "failed": 0}
 
     with sync.emulator.faults(s3_error_rate=0.1, s3_errors=(SLOW_DOWN, INTERNAL_ERROR), seed=2024) as faults:
