@@ -17,7 +17,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from .compare import part_count
+from .compare import is_multipart, part_count
 from .copytime import CopyClock, copy_rate
 from .heads import head_object
 from .jobs import Job, run_jobs, step_pool
@@ -166,8 +166,9 @@ def copy_one(
     options: CopyOptions,
 ) -> Job[None]:
     """Copy one object with what it carries: content headers, metadata, tags, storage class and
-    website redirect. A multipart source is copied over its own part boundaries."""
-    multipart = part_count(entry.etag) > 1
+    website redirect. A multipart source (one part included) is copied over its own part
+    boundaries, so the copy's ETag equals the source's."""
+    multipart = is_multipart(entry.etag)
     head = None
     if multipart or options.keep_website_redirects:
         head = options.source_heads.get(entry.key)
@@ -294,7 +295,7 @@ class _Step:
         size = 0 if self.options.dry_run else first_request_size(entry)
         if not self.started and self.clock.is_quick(size):
             return True
-        if part_count(entry.etag) > 1 and self.clock.too_long(size):
+        if is_multipart(entry.etag) and self.clock.too_long(size):
             return True
         return self.clock.fits_now(size)
 
@@ -304,7 +305,7 @@ class _Step:
         fit, it and every later entry are late; `started` collects the entries started."""
         options = replace(self.options, resume=self.resume)
         for index, entry in enumerate(entries):
-            reason = None if part_count(entry.etag) > 1 else self.clock.too_long(entry.size)
+            reason = None if is_multipart(entry.etag) else self.clock.too_long(entry.size)
             if reason:  # no invocation could copy it: waiting would defer it forever
                 self.failing.pop(entry.key, None)
                 self.outcome.failures.append(Failure(key=entry.key, reason=reason))
