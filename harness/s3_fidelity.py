@@ -1,10 +1,11 @@
 """Make moto's S3 behave like S3 where the sync's correctness depends on it.
 
-moto 5.2.5 computes every ETag as the MD5 of the content, ignores the ETag condition of
-DeleteObjects and ``x-amz-copy-source-if-match`` on CopyObject and UploadPartCopy, and serves
-and copies SSE-C objects without their key; S3 does none of these. Without these patches, tests
-could not tell a sync that re-copies every SSE-KMS object forever, deletes or copies an object
-rewritten since it was listed, or "copies" an object it could never read, from a correct one.
+moto 5.2.5 computes every single-part ETag as the MD5 of the content (SSE-KMS included),
+ignores the ETag condition of DeleteObjects and ``x-amz-copy-source-if-match`` on CopyObject and
+UploadPartCopy, and serves and copies SSE-C objects without their key; S3 does none of these.
+Without these patches, tests could not tell a sync that re-copies every SSE-KMS object forever,
+deletes or copies an object rewritten since it was listed, or "copies" an object it could never
+read, from a correct one.
 
 AWS facts relied on:
 
@@ -40,6 +41,11 @@ AWS facts relied on:
   another conditional write gets 409 ConditionalRequestConflict (not emulated: moto serializes
   requests). moto 5.2.5 ignores both headers on CopyObject and If-Match on
   CompleteMultipartUpload; it honours If-None-Match there, also with the switch off.
+
+Multipart ETags need no patch: moto computes them as S3 does, the MD5 of the parts' binary MD5s
+followed by "-<parts>", one part included, whether the parts were uploaded or copied
+(tests/harness/test_strict_s3.py checks it, since the sync's "copy over the same part boundaries"
+rule depends on it).
 
 Each behaviour has a switch in :class:`harness.strictness.Strictness` (off: moto's own).
 """

@@ -18,7 +18,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from .compare import part_count
+from .compare import is_multipart, part_count
 from .conditions import MULTIPART_COMPLETE, SINGLE_COPY, destination_condition, note_sdk
 from .copy_reasons import describe, is_bare_400, probe_bare_400, reason_for
 from .copytime import CopyClock, copy_rate
@@ -56,6 +56,8 @@ class CopyOptions:
     destination: Destination = field(default_factory=Destination)
     # Open uploads of multipart copies an earlier step paused, by key: resumed, not restarted.
     resume: Mapping[str, str] = field(default_factory=dict)
+    # The source part sizes of those copies, where the pausing step kept them, by key.
+    part_sizes: Mapping[str, list[int]] = field(default_factory=dict)
     # Seconds a fresh invocation has to start work (copytime.usable_seconds of the deployment's
     # lambda_timeout): a copy no invocation could hold is named as failed instead of deferred
     # forever. Infinite: no such bound.
@@ -78,6 +80,8 @@ class CopyOutcome:
     deferred: list[Entry] = field(default_factory=list)
     # Upload ids of the paused multipart copies among `deferred`, by key.
     paused: dict[str, str] = field(default_factory=dict)
+    # The source part sizes of the paused copies that had read them, by key.
+    part_sizes: dict[str, list[int]] = field(default_factory=dict)
     # The deferred entries whose last attempt failed transiently, with its reason, by key: the
     # caller bounds how many windows a key may keep failing before it names it failed.
     transient: dict[str, str] = field(default_factory=dict)
@@ -94,6 +98,7 @@ class CopyOutcome:
             failures=[f for f in self.failures if f["key"] is not None and f["key"] < cutoff],
             deferred=self.deferred,
             paused=self.paused,
+            part_sizes=self.part_sizes,
             transient=self.transient,
             out_of_time=self.out_of_time,
         )
@@ -104,8 +109,9 @@ class _Retry:
     """A copy that failed transiently: tried again later in the step, or by the next window."""
 
     reason: str
-    # The upload a multipart copy keeps open, with the parts copied so far.
+    # The upload a multipart copy keeps open, with the parts copied so far, and its part sizes.
     upload_id: str | None = None
+    sizes: list[int] | None = None
 
 
 def refusal(entry: Entry) -> str | None:
@@ -150,8 +156,9 @@ def copy_one(
     options: CopyOptions,
 ) -> Job[None]:
     """Copy one object with what it carries: content headers, metadata, tags, storage class and
-    website redirect. A multipart source is copied over its own part boundaries."""
-    multipart = part_count(entry.etag) > 1
+    website redirect. A multipart source (one part included) is copied over its own part
+    boundaries, so the copy's ETag equals the source's."""
+    multipart = is_multipart(entry.etag)
     condition = destination_condition(
         destination_s3,
         entry,
@@ -175,7 +182,9 @@ def copy_one(
             clock_for(options, source_s3, destination_s3),
             options.destination,
             options.resume.get(entry.key),
-            condition,
+            known_sizes=options.part_sizes.get(entry.key),
+            threads=options.threads,
+            condition=condition,
         )
         return
     params: dict[str, Any] = {
@@ -237,7 +246,7 @@ def _attempt(
         yield from copy_one(source_s3, destination_s3, source_bucket, destination_bucket, entry, options)
     except CopyPaused as paused:
         if paused.cause is not None:
-            return _Retry(describe(paused.cause, overwrite), paused.upload_id)
+            return _Retry(describe(paused.cause, overwrite), paused.upload_id, paused.sizes)
         return paused
     except ValueError as error:
         return str(error)
@@ -277,6 +286,8 @@ class _Step:
     outcome: CopyOutcome = field(default_factory=CopyOutcome)
     # Open uploads to resume, by key: the caller's, and those a transient failure left open.
     resume: dict[str, str] = field(default_factory=dict)
+    # Their source part sizes, where known, by key.
+    part_sizes: dict[str, list[int]] = field(default_factory=dict)
     # Entries whose last attempt failed transiently, with how, by key.
     failing: dict[str, tuple[Entry, _Retry]] = field(default_factory=dict)
     # Entries not started because the time left could not hold them.
@@ -298,7 +309,7 @@ class _Step:
         size = 0 if self.options.dry_run else first_request_size(entry)
         if not self.started and self.clock.is_quick(size):
             return True
-        if part_count(entry.etag) > 1 and self.clock.too_long(size):
+        if is_multipart(entry.etag) and self.clock.too_long(size):
             return True
         return self.clock.fits_now(size)
 
@@ -306,9 +317,9 @@ class _Step:
         """One pass's copies in key order, each taken when a thread is about to be free for it
         (run_jobs), so its time is judged when it would start. At the first copy that does not
         fit, it and every later entry are late; `started` collects the entries started."""
-        options = replace(self.options, resume=self.resume)
+        options = replace(self.options, resume=self.resume, part_sizes=self.part_sizes)
         for index, entry in enumerate(entries):
-            reason = None if part_count(entry.etag) > 1 else self.clock.too_long(entry.size)
+            reason = None if is_multipart(entry.etag) else self.clock.too_long(entry.size)
             if reason:  # no invocation could copy it: waiting would defer it forever
                 self.failing.pop(entry.key, None)
                 self.outcome.failures.append(Failure(key=entry.key, reason=reason))
@@ -335,9 +346,13 @@ class _Step:
             self.failing[entry.key] = (entry, value)
             if value.upload_id:
                 self.resume[entry.key] = value.upload_id
+            if value.sizes:
+                self.part_sizes[entry.key] = value.sizes
         elif isinstance(value, CopyPaused):
             self.outcome.deferred.append(entry)
             self.outcome.paused[entry.key] = value.upload_id
+            if value.sizes:
+                self.outcome.part_sizes[entry.key] = value.sizes
         elif value:
             self.outcome.failures.append(Failure(key=entry.key, reason=value))
         else:
@@ -361,6 +376,8 @@ class _Step:
             outcome.transient[key] = retry.reason
             if retry.upload_id:
                 outcome.paused[key] = retry.upload_id
+                if retry.sizes:
+                    outcome.part_sizes[key] = retry.sizes
         outcome.deferred = sorted(deferred.values(), key=lambda e: e.key)
         outcome.copied.sort(key=lambda e: e.key)
         outcome.failures.sort(key=lambda f: f["key"] or "")
@@ -406,6 +423,7 @@ def copy_objects(
         options,
         clock_for(options, source_s3, destination_s3),
         resume=dict(options.resume),
+        part_sizes=dict(options.part_sizes),
     )
     todo = sorted(entries, key=lambda e: e.key)
     for _ in range(COPY_PASSES):

@@ -89,6 +89,9 @@ class PausedUpload(TypedDict):
     key: str
     etag: str
     uploadId: str
+    # The source's part sizes as [size, count] runs (multipart.run_lengths), so the step that
+    # resumes the copy need not read them again; left out when they do not fit the budget.
+    parts: NotRequired[list[list[int]]]
 
 
 class Progress(TypedDict):

@@ -21,7 +21,7 @@ from .diff import Plan, merge
 from .heads import Kept, head_object
 from .jobs import Job, run_jobs, step_pool
 from .listing import Entry, list_range
-from .multipart import abort_upload
+from .multipart import abort_upload, part_sizes, run_lengths
 from .overrides import Destination
 from .payloads import Counts, Failure, KeyRange, PausedUpload, Progress, RunConfig, add_counts, zero_counts
 from .report import action_lines
@@ -86,7 +86,8 @@ def sync_window(
         source_heads, remembered = settle_unsure(
             source_s3, destination_s3, run, plan, settings.copy_threads, pool, verified
         )
-        resume, later = resumable_uploads(destination_s3, run, plan, progress.get("uploads", []), window_end)
+        paused_before = progress.get("uploads", [])
+        resume, later = resumable_uploads(destination_s3, run, plan, paused_before, window_end)
         options = CopyOptions(
             threads=settings.copy_threads,
             dry_run=dry_run,
@@ -95,6 +96,7 @@ def sync_window(
             seconds_left=seconds_left,
             source_heads=source_heads,
             resume=resume,
+            part_sizes=known_part_sizes(paused_before, resume),
             invocation_seconds=usable_seconds(settings.lambda_timeout, STOP_MARGIN_SECONDS),
             compared=plan.compared,
             allow_unconditional=settings.allow_unconditional_copies,
@@ -319,15 +321,31 @@ def resumable_uploads(
     return resume, later
 
 
+def known_part_sizes(uploads: list[PausedUpload], resume: dict[str, str]) -> dict[str, list[int]]:
+    """The part sizes kept with the uploads this window resumes, by key."""
+    known: dict[str, list[int]] = {}
+    for upload in uploads:
+        if upload.get("parts") and resume.get(upload["key"]) == upload["uploadId"]:
+            sizes = part_sizes(upload["parts"], upload["etag"])
+            if sizes is not None:
+                known[upload["key"]] = sizes
+    return known
+
+
 def paused_uploads(
     destination_s3: Any, run: RunConfig, copies: CopyOutcome, later: list[PausedUpload]
 ) -> list[PausedUpload]:
     """The open uploads the next step resumes, in key order, as many as the payload budget
-    allows (UPLOADS_BYTES); the others are aborted and their copies start again later."""
+    allows (UPLOADS_BYTES); the others are aborted and their copies start again later. Part
+    sizes go with them, in key order, while the budget still holds them; an upload whose part
+    sizes do not fit keeps its place and is resumed after reading them again."""
     etags = {entry.key: entry.etag for entry in copies.deferred}
     paused = [PausedUpload(key=k, etag=etags[k], uploadId=u) for k, u in copies.paused.items()]
+    layouts = {k: run_lengths(sizes) for k, sizes in copies.part_sizes.items() if k in copies.paused}
+    layouts |= {upload["key"]: upload.get("parts") for upload in later}
     kept: list[PausedUpload] = []
-    for upload in sorted(paused + later, key=lambda u: u["key"]):
+    bare = [PausedUpload(key=u["key"], etag=u["etag"], uploadId=u["uploadId"]) for u in paused + later]
+    for upload in sorted(bare, key=lambda u: u["key"]):
         if json_size([*kept, upload]) <= UPLOADS_BYTES:
             kept.append(upload)
         else:
@@ -338,6 +356,15 @@ def paused_uploads(
                 upload["uploadId"],
                 "too many paused copies",
             )
+    size = json_size(kept)
+    for upload in kept:
+        layout = layouts.get(upload["key"])
+        if layout is None:
+            continue
+        added = json_size({**upload, "parts": layout}) - json_size(upload)
+        if size + added <= UPLOADS_BYTES:
+            upload["parts"] = layout
+            size += added
     return kept
 
 

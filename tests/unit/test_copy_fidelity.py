@@ -20,6 +20,37 @@ def test_multipart_source_is_copied_over_its_own_part_boundaries(s3):
     assert sync_all(s3)["counts"]["copied"] == 0
 
 
+def record(s3, operation: str) -> list[dict]:
+    sent: list[dict] = []
+    s3.meta.events.register(f"provide-client-params.s3.{operation}", lambda params, **_: sent.append(params))
+    return sent
+
+
+def test_a_one_part_multipart_source_is_copied_part_by_part_and_never_again(s3):
+    small = put_multipart(s3, "src", "one/small", [100])
+    large = put_multipart(s3, "src", "one/large", [6 * MIB])
+    copy_objects_sent, part_copies = record(s3, "CopyObject"), record(s3, "UploadPartCopy")
+    assert sync_all(s3)["counts"]["copied"] == 2
+    assert copy_objects_sent == [] and sorted(p["CopySourceRange"] for p in part_copies) == [
+        "bytes=0-6291455",
+        "bytes=0-99",
+    ]
+    assert snapshot(s3, "dst") == {"one/small": (100, small), "one/large": (6 * MIB, large)}
+    again = sync_all(s3)["counts"]
+    assert (again["copied"], again["unchanged"]) == (0, 2)
+
+
+def test_a_plain_copy_of_a_one_part_source_is_replaced_once_by_a_copy_of_its_shape(s3):
+    etag = put_multipart(s3, "src", "one", [100])
+    put(s3, "dst", "one", bytes([1]) * 100)  # the same content, as CopyObject once copied it
+    heads = record(s3, "HeadObject")
+    assert sync_all(s3)["counts"]["copied"] == 1
+    assert snapshot(s3, "dst")["one"] == (100, etag)
+    heads.clear()
+    again = sync_all(s3)["counts"]
+    assert (again["copied"], again["unchanged"], heads) == (0, 1, [])
+
+
 def test_multipart_copy_carries_headers_metadata_tags_class_and_redirect(s3):
     put_multipart(
         s3,
