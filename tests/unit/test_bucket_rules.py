@@ -12,10 +12,12 @@ from bucket_sync import clients, expectations
 from bucket_sync.errors import AccessDenied
 from bucket_sync.expectations import BucketRules, copy_source_bucket, rules_for
 from bucket_sync.range_step import start_progress, sync_window
+from bucket_sync.runstore import RunStore
+from bucket_sync.steps import sync_range
 from bucket_sync.steps.validate import validate
 from harness import strictness
 from harness.buckets import snapshot
-from tests.unit.support import MIB, REGION, put, put_multipart, run_config, settings, whole_range
+from tests.unit.support import MIB, REGION, Context, put, put_multipart, run_config, settings, whole_range
 
 SOURCE_OWNER, DESTINATION_OWNER = "111122223333", "444455556666"
 
@@ -178,3 +180,21 @@ def test_clients_are_cached_per_set_of_rules():
         assert clients.s3_client(REGION, threads=2) is not bound
     finally:
         clients._cached_client.cache_clear()
+
+
+def test_the_sync_step_follows_the_runs_rules(s3, run_table, monkeypatch, lax_owners):
+    run = run_config(sourceBucketOwner=SOURCE_OWNER, destinationBucketOwner=DESTINATION_OWNER)
+    client = rules_client(rules_for(run))
+    given: list[BucketRules] = []
+
+    def s3_client(region: Any = None, threads: Any = None, rules: BucketRules = expectations.NO_RULES) -> Any:
+        given.append(rules)
+        return client
+
+    monkeypatch.setattr(sync_range, "s3_client", s3_client)
+    put(s3, "src", "a")
+    RunStore(run_table, run["execution"]).write_round(1, [whole_range()])
+    sync_range.handler({"run": run, "round": 1, "index": 0}, Context())
+
+    assert given and set(given) == {rules_for(run)}
+    assert rules_for(run).owner("dst") == DESTINATION_OWNER and snapshot(s3, "dst").keys() == {"a"}
