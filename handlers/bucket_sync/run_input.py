@@ -14,7 +14,7 @@ from .scope import check_patterns, check_scope, literal_lead
 from .settings import Settings
 
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-_ACCOUNT_ID = re.compile(r"^[0-9]{12}$")
+_ACCOUNT_ID = re.compile(r"[0-9]{12}")
 # S3 reserves this suffix for directory buckets (S3 Express One Zone): name--zone-id--x-s3.
 DIRECTORY_BUCKET_SUFFIX = "--x-s3"
 
@@ -66,15 +66,15 @@ def _is_ip_address(value: str) -> bool:
 
 def check_account_id(field: str, value: str | None) -> str | None:
     """Return `value` when it is None or a 12-digit AWS account ID, else raise InvalidInput."""
-    if value is not None and not _ACCOUNT_ID.match(value):
-        raise InvalidInput(f"'{field}' must be an AWS account ID (12 digits) or null, not {value!r}")
+    if value is not None and not _ACCOUNT_ID.fullmatch(value):
+        raise InvalidInput(f"'{field}' must be an AWS account ID (12 digits) or null, not {value[:40]!r}")
     return value
 
 
 def check_request_payer(value: str | None) -> str | None:
     """Return `value` when it is None or "requester" (S3's one value), else raise InvalidInput."""
     if value is not None and value != REQUESTER:
-        raise InvalidInput(f"'requestPayer' must be \"{REQUESTER}\" or null, not {value!r}")
+        raise InvalidInput(f"'requestPayer' must be \"{REQUESTER}\" or null, not {value[:40]!r}")
     return value
 
 

@@ -73,6 +73,7 @@ def test_module_defaults_apply_when_the_run_is_silent():
         ({"source": "src", "destination": "src"}, "same bucket"),
         ({"source": "src", "destination": "dst", "sourceBucketOwner": "12345678901"}, "'sourceBucketOwner'"),
         ({"source": "src", "destination": "dst", "sourceBucketOwner": 123456789012}, "'sourceBucketOwner'"),
+        ({"source": "src", "destination": "dst", "sourceBucketOwner": "123456789012\n"}, "12 digits"),
         (
             {
                 "source": "src",
