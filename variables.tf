@@ -134,8 +134,41 @@ variable "allow_cross_region" {
   nullable    = false
 }
 
+variable "source_bucket_owner" {
+  description = "AWS account ID (12 digits) that must own the source bucket of runs that do not say (run input sourceBucketOwner). Every request to the source then carries ExpectedBucketOwner (and copies ExpectedSourceBucketOwner), so a bucket another account owns under the same name, re-created or mistyped, is never read: the run fails with AccessDenied before any write. null: no owner check."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.source_bucket_owner == null ? true : can(regex("^[0-9]{12}$", var.source_bucket_owner))
+    error_message = "source_bucket_owner must be null or an AWS account ID of 12 digits."
+  }
+}
+
+variable "destination_bucket_owner" {
+  description = "AWS account ID (12 digits) that must own the destination bucket of runs that do not say (run input destinationBucketOwner). Every request to the destination then carries ExpectedBucketOwner, so the sync never writes to or deletes in a bucket another account owns under that name: the run fails with AccessDenied before any write. null: no owner check."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.destination_bucket_owner == null ? true : can(regex("^[0-9]{12}$", var.destination_bucket_owner))
+    error_message = "destination_bucket_owner must be null or an AWS account ID of 12 digits."
+  }
+}
+
+variable "request_payer" {
+  description = "\"requester\" to sync from Requester Pays sources by default (run input requestPayer): every request to the source carries x-amz-request-payer: requester, and this account pays for the source's requests and data transfer out of it. null: the source's owner pays, and a Requester Pays source of another account fails the run with AccessDenied."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.request_payer == null ? true : var.request_payer == "requester"
+    error_message = "request_payer must be null or \"requester\"."
+  }
+}
+
 variable "keep_website_redirects" {
-  description = "Carry x-amz-website-redirect-location over to copies. CopyObject drops it, so each copied object's headers are read first (one HEAD, a GET-class request, per copy). \"auto\" (default): only when the source bucket has a website configuration, where redirects take effect (checked at the start of every run), so a bucket without one costs one request per copy; \"true\": always; \"false\": never. The booleans true and false work too."
+  description = "Carry x-amz-website-redirect-location over to copies. CopyObject drops it, so each copied object's headers are read first (one HEAD, a GET-class request, per copy). \"auto\" (default): only when the source or the destination bucket has a website configuration, where redirects take effect (checked at the start of every run), so a pair without one costs no extra request per copy; \"true\": always; \"false\": never. The booleans true and false work too."
   type        = string
   default     = "auto"
   nullable    = false

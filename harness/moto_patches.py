@@ -24,7 +24,16 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration.item
 from moto.stepfunctions.parser.asl.eval.event.event_manager import EventManager
 from moto.stepfunctions.responses import StepFunctionResponse
 
-from harness import iam_enforcement, lambda_logging, s3_fidelity, sfn_limits, strictness, throttling, wsgi_io
+from harness import (
+    iam_enforcement,
+    lambda_logging,
+    s3_fidelity,
+    s3_ownership,
+    sfn_limits,
+    strictness,
+    throttling,
+    wsgi_io,
+)
 from harness.injectors import active_faults, active_throttle, set_fault_injector, set_throttle
 from harness.lambda_runtime import (
     LAMBDA_MAX_OPEN_FILES,
@@ -256,6 +265,7 @@ def apply() -> None:
         DistributedItemProcessorWorker._eval_job = _eval_job  # type: ignore[method-assign]
         DomainDispatcherApplication.__call__ = _dispatch  # type: ignore[method-assign]
         s3_fidelity.apply()
+        s3_ownership.apply()
         sfn_limits.apply()
         lambda_logging.apply()
         iam_enforcement.apply()

@@ -53,6 +53,12 @@ class Strictness:
     # S3: an XML request body that is not well-formed XML 1.0 (e.g. a DeleteObjects key holding
     # U+0001, raw or as &#x1;) is refused whole with 400 MalformedXML (moto answers 500).
     xml_body: bool = True
+    # S3: x-amz-expected-bucket-owner / x-amz-source-expected-bucket-owner that name another
+    # account than the bucket's owner are refused with 403 AccessDenied (harness/s3_ownership.py).
+    expected_bucket_owner: bool = True
+    # S3: a Requester Pays bucket refuses object and listing requests without
+    # x-amz-request-payer: requester (403); every request counts as a non-owner's here.
+    requester_pays: bool = True
     # S3: SlowDown (503) beyond a per-bucket rate of writes and of reads (harness/throttling.py).
     s3_request_rate: bool = True
     # DynamoDB: ProvisionedThroughputExceededException beyond a write rate per partition key value.

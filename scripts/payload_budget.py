@@ -49,6 +49,9 @@ def worst_run() -> RunConfig:
         sourceRegion="ap-southeast-5",
         destinationRegion="ap-southeast-5",
         countingOnly=False,
+        sourceBucketOwner="123456789012",
+        destinationBucketOwner="123456789012",
+        requestPayer="requester",
     )
 
 

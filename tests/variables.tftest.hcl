@@ -402,3 +402,21 @@ run "rejects_a_delete_percent_over_100" {
   variables { max_delete_percent = 101 }
   expect_failures = [var.max_delete_percent]
 }
+
+run "rejects_a_source_owner_that_is_no_account_id" {
+  command = plan
+  variables { source_bucket_owner = "12345678901" }
+  expect_failures = [var.source_bucket_owner]
+}
+
+run "rejects_a_destination_owner_given_as_an_arn" {
+  command = plan
+  variables { destination_bucket_owner = "arn:aws:iam::123456789012:root" }
+  expect_failures = [var.destination_bucket_owner]
+}
+
+run "rejects_a_request_payer_s3_does_not_know" {
+  command = plan
+  variables { request_payer = "Requester" }
+  expect_failures = [var.request_payer]
+}

@@ -16,7 +16,15 @@ from botocore.exceptions import BotoCoreError, ClientError
 from bucket_sync_cli import __version__
 from bucket_sync_cli.planned import format_planned, planned_actions
 from bucket_sync_cli.progress import DEFAULT_INTERVAL, ProgressDisplay
-from bucket_sync_cli.runner import Outcome, build_input, describe, execution_name, follow, start_execution
+from bucket_sync_cli.runner import (
+    Outcome,
+    bucket_checks,
+    build_input,
+    describe,
+    execution_name,
+    follow,
+    start_execution,
+)
 from bucket_sync_cli.summary import error_line, format_table, json_document, report_of
 from bucket_sync_cli.terraform import OUTPUT_NAME, TerraformOutputError, state_machine_arn_from_terraform
 
@@ -69,6 +77,12 @@ def _non_negative(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be 0 or more: {value}")
     return value
+
+
+def _account_id(text: str) -> str:
+    if not (len(text) == 12 and text.isascii() and text.isdigit()):
+        raise argparse.ArgumentTypeError(f"not an AWS account ID (12 digits): {text!r}")
+    return text
 
 
 def _seconds(text: str) -> float:
@@ -151,6 +165,18 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-d", "--destination", required=True, help="bucket to make equal to the source")
     run.add_argument("-p", "--prefix", help="sync only keys under this prefix, on both sides")
     run.add_argument("--start-after", metavar="KEY", help="leave keys up to and including KEY alone")
+    for side in ("source", "destination"):
+        run.add_argument(
+            f"--{side}-bucket-owner",
+            type=_account_id,
+            metavar="ACCOUNT",
+            help=f"fail with AccessDenied, touching nothing, unless account ACCOUNT owns the {side} bucket",
+        )
+    run.add_argument(
+        "--request-payer",
+        choices=["requester"],
+        help="pay for the requests to a Requester Pays source (and for its data transfer)",
+    )
     run.add_argument(
         "-i",
         "--include",
@@ -287,6 +313,9 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         allow_empty_source=args.allow_empty_source,
         include=args.include,
         exclude=args.exclude,
+    )
+    run_input.update(
+        bucket_checks(args.source_bucket_owner, args.destination_bucket_owner, args.request_payer)
     )
     interval = _interval(args)
     is_arn = state_machine.startswith("arn:")

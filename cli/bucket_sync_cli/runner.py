@@ -23,6 +23,7 @@ __all__ = [
     "objects_of",
     "Progress",
     "ProgressProbe",
+    "bucket_checks",
     "build_input",
     "execution_name",
     "follow",
@@ -78,6 +79,19 @@ def execution_name(now: datetime | None = None, suffix: str | None = None) -> st
     """A unique execution name: ``bucket-sync-<UTC timestamp>-<6 random hex digits>``."""
     moment = (now or datetime.now(UTC)).astimezone(UTC)
     return f"bucket-sync-{moment:%Y%m%dT%H%M%SZ}-{suffix or secrets.token_hex(3)}"
+
+
+def bucket_checks(
+    source_owner: str | None, destination_owner: str | None, request_payer: str | None
+) -> dict[str, str]:
+    """The run input's owner checks and Requester Pays consent, only those given (the rest take
+    the module's ``source_bucket_owner``, ``destination_bucket_owner`` and ``request_payer``)."""
+    given = {
+        "sourceBucketOwner": source_owner,
+        "destinationBucketOwner": destination_owner,
+        "requestPayer": request_payer,
+    }
+    return {field: value for field, value in given.items() if value is not None}
 
 
 def start_execution(sfn: Any, state_machine_arn: str, run_input: dict[str, Any], name: str) -> str:

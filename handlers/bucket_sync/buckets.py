@@ -8,17 +8,32 @@ from botocore.exceptions import ClientError
 
 from .errors import AccessDenied, BucketNotFound
 
+_DENIED = ("403", "AccessDenied", "Forbidden")
 
-def bucket_region(s3: Any, bucket: str) -> str:
-    """The region of `bucket`, from HeadBucket; named errors when it is missing or closed to us."""
+
+def denied(bucket: str, owner: str | None = None, hint: str = "") -> AccessDenied:
+    """The AccessDenied of a 403 from `bucket`, naming the expected owner when the run gave one:
+    S3 answers a bucket of another account (ExpectedBucketOwner) and a missing permission alike."""
+    reason = f"access to bucket '{bucket}' is denied"
+    if owner:
+        reason += f" (its expected owner is account {owner}: a bucket another account owns is refused too)"
+    return AccessDenied(reason + hint)
+
+
+def bucket_region(s3: Any, bucket: str, owner: str | None = None) -> str:
+    """The region of `bucket`, from HeadBucket; named errors when it is missing or closed to us.
+
+    `s3` carries the run's expected owner of `bucket` (expectations.py), so a bucket of another
+    account fails here, before the run writes anything.
+    """
     try:
         response = s3.head_bucket(Bucket=bucket)
     except ClientError as error:
         code = str(error.response.get("Error", {}).get("Code"))
         if code in ("404", "NoSuchBucket", "NotFound"):
             raise BucketNotFound(f"bucket '{bucket}' does not exist") from error
-        if code in ("403", "AccessDenied", "Forbidden"):
-            raise AccessDenied(f"access to bucket '{bucket}' is denied") from error
+        if code in _DENIED:
+            raise denied(bucket, owner) from error
         raise
     headers = response.get("ResponseMetadata", {}).get("HTTPHeaders", {})
     region = response.get("BucketRegion") or headers.get("x-amz-bucket-region")
@@ -36,6 +51,26 @@ def has_website(s3: Any, bucket: str) -> bool:
     except ClientError as error:
         return str(error.response.get("Error", {}).get("Code")) != "NoSuchWebsiteConfiguration"
     return True
+
+
+def check_readable(s3: Any, bucket: str, prefix: str, owner: str | None, pays: bool) -> None:
+    """Raise AccessDenied, with what to try, when the run may not list `bucket` (one request).
+
+    HeadBucket passes where listing is refused: a Requester Pays bucket asks for the
+    requester's consent on object and listing requests, and a role may lack s3:ListBucket.
+    """
+    try:
+        s3.list_objects_v2(Bucket=bucket, Prefix=prefix, MaxKeys=1)
+    except ClientError as error:
+        if str(error.response.get("Error", {}).get("Code")) not in _DENIED:
+            raise
+        hint = (
+            ""
+            if pays
+            else '; if it is a Requester Pays bucket, run with requestPayer: "requester" '
+            "(bucket-sync run --request-payer requester; the run then pays for its requests)"
+        )
+        raise denied(bucket, owner, hint) from error
 
 
 def has_key(s3: Any, bucket: str, prefix: str, after: str) -> bool:

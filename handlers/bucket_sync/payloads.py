@@ -51,6 +51,11 @@ class RunConfig(TypedDict):
     maxDeletePercent: NotRequired[float | None]
     # The deletes the real pass may reserve (run table), once counting has set it; None: any.
     deleteLimit: NotRequired[int | None]
+    # Accounts that must own each bucket (ExpectedBucketOwner), and "requester" when the run pays
+    # for the source's requests; every step's S3 clients add them (expectations.py).
+    sourceBucketOwner: NotRequired[str | None]
+    destinationBucketOwner: NotRequired[str | None]
+    requestPayer: NotRequired[str | None]
     # When Validate started the run (seconds since the epoch): the report's copies per second.
     startedAt: NotRequired[float]
 

@@ -1,13 +1,21 @@
 import boto3
 import pytest
 
-from bucket_sync.errors import BucketNotFound, BucketRegionsNotEqual, DeleteGuardTripped
+from bucket_sync import expectations
+from bucket_sync.errors import AccessDenied, BucketNotFound, BucketRegionsNotEqual, DeleteGuardTripped
 from bucket_sync.steps.validate import validate
 from tests.unit.support import REGION, put, settings
 
 
-def clients(region=None):
-    return boto3.client("s3", region_name=region or REGION)
+def clients(rules):
+    """The run's S3 clients by region, following its rules as the handler's do."""
+
+    def s3_for(region=None):
+        client = boto3.client("s3", region_name=region or REGION)
+        expectations.install(client, rules)
+        return client
+
+    return s3_for
 
 
 def test_valid_input_starts_with_the_whole_key_space(s3):
@@ -68,3 +76,45 @@ def test_redirects_are_read_only_where_a_website_can_serve_them(s3):
     s3.delete_bucket_website(Bucket="src")
     always = settings(keep_website_redirects="true")
     assert validate(run_input, clients, always)["run"]["readRedirects"] is True
+
+
+def test_auto_reads_redirects_for_a_destination_that_serves_a_website(s3):
+    # A private staging bucket synced into the bucket that serves the site: the redirects take
+    # effect in the destination.
+    put(s3, "src", "a")
+    s3.put_bucket_website(Bucket="dst", WebsiteConfiguration={"IndexDocument": {"Suffix": "index.html"}})
+    run_input = {"source": "src", "destination": "dst"}
+    assert validate(run_input, clients, settings())["run"]["readRedirects"] is True
+    assert (
+        validate(run_input, clients, settings(keep_website_redirects="false"))["run"]["readRedirects"]
+        is False
+    )
+
+
+OWNER = "123456789012"  # the emulated account, which owns every bucket here
+STRANGER = "111122223333"
+
+
+@pytest.mark.parametrize(
+    ("side", "bucket"), [("sourceBucketOwner", "src"), ("destinationBucketOwner", "dst")]
+)
+def test_a_bucket_of_another_account_fails_the_run_by_name(s3, side, bucket):
+    put(s3, "src", "a")
+    with pytest.raises(AccessDenied, match=f"bucket '{bucket}'.*expected owner is account {STRANGER}"):
+        validate({"source": "src", "destination": "dst", side: STRANGER}, clients, settings())
+
+
+def test_the_right_owners_pass_and_travel_with_the_run(s3):
+    put(s3, "src", "a")
+    event = {
+        "source": "src",
+        "destination": "dst",
+        "sourceBucketOwner": OWNER,
+        "destinationBucketOwner": OWNER,
+    }
+    run = validate(event, clients, settings())["run"]
+    assert (run["sourceBucketOwner"], run["destinationBucketOwner"], run["requestPayer"]) == (
+        OWNER,
+        OWNER,
+        None,
+    )

@@ -11,6 +11,7 @@ from ..clients import s3_client
 from ..copytime import STOP_MARGIN_SECONDS
 from ..deleter import Reserve
 from ..errors import DeleteGuardTripped, TransientError
+from ..expectations import rules_for
 from ..listing import Entry
 from ..logs import log
 from ..payloads import Progress, RangeState, RunConfig
@@ -52,7 +53,9 @@ def handler(event: RangeState, context: Any) -> RangeState | dict:
     def seconds_left() -> float:
         return context.get_remaining_time_in_millis() / 1000 - margin
 
-    source_s3, destination_s3 = s3_client(run["sourceRegion"]), s3_client(run["destinationRegion"])
+    rules = rules_for(run)
+    source_s3 = s3_client(run["sourceRegion"], rules=rules)
+    destination_s3 = s3_client(run["destinationRegion"], rules=rules)
     # Windows one after another while the invocation's time lasts: each costs Step Functions
     # nothing, where a step per window costs three state transitions, the larger part of a no-op
     # run's bill. A window starts only with twice the longest one so far still left.
