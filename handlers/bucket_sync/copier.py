@@ -10,7 +10,7 @@ allows, and then handed to the next window; only answers about the object itself
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -18,90 +18,24 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from .archived import ARCHIVED_CLASSES, not_restored, refusal, restore_of, restoring
 from .compare import is_multipart, part_count
 from .conditions import MULTIPART_COMPLETE, SINGLE_COPY, destination_condition, note_sdk
+from .copy_options import CopyOptions, CopyOutcome
 from .copy_reasons import describe, is_bare_400, probe_bare_400, reason_for
 from .copytime import CopyClock, copy_rate
 from .heads import head_object
 from .jobs import Job, run_jobs, step_pool
 from .listing import Entry
 from .multipart import CopyPaused, copy_multipart
-from .overrides import Destination
 from .payloads import Failure
 from .transient import CONFLICT_CODES, error_code, is_transient
 
 __all__ = ["CopyOptions", "CopyOutcome", "copy_objects", "describe", "reason_for"]
 
-# Objects S3 cannot read until they are restored.
-ARCHIVED_CLASSES = frozenset({"GLACIER", "DEEP_ARCHIVE"})
 # Passes over a window's copies: the first, then retries of the ones that failed transiently
 # (the step's back-pressure limiter has slowed its requests meanwhile).
 COPY_PASSES = 3
-
-
-@dataclass(frozen=True)
-class CopyOptions:
-    """How copies are made in one step."""
-
-    threads: int = 16
-    dry_run: bool = False
-    # CopyObject drops x-amz-website-redirect-location; reading the source's headers first
-    # (one HEAD per copied object) lets the copy set it again.
-    keep_website_redirects: bool = True
-    # Seconds left to start work in this step (the step's safety margin already taken off).
-    seconds_left: Callable[[], float] = field(default=lambda: math.inf)
-    # Source headers this step already read (pinned to the listed ETag), by key.
-    source_heads: Mapping[str, dict] = field(default_factory=dict)
-    # The run's storage class and encryption overrides.
-    destination: Destination = field(default_factory=Destination)
-    # Open uploads of multipart copies an earlier step paused, by key: resumed, not restarted.
-    resume: Mapping[str, str] = field(default_factory=dict)
-    # The source part sizes of those copies, where the pausing step kept them, by key.
-    part_sizes: Mapping[str, list[int]] = field(default_factory=dict)
-    # Seconds a fresh invocation has to start work (copytime.usable_seconds of the deployment's
-    # lambda_timeout): a copy no invocation could hold is named as failed instead of deferred
-    # forever. Infinite: no such bound.
-    invocation_seconds: float = math.inf
-    # The destination ETag the merge compared each key with, None where the destination did not
-    # have it (diff.Plan.compared): every copy is conditioned on it (conditions.py). A key not
-    # named is taken as absent, so the copy can create it but never overwrite anything.
-    compared: Mapping[str, str | None] = field(default_factory=dict)
-    # Copy without that condition when the SDK cannot send it (the deployment accepts the risk);
-    # otherwise such keys are named as failed.
-    allow_unconditional: bool = False
-
-
-@dataclass
-class CopyOutcome:
-    copied: list[Entry] = field(default_factory=list)
-    failures: list[Failure] = field(default_factory=list)
-    # Entries not started or paused because the step's time could not hold them, and entries
-    # still failing transiently after the step's passes; the next window takes them, in key order.
-    deferred: list[Entry] = field(default_factory=list)
-    # Upload ids of the paused multipart copies among `deferred`, by key.
-    paused: dict[str, str] = field(default_factory=dict)
-    # The source part sizes of the paused copies that had read them, by key.
-    part_sizes: dict[str, list[int]] = field(default_factory=dict)
-    # The deferred entries whose last attempt failed transiently, with its reason, by key: the
-    # caller bounds how many windows a key may keep failing before it names it failed.
-    transient: dict[str, str] = field(default_factory=dict)
-    # True when a copy was deferred because the time left could not hold it: the invocation
-    # should store its progress and end (the next starts with full time) rather than start
-    # another window, which would defer the same copy again.
-    out_of_time: bool = False
-
-    def before(self, cutoff: str) -> CopyOutcome:
-        """The outcome for keys below `cutoff` only (keys from there on are the next step's);
-        what is deferred is kept as it is, since it is what the next step takes."""
-        return CopyOutcome(
-            copied=[e for e in self.copied if e.key < cutoff],
-            failures=[f for f in self.failures if f["key"] is not None and f["key"] < cutoff],
-            deferred=self.deferred,
-            paused=self.paused,
-            part_sizes=self.part_sizes,
-            transient=self.transient,
-            out_of_time=self.out_of_time,
-        )
 
 
 @dataclass(frozen=True)
@@ -112,34 +46,6 @@ class _Retry:
     # The upload a multipart copy keeps open, with the parts copied so far, and its part sizes.
     upload_id: str | None = None
     sizes: list[int] | None = None
-
-
-def refusal(entry: Entry) -> str | None:
-    """Why `entry` cannot be copied, as far as its listing row tells; None when it can be, or
-    when only its headers can tell (an archived object whose row says nothing of a restore)."""
-    if entry.storage_class in ARCHIVED_CLASSES and entry.restore == "ongoing":
-        return restoring(entry)
-    return None
-
-
-def restoring(entry: Entry) -> str:
-    """The reason an archived object whose restore is under way is not copied yet."""
-    return f"stored in {entry.storage_class}, restore in progress: a run after it completes copies it"
-
-
-def not_restored(entry: Entry) -> str:
-    """The reason an archived object that is not restored is not copied."""
-    return f"stored in {entry.storage_class}: restore it before it can be copied"
-
-
-def restore_of(head: dict[str, Any]) -> str | None:
-    """The restore state in a HEAD's `Restore` header: ongoing-request="false" means restored."""
-    header = head.get("Restore") or ""
-    if 'ongoing-request="true"' in header:
-        return "ongoing"
-    if 'ongoing-request="false"' in header:
-        return "restored"
-    return None
 
 
 def clock_for(options: CopyOptions, source_s3: Any, destination_s3: Any) -> CopyClock:

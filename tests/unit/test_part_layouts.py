@@ -16,7 +16,8 @@ from bucket_sync.budget import UPLOADS_BYTES, json_size
 from bucket_sync.copier import CopyOptions, CopyOutcome, copy_objects
 from bucket_sync.listing import Entry, list_range
 from bucket_sync.multipart import MAX_LAYOUT_RUNS, SLICE_WAVES, part_sizes, run_lengths
-from bucket_sync.range_step import paused_uploads, start_progress
+from bucket_sync.paused import paused_uploads
+from bucket_sync.range_step import start_progress
 from harness.buckets import snapshot
 from tests.unit.support import put_multipart, run_config, whole_range
 from tests.unit.test_resume import PartBudget, step, uploads

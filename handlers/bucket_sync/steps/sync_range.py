@@ -15,10 +15,11 @@ from ..expectations import rules_for
 from ..listing import Entry
 from ..logs import log
 from ..payloads import Progress, RangeState, RunConfig
-from ..range_step import kept_by, start_progress, sync_window
+from ..range_step import start_progress, sync_window
 from ..report import write_window
 from ..runstore import PausedUploads, RunStore, run_table
 from ..settings import load_settings
+from ..settling import kept_by
 from ..transient import is_transient, named_transient
 from ..verified import Verified
 
