@@ -48,6 +48,8 @@ class Strictness:
     # S3: an XML request body that is not well-formed XML 1.0 (e.g. a DeleteObjects key holding
     # U+0001, raw or as &#x1;) is refused whole with 400 MalformedXML (moto answers 500).
     xml_body: bool = True
+    # S3: ListObjectsV2 refuses a StartAfter longer than a key (1,024 UTF-8 bytes) with 400.
+    start_after_length: bool = True
     # S3: SlowDown (503) beyond a per-bucket rate of writes and of reads (harness/throttling.py).
     s3_request_rate: bool = True
     # DynamoDB: ProvisionedThroughputExceededException beyond a write rate per partition key value.

@@ -7,6 +7,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from .errors import AccessDenied, BucketNotFound
+from .keylimit import SHORTENED_SLACK, storable_bound
 
 
 def bucket_region(s3: Any, bucket: str) -> str:
@@ -40,7 +41,8 @@ def has_website(s3: Any, bucket: str) -> bool:
 
 def has_key(s3: Any, bucket: str, prefix: str, after: str) -> bool:
     """True when at least one key under `prefix` sorts after `after`."""
-    params: dict[str, Any] = {"Bucket": bucket, "Prefix": prefix, "MaxKeys": 1}
+    # Room for the keys a shortened StartAfter lets through that do not sort after `after`.
+    params: dict[str, Any] = {"Bucket": bucket, "Prefix": prefix, "MaxKeys": 1 + SHORTENED_SLACK}
     if after:
-        params["StartAfter"] = after
-    return bool(s3.list_objects_v2(**params).get("Contents"))
+        params["StartAfter"] = storable_bound(after)
+    return any(row["Key"] > after for row in s3.list_objects_v2(**params).get("Contents", []))
