@@ -34,12 +34,15 @@ def storable_bound(bound: str) -> str:
     """
     if key_bytes(bound) <= MAX_KEY_BYTES:
         return bound
-    head, size = [], 0
-    for character in bound:
-        width = key_bytes(character)
-        if size + width > MAX_KEY_BYTES:
-            break
-        head.append(character)
-        size += width
-    left = MAX_KEY_BYTES - size
-    return "".join(head) + _HIGHEST.get(left, "")
+    head = longest_start(bound)
+    return head + _HIGHEST.get(MAX_KEY_BYTES - key_bytes(head), "")
+
+
+def longest_start(text: str) -> str:
+    """The longest start of `text` within MAX_KEY_BYTES (whole characters only)."""
+    size = 0
+    for end, character in enumerate(text):
+        size += key_bytes(character)
+        if size > MAX_KEY_BYTES:
+            return text[:end]
+    return text

@@ -9,7 +9,8 @@ from bucket_sync.keylimit import key_bytes, storable_bound
 from bucket_sync.keyspace import ceiling_above, split_range
 from bucket_sync.listing import list_range
 from bucket_sync.payloads import KeyRange
-from tests.unit.support import put
+from bucket_sync.run_input import parse_input
+from tests.unit.support import put, settings
 
 HIGH = "\U0010ffff" * 4
 # 1,024 bytes each: one-byte, two-byte and three-byte characters, and a four-byte one at the end.
@@ -82,3 +83,18 @@ def _longest(stem: str, i: int) -> str:
     digits = f"{i:04}"
     width = len(stem.encode())
     return stem * ((1024 - len(digits)) // width) + "x" * ((1024 - len(digits)) % width) + digits
+
+
+def test_the_listed_prefix_is_never_longer_than_a_key(s3):
+    prefix = "\u00e9" * 500  # 1,000 bytes; the include pattern adds 29 more
+    event = {
+        "source": "src",
+        "destination": "dst",
+        "prefix": prefix,
+        "include": ["d" * 22 + "\u00e9xxxxx*.jpg"],
+    }
+    options = parse_input(event, settings())
+    assert options["listPrefix"] == prefix + "d" * 22 + "\u00e9" and key_bytes(options["listPrefix"]) == 1024
+    put(s3, "src", prefix + "d" * 22 + "\u00e9")  # 1,024 bytes: under the listed prefix, out of scope
+    listed = list_range(s3, "src", options["listPrefix"], "", None, limit=10)
+    assert [e.key for e in listed.entries] == [prefix + "d" * 22 + "\u00e9"]
