@@ -7,10 +7,10 @@ import io
 from typing import Any
 
 import pytest
-
-from bucket_sync.overrides import STORAGE_CLASSES
 from bucket_sync_cli import main as cli_main
 from bucket_sync_cli.runner import STORAGE_CLASSES as CLI_STORAGE_CLASSES
+
+from bucket_sync.overrides import STORAGE_CLASSES
 
 STATE_MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:sync"
 KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
