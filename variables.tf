@@ -51,7 +51,7 @@ variable "destination_bucket_names" {
 }
 
 variable "chunk_size" {
-  description = "Keys listed per side in one SyncRange step (several 1,000-key LIST pages). Keys never travel through the state payload; the default of 5,000 keeps a no-op re-sync under 1 state transition per 1,000 objects, and a step that runs short of time ends early at an exact cursor."
+  description = "Keys listed per side in one SyncRange step (several 1,000-key LIST pages). Keys never travel through the state payload; the default of 5,000 keeps a no-op re-sync under 1 state transition per 1,000 objects, and a step that runs short of time ends early at an exact cursor. The plan refuses a chunk_size that lambda_memory_size cannot hold or lambda_timeout cannot list (README, \"Sizing a step\")."
   type        = number
   default     = 5000
   nullable    = false

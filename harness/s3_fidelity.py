@@ -32,6 +32,11 @@ AWS facts relied on:
   against S3 in boto/boto3#2005 and aws/aws-sdk-java#333 for raw control characters, and in
   basho/riak_cs#974 for ``&#x1;``). botocore sends such a key raw; moto 5.2.5 answers 500.
   Only single PUTs and copies record SSE-C here; multipart uploads with SSE-C are not tracked.
+* ListObjectsV2's StartAfter names a key, and a key "is a sequence of Unicode characters whose
+  UTF-8 encoding is at most 1024 bytes long" (Naming Amazon S3 objects, .../userguide/
+  object-keys.html); S3 refuses a longer one with 400, where moto lists as if it were valid.
+  The error code S3 gives is not documented; KeyTooLongError, its answer to a key over the
+  limit, stands in for it.
 * Conditional writes (docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html, and
   the CopyObject / CompleteMultipartUpload API reference, 2025): ``If-None-Match: *`` writes only
   when the key has no current object, else 412 PreconditionFailed; ``If-Match: <etag>`` writes
@@ -97,6 +102,13 @@ class _SseCKeyRequired(S3ClientError):
 
     def __init__(self) -> None:
         super().__init__("InvalidRequest", SSE_C_REQUIRED_MESSAGE)
+
+
+class _StartAfterTooLong(S3ClientError):
+    code = "KeyTooLongError"
+
+    def __init__(self) -> None:
+        super().__init__("KeyTooLongError", "Your key is too long")
 
 
 class _RefusedDelete(str):
@@ -228,6 +240,24 @@ def refuse_malformed_xml(environ: dict[str, Any], start_response: Any) -> Iterab
     except expat.ExpatError:
         return wsgi_io.s3_error(environ, start_response, 400, "MalformedXML", MALFORMED_XML_MESSAGE)
     return None
+
+
+# --- ListObjectsV2: StartAfter within a key's length ---------------------------------------
+
+# S3's limit on a key, in UTF-8 bytes.
+MAX_KEY_BYTES = 1024
+
+
+def _bounded_start_after(original: Any) -> Any:
+    def list_objects_v2(self: S3Response) -> Any:
+        start_after = self.querystring.get("start-after", [""])[0]
+        if isinstance(start_after, str):
+            start_after = start_after.encode("utf-8", "surrogatepass")
+        if strictness.current().start_after_length and len(start_after) > MAX_KEY_BYTES:
+            raise _StartAfterTooLong()
+        return original(self)
+
+    return list_objects_v2
 
 
 # --- copies: CopySourceIfMatch and SSE-C sources --------------------------------------------
@@ -394,4 +424,5 @@ def apply() -> None:
         S3Response._get_key = _checked_get_key(S3Response._get_key)  # type: ignore[method-assign]
         S3Response.head_object = _checked_head(S3Response.head_object)  # type: ignore[method-assign]
         S3Response.delete_object = _conditional_delete_object(S3Response.delete_object)  # type: ignore[method-assign]
+        S3Response.list_objects_v2 = _bounded_start_after(S3Response.list_objects_v2)  # type: ignore[method-assign]
         _applied = True

@@ -59,6 +59,8 @@ class Strictness:
     # S3: a Requester Pays bucket refuses object and listing requests without
     # x-amz-request-payer: requester (403); every request counts as a non-owner's here.
     requester_pays: bool = True
+    # S3: ListObjectsV2 refuses a StartAfter longer than a key (1,024 UTF-8 bytes) with 400.
+    start_after_length: bool = True
     # S3: SlowDown (503) beyond a per-bucket rate of writes and of reads (harness/throttling.py).
     s3_request_rate: bool = True
     # DynamoDB: ProvisionedThroughputExceededException beyond a write rate per partition key value.

@@ -420,3 +420,49 @@ run "rejects_a_request_payer_s3_does_not_know" {
   variables { request_payer = "Requester" }
   expect_failures = [var.request_payer]
 }
+
+# Settings valid alone that cannot work together (checks.tf).
+
+run "refuses_a_chunk_size_the_memory_cannot_hold" {
+  command = plan
+  variables {
+    chunk_size         = 100000
+    lambda_memory_size = 128
+  }
+  expect_failures = [terraform_data.settings_checks]
+}
+
+run "refuses_a_chunk_size_a_short_timeout_cannot_list" {
+  command = plan
+  variables {
+    chunk_size     = 100000
+    lambda_timeout = 10
+  }
+  expect_failures = [terraform_data.settings_checks]
+}
+
+run "refuses_a_chunk_size_the_cpu_of_small_memory_cannot_list_in_time" {
+  command = plan
+  variables {
+    chunk_size         = 7000
+    lambda_memory_size = 128
+    lambda_timeout     = 10
+  }
+  expect_failures = [terraform_data.settings_checks]
+}
+
+run "accepts_the_default_chunk_size_at_the_smallest_memory_and_timeout" {
+  command = plan
+  variables {
+    lambda_memory_size = 128
+    lambda_timeout     = 10
+  }
+}
+
+run "accepts_the_largest_chunk_size_with_memory_and_time_for_it" {
+  command = plan
+  variables {
+    chunk_size         = 100000
+    lambda_memory_size = 512
+  }
+}

@@ -17,6 +17,9 @@ from bucket_sync_cli import __version__
 from bucket_sync_cli.planned import format_planned, planned_actions
 from bucket_sync_cli.progress import DEFAULT_INTERVAL, ProgressDisplay
 from bucket_sync_cli.runner import (
+    BUCKET_DEFAULT_KEY,
+    KEEP_SOURCE_CLASS,
+    STORAGE_CLASSES,
     Outcome,
     bucket_checks,
     build_input,
@@ -211,6 +214,31 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--allow-empty-source", action="store_true", help="let a run proceed when the source has no object"
     )
+    run.add_argument(
+        "--storage-class",
+        choices=(*STORAGE_CLASSES, KEEP_SOURCE_CLASS),
+        metavar="CLASS",
+        help=f"write every copy in CLASS: {', '.join(STORAGE_CLASSES)}, or {KEEP_SOURCE_CLASS} "
+        "(each copy keeps its source's class) (default: the module's destination_storage_class)",
+    )
+    run.add_argument(
+        "--sse-kms-key-id",
+        metavar="ARN",
+        help="encrypt every copy with this KMS key (one the module allows), or "
+        f"{BUCKET_DEFAULT_KEY} (the destination bucket's default encryption) "
+        "(default: the module's destination_sse_kms_key_arn)",
+    )
+    reporting = run.add_mutually_exclusive_group()
+    reporting.add_argument(
+        "--report",
+        dest="report",
+        action="store_const",
+        const=True,
+        help="write the run's report to the module's report_bucket (default: whenever it has one)",
+    )
+    reporting.add_argument(
+        "--no-report", dest="report", action="store_const", const=False, help="write no report"
+    )
     run.add_argument("--no-wait", action="store_true", help="print the execution ARN and exit at once")
 
     watch = commands.add_parser(
@@ -313,6 +341,9 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         allow_empty_source=args.allow_empty_source,
         include=args.include,
         exclude=args.exclude,
+        storage_class=args.storage_class,
+        sse_kms_key_id=args.sse_kms_key_id,
+        report=args.report,
     )
     run_input.update(
         bucket_checks(args.source_bucket_owner, args.destination_bucket_owner, args.request_payer)

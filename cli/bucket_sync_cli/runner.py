@@ -36,6 +36,20 @@ _TASK_SUCCEEDED = {
     "TaskSucceeded": "taskSucceededEventDetails",
 }
 _COUNT_FIELDS = ("copied", "copiedBytes", "deleted", "unchanged", "failed")
+# Storage classes a copy may be written in (the handlers' overrides.STORAGE_CLASSES), and the
+# words that send null instead of a class or a key.
+STORAGE_CLASSES = (
+    "STANDARD",
+    "REDUCED_REDUNDANCY",
+    "STANDARD_IA",
+    "ONEZONE_IA",
+    "INTELLIGENT_TIERING",
+    "GLACIER",
+    "GLACIER_IR",
+    "DEEP_ARCHIVE",
+)
+KEEP_SOURCE_CLASS = "source"
+BUCKET_DEFAULT_KEY = "bucket-default"
 
 
 def build_input(
@@ -50,10 +64,16 @@ def build_input(
     allow_empty_source: bool = False,
     include: list[str] | None = None,
     exclude: list[str] | None = None,
+    storage_class: str | None = None,
+    sse_kms_key_id: str | None = None,
+    report: bool | None = None,
 ) -> dict[str, Any]:
     """The execution input of the run contract, with only the fields the caller set.
 
-    Fields left out take the module's defaults (``delete_orphans``, ``max_deletes``).
+    Fields left out take the module's defaults (``delete_orphans``, ``max_deletes``,
+    ``destination_storage_class``, ``destination_sse_kms_key_arn``, a report when the module has
+    a report bucket). ``storage_class`` KEEP_SOURCE_CLASS and ``sse_kms_key_id`` BUCKET_DEFAULT_KEY
+    send null: each copy keeps its source's class, or gets the bucket's default encryption.
     """
     run_input: dict[str, Any] = {"source": source, "destination": destination}
     if prefix is not None:
@@ -72,6 +92,12 @@ def build_input(
         run_input["include"] = list(include)
     if exclude:
         run_input["exclude"] = list(exclude)
+    if storage_class is not None:
+        run_input["storageClass"] = None if storage_class == KEEP_SOURCE_CLASS else storage_class
+    if sse_kms_key_id is not None:
+        run_input["sseKmsKeyId"] = None if sse_kms_key_id == BUCKET_DEFAULT_KEY else sse_kms_key_id
+    if report is not None:
+        run_input["report"] = report
     return run_input
 
 

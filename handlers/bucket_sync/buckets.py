@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from .errors import AccessDenied, BucketNotFound
+from .keylimit import SHORTENED_SLACK, storable_bound
 
 _DENIED = ("403", "AccessDenied", "Forbidden")
 
@@ -75,7 +77,27 @@ def check_readable(s3: Any, bucket: str, prefix: str, owner: str | None, pays: b
 
 def has_key(s3: Any, bucket: str, prefix: str, after: str) -> bool:
     """True when at least one key under `prefix` sorts after `after`."""
-    params: dict[str, Any] = {"Bucket": bucket, "Prefix": prefix, "MaxKeys": 1}
+    # Room for the keys a shortened StartAfter lets through that do not sort after `after`.
+    params: dict[str, Any] = {"Bucket": bucket, "Prefix": prefix, "MaxKeys": 1 + SHORTENED_SLACK}
     if after:
-        params["StartAfter"] = after
-    return bool(s3.list_objects_v2(**params).get("Contents"))
+        params["StartAfter"] = storable_bound(after)
+    return any(row["Key"] > after for row in s3.list_objects_v2(**params).get("Contents", []))
+
+
+def finds_key(
+    s3: Any, bucket: str, prefix: str, after: str, wanted: Callable[[str], bool], pages: int
+) -> bool | None:
+    """Whether a key under `prefix` after `after` is `wanted`, reading at most `pages` pages:
+    True or False once known, None when those pages held none and more keys follow."""
+    params: dict[str, Any] = {"Bucket": bucket, "Prefix": prefix}
+    if after:
+        params["StartAfter"] = storable_bound(after)
+    for _ in range(pages):
+        page = s3.list_objects_v2(**params)
+        if any(row["Key"] > after and wanted(row["Key"]) for row in page.get("Contents", [])):
+            return True
+        if not page.get("IsTruncated"):
+            return False
+        params = {**params, "ContinuationToken": page["NextContinuationToken"]}
+        params.pop("StartAfter", None)
+    return None

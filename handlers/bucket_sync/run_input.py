@@ -9,6 +9,7 @@ from typing import Any
 from .budget import MAX_KEY_BYTES
 from .errors import AccessDenied, InvalidInput
 from .expectations import REQUESTER
+from .keylimit import longest_start
 from .overrides import check_kms_key, check_storage_class
 from .scope import check_patterns, check_scope, literal_lead
 from .settings import Settings
@@ -139,7 +140,9 @@ def parse_input(event: Any, settings: Settings) -> dict[str, Any]:
         "report": wants_report(event, settings),
         "include": include,
         "exclude": exclude,
-        "listPrefix": prefix + literal_lead(include),
+        # A key is at most 1,024 bytes, so a longer list prefix matches nothing its first 1,024
+        # bytes would not: those are listed, and the patterns settle the rest.
+        "listPrefix": longest_start(prefix + literal_lead(include)),
         "storageClass": check_storage_class(event.get("storageClass", settings.default_storage_class)),
         "sseKmsKeyId": check_kms_key(
             event.get("sseKmsKeyId", settings.default_sse_kms_key_id), settings.destination_kms_keys

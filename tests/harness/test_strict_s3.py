@@ -309,3 +309,23 @@ def test_multipart_etags_follow_s3s_formula_for_uploaded_and_copied_parts(s3: An
         assert etag == multipart_etag(bodies)
         assert s3.head_object(Bucket=bucket, Key=key)["ETag"] == etag
         assert upload(s3, bucket, f"copy-{len(bodies)}", bodies, copy_from=key) == etag
+
+
+# --- ListObjectsV2's StartAfter no longer than a key ------------------------------------------
+
+LONGEST_KEY = "\u00e9" * 511 + "ab"  # 1,024 UTF-8 bytes
+
+
+def test_start_after_longer_than_a_key_is_refused(s3: Any, bucket: str) -> None:
+    s3.put_object(Bucket=bucket, Key=LONGEST_KEY, Body=b"1")
+    listed = s3.list_objects_v2(Bucket=bucket, StartAfter=LONGEST_KEY[:-1])["Contents"]
+    assert [row["Key"] for row in listed] == [LONGEST_KEY], "1,024 bytes are a key's length"
+
+    status, code = error_of(lambda: s3.list_objects_v2(Bucket=bucket, StartAfter=LONGEST_KEY + "c"))
+    assert (status, code) == (400, "KeyTooLongError")
+
+
+def test_start_after_length_switch(emulator: Emulator, s3: Any, bucket: str) -> None:
+    with emulator.lax("start_after_length"):
+        listed = s3.list_objects_v2(Bucket=bucket, StartAfter=LONGEST_KEY + "c")
+    assert listed["KeyCount"] == 0

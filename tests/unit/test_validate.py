@@ -1,7 +1,7 @@
 import boto3
 import pytest
 
-from bucket_sync import expectations
+from bucket_sync import emptyguard, expectations
 from bucket_sync.errors import AccessDenied, BucketNotFound, BucketRegionsNotEqual, DeleteGuardTripped
 from bucket_sync.steps.validate import validate
 from tests.unit.support import REGION, put, settings
@@ -57,6 +57,51 @@ def test_empty_on_both_sides_is_a_run_with_nothing_to_do(s3):
 def test_empty_source_is_fine_when_allowed_or_not_deleting(s3):
     validate({"source": "src", "destination": "dst", "allowEmptySource": True}, clients, settings())
     validate({"source": "src", "destination": "dst", "deleteOrphans": False}, clients, settings())
+
+
+def test_a_source_with_no_key_in_scope_trips_the_delete_guard(s3):
+    put(s3, "src", "notes.txt")  # a wrong source: not empty, but nothing the patterns match
+    put(s3, "src", "photo.jpg.tmp")
+    put(s3, "dst", "photo.jpg")
+    scoped = {"source": "src", "destination": "dst", "include": ["*.jpg", "*.tmp"], "exclude": ["*.tmp"]}
+    with pytest.raises(DeleteGuardTripped, match=r"no objects under prefix '', include \['\*.jpg'"):
+        validate(scoped, clients, settings())
+    put(s3, "src", "other.jpg")
+    validate(scoped, clients, settings())
+
+
+def test_the_guard_ignores_destination_keys_out_of_scope(s3):
+    put(s3, "src", "notes.txt")
+    put(s3, "dst", "readme.txt")  # not in scope: never deleted, so nothing to guard
+    validate({"source": "src", "destination": "dst", "include": ["*.jpg"]}, clients, settings())
+    put(s3, "dst", "kept/photo.jpg")
+    with pytest.raises(DeleteGuardTripped):
+        validate({"source": "src", "destination": "dst", "include": ["*.jpg"]}, clients, settings())
+    validate({"source": "src", "destination": "dst", "exclude": ["kept/*"]}, clients, settings())
+
+
+def test_the_guard_reads_a_bounded_number_of_pages_then_trips(s3, monkeypatch):
+    monkeypatch.setattr(emptyguard, "GUARD_PAGES", 2)
+    for i in range(2000):
+        put(s3, "src", f"log/{i:04}.txt")
+    put(s3, "src", "photo.jpg")  # in scope, but after the 2,000 keys the guard may read
+    put(s3, "dst", "old.jpg")
+    lists = []
+
+    def counting(rules):
+        def s3_for(region=None):
+            client = clients(rules)(region)
+            client.meta.events.register("before-call.s3.ListObjectsV2", lambda **_: lists.append(1))
+            return client
+
+        return s3_for
+
+    scoped = {"source": "src", "destination": "dst", "include": ["*.jpg"]}
+    with pytest.raises(DeleteGuardTripped, match="first 2,000 objects of source 'src'.* none in scope"):
+        validate(scoped, counting, settings())
+    assert len(lists) == 1 + 2 + 1, "the readability check, two pages of the source, one of the destination"
+    monkeypatch.setattr(emptyguard, "GUARD_PAGES", 3)
+    validate(scoped, clients, settings())
 
 
 def test_max_deletes_makes_the_run_count_first(s3):

@@ -6,9 +6,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from ..buckets import bucket_region, check_readable, has_key, has_website
+from ..buckets import bucket_region, check_readable, has_website
 from ..clients import s3_client, stepfunctions_client
-from ..errors import BucketRegionsNotEqual, DeleteGuardTripped
+from ..emptyguard import check_empty_source
+from ..errors import BucketRegionsNotEqual
 from ..expectations import REQUESTER, BucketRules, rules_for
 from ..logs import log
 from ..overlap import refuse_overlapping_runs
@@ -48,21 +49,8 @@ def validate(
             f"source is in {source_region} and destination in {destination_region}; "
             "set allow_cross_region = true on the module to sync across regions"
         )
-    # Where include patterns share a literal start, only that part of the key space is listed.
-    prefix, after = options["listPrefix"], options["startAfter"]
-    if (
-        options["deleteOrphans"]
-        and not options["allowEmptySource"]
-        and not has_key(s3_for(source_region), options["source"], prefix, after)
-        # Only when deleting would remove something: both sides empty is a run with nothing to do.
-        and has_key(s3_for(destination_region), options["destination"], prefix, after)
-    ):
-        raise DeleteGuardTripped(
-            f"source '{options['source']}' has no objects under prefix '{options['prefix']}' "
-            "but the destination has: deleting orphans would empty it. To allow that, pass "
-            "allowEmptySource: true in the run input (bucket-sync run --allow-empty-source), or keep "
-            "them with deleteOrphans: false (--no-delete)"
-        )
+    if options["deleteOrphans"] and not options["allowEmptySource"]:
+        check_empty_source(options, s3_for(source_region), s3_for(destination_region))
     # Redirects take effect where a website is served: a source served as a site, or a private
     # staging source synced into the bucket that serves the site.
     redirects = settings.keep_website_redirects
