@@ -37,15 +37,7 @@ AWS facts relied on:
   object-keys.html); S3 refuses a longer one with 400, where moto lists as if it were valid.
   The error code S3 gives is not documented; KeyTooLongError, its answer to a key over the
   limit, stands in for it.
-* Conditional writes (docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html, and
-  the CopyObject / CompleteMultipartUpload API reference, 2025): ``If-None-Match: *`` writes only
-  when the key has no current object, else 412 PreconditionFailed; ``If-Match: <etag>`` writes
-  only when the current object has that ETag, else 412, and 404 NoSuchKey when there is no
-  current object. The 412's body names the failed header in ``<Condition>`` (``If-Match``,
-  ``If-None-Match``), as the source's names ``x-amz-copy-source-If-Match``. A write racing
-  another conditional write gets 409 ConditionalRequestConflict (not emulated: moto serializes
-  requests). moto 5.2.5 ignores both headers on CopyObject and If-Match on
-  CompleteMultipartUpload; it honours If-None-Match there, also with the switch off.
+* Conditional writes on CopyObject and CompleteMultipartUpload: harness/s3_conditions.py.
 
 Multipart ETags need no patch: moto computes them as S3 does, the MD5 of the parts' binary MD5s
 followed by "-<parts>", one part included, whether the parts were uploaded or copied
@@ -71,7 +63,7 @@ from moto.s3.models import FakeKey, S3Backend
 from moto.s3.responses import S3Response
 from werkzeug.datastructures import Headers
 
-from harness import strictness, wsgi_io
+from harness import s3_conditions, strictness, wsgi_io
 
 __all__ = ["MALFORMED_XML_MESSAGE", "SSE_C_REQUIRED_MESSAGE", "apply", "refuse_malformed_xml"]
 
@@ -311,55 +303,6 @@ def _checked_copy(original: Any) -> Any:
     return copy
 
 
-# --- destination conditions: CopyObject and CompleteMultipartUpload --------------------------
-
-
-def _check_destination(response: S3Response, bucket_name: str, key_name: str) -> None:
-    """Raise S3's answer when the request's destination condition does not hold."""
-    if_match = response.headers.get("If-Match")
-    if_none_match = response.headers.get("If-None-Match")
-    if not if_match and not if_none_match:
-        return
-    current = response.backend.get_object(bucket_name, key_name)  # a delete marker is None
-    if if_none_match and if_none_match.strip() == "*" and current is not None:
-        raise PreconditionFailed("If-None-Match")
-    if if_match:
-        if current is None:
-            raise MissingKey(key=key_name)
-        if if_match.strip() != "*" and if_match.strip().strip('"') != current.etag.strip('"'):
-            raise PreconditionFailed("If-Match")
-
-
-def _conditional_copy_destination(original: Any) -> Any:
-    def copy(self: S3Response) -> Any:
-        if strictness.current().destination_conditions:
-            _check_destination(self, self.bucket_name, self.parse_key_name())
-        return original(self)
-
-    return copy
-
-
-def _completes_upload(query: dict[str, Any], body: bytes) -> bool:
-    return bool(query.get("uploadId")) and bool(body)
-
-
-def _conditional_complete(original: Any) -> Any:
-    def key_response_post(
-        self: S3Response, request: Any, body: bytes, bucket_name: str, query: dict[str, Any], key_name: str
-    ) -> Any:
-        if _completes_upload(query, body) and strictness.current().destination_conditions:
-            existing = self.backend.get_object(bucket_name, key_name)
-            completed = existing is not None and existing.multipart is not None
-            # Completing an upload that already completed is answered as before (S3 and moto
-            # both treat it as idempotent), whatever the condition says now.
-            if not completed or existing.multipart.id != query["uploadId"][0]:  # type: ignore[union-attr]
-                _check_destination(self, bucket_name, key_name)
-        # The headers stay as sent (they are signed); moto's own If-None-Match check agrees.
-        return original(self, request, body, bucket_name, query, key_name)
-
-    return key_response_post
-
-
 def _recording_write(original: Any) -> Any:
     def write(self: S3Response) -> Any:
         result = original(self)
@@ -416,9 +359,9 @@ def apply() -> None:
         S3Backend.delete_objects = _conditional_delete_objects(S3Backend.delete_objects)  # type: ignore[method-assign]
         S3Response.serialized = _serialized(BaseResponse.serialized)  # type: ignore[method-assign]
         S3Response.copy_object = _recording_write(  # type: ignore[method-assign]
-            _checked_copy(_conditional_copy_destination(S3Response.copy_object))
+            _checked_copy(s3_conditions.conditional_copy_destination(S3Response.copy_object))
         )
-        S3Response._key_response_post = _conditional_complete(S3Response._key_response_post)  # type: ignore[method-assign]
+        S3Response._key_response_post = s3_conditions.conditional_complete(S3Response._key_response_post)  # type: ignore[method-assign]
         S3Response.upload_part_copy = _checked_copy(S3Response.upload_part_copy)  # type: ignore[method-assign]
         S3Response.put_object = _recording_write(S3Response.put_object)  # type: ignore[method-assign]
         S3Response._get_key = _checked_get_key(S3Response._get_key)  # type: ignore[method-assign]

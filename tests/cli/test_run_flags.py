@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from bucket_sync_cli import main as cli_main
-from bucket_sync_cli.runner import STORAGE_CLASSES as CLI_STORAGE_CLASSES
+from bucket_sync_cli.inputs import STORAGE_CLASSES as CLI_STORAGE_CLASSES
 
 from bucket_sync.overrides import STORAGE_CLASSES
 
