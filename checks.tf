@@ -1,4 +1,4 @@
-# Settings each valid alone that cannot work together, refused at plan time (README, "Sizing a
+# Settings each valid alone that cannot work together, refused at plan time (docs/OPERATING.md, "Sizing a
 # step"). Cross-variable validation needs Terraform 1.9 and the module supports 1.7, so the rules
 # are preconditions. The figures are the handlers' (copytime.STOP_MARGIN_SECONDS) and measured
 # ones (scripts/window_memory.py, docs/BENCHMARKS.md); tests/static/test_terraform.py keeps them

@@ -51,7 +51,7 @@ variable "destination_bucket_names" {
 }
 
 variable "chunk_size" {
-  description = "Keys listed per side in one SyncRange step (several 1,000-key LIST pages). Keys never travel through the state payload; the default of 5,000 keeps a no-op re-sync under 1 state transition per 1,000 objects, and a step that runs short of time ends early at an exact cursor. The plan refuses a chunk_size that lambda_memory_size cannot hold or lambda_timeout cannot list (README, \"Sizing a step\")."
+  description = "Keys listed per side in one SyncRange step (several 1,000-key LIST pages). Keys never travel through the state payload; the default of 5,000 keeps a no-op re-sync under 1 state transition per 1,000 objects, and a step that runs short of time ends early at an exact cursor. The plan refuses a chunk_size that lambda_memory_size cannot hold or lambda_timeout cannot list (docs/OPERATING.md, \"Sizing a step\")."
   type        = number
   default     = 5000
   nullable    = false
@@ -63,7 +63,7 @@ variable "chunk_size" {
 }
 
 variable "max_concurrency" {
-  description = "Key ranges synced in parallel (child executions of the Distributed Map) and ranges planned per round. Every value up to 1,000 fits Step Functions' payload limit (README, \"Payload budget\"). The default of 100 uses a tenth of an account's default Lambda concurrency (1,000); more needs that quota raised."
+  description = "Key ranges synced in parallel (child executions of the Distributed Map) and ranges planned per round. Every value up to 1,000 fits Step Functions' payload limit (docs/ARCHITECTURE.md, \"Payload budget\"). The default of 100 uses a tenth of an account's default Lambda concurrency (1,000); more needs that quota raised."
   type        = number
   default     = 100
   nullable    = false
@@ -591,7 +591,7 @@ variable "destination_sse_kms_key_arn" {
 }
 
 variable "report_bucket" {
-  description = "Bucket where runs write their report: every action taken (a dry run: every action it would take) as JSON lines, plus a summary, under <report_prefix><execution name>/ (README, \"Run report\"). null: no reports. The functions may write only under report_prefix in it."
+  description = "Bucket where runs write their report: every action taken (a dry run: every action it would take) as JSON lines, plus a summary, under <report_prefix><execution name>/ (docs/OPERATING.md, \"Run report\"). null: no reports. The functions may write only under report_prefix in it."
   type        = string
   default     = null
 

@@ -15,7 +15,7 @@ from . import backpressure, expectations
 from .expectations import NO_RULES, BucketRules
 from .settings import load_settings
 
-# Why these values (README, "Retries and timeouts", states the same):
+# Why these values:
 # - retries "standard", not "adaptive": adaptive is documented as experimental and keeps one rate
 #   limiter per client, so a SlowDown on the destination's writes would also slow the source's
 #   reads through the same client. Back-pressure is ours instead (backpressure.py, installed on

@@ -1,6 +1,6 @@
 """Deciding whether a destination object already equals its source object.
 
-The rule (README, "Change detection"), from the two listings wherever they suffice:
+The rule (docs/SEMANTICS.md, "Change detection"), from the two listings wherever they suffice:
 1. different sizes: changed;
 2. equal ETags, the destination written at or after the source: unchanged;
 3. equal ETags, the source written after the destination: the content is the same, but its
