@@ -120,7 +120,7 @@ def test_module_arguments_reads_only_the_module_blocks_top_level():
     assert module_arguments(main_tf) == {"source", "name", "task_retry"}
 
 
-def test_every_example_readme_says_how_to_run_and_destroy():
+def test_every_example_readme_tables_its_inputs_and_outputs_and_says_how_to_run_and_destroy():
     missing = []
     for example in EXAMPLES:
         readme = (ROOT / "examples" / example / "README.md").read_text()
@@ -129,6 +129,11 @@ def test_every_example_readme_says_how_to_run_and_destroy():
                 missing.append(f"{example}: {needed}")
         if example != "cross-account-owner" and "bucket-sync run --from-terraform ." not in readme:
             missing.append(f"{example}: bucket-sync run --from-terraform .")
+        for kind in ("variable", "output"):
+            text = (ROOT / "examples" / example / f"{kind}s.tf").read_text()
+            for name in re.findall(rf'^{kind} "([a-z_][a-z0-9_]*)"', text, re.M):
+                if f"| `{name}` |" not in readme:
+                    missing.append(f"{example}: {kind} {name} in a table")
     assert missing == []
 
 
