@@ -1,5 +1,5 @@
 output "state_machine_arn" {
-  description = "Start a sync with: aws stepfunctions start-execution --state-machine-arn <this> --input '{\"source\": \"...\", \"destination\": \"...\"}'."
+  description = "The sync state machine: bucket-sync run --from-terraform . starts it."
   value       = module.bucket_sync.state_machine_arn
 }
 

@@ -19,3 +19,15 @@ variable "destination_bucket_name" {
   description = "Existing bucket to make equal to the source."
   type        = string
 }
+
+variable "max_deletes" {
+  description = "Most orphans one run may delete unless the run says otherwise; null: no limit."
+  type        = number
+  default     = 1000
+}
+
+variable "report_bucket_name" {
+  description = "Existing bucket for run reports (under bucket-sync-reports/); null: no reports."
+  type        = string
+  default     = null
+}

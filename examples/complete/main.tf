@@ -26,20 +26,63 @@ module "bucket_sync" {
   max_concurrency        = 20
   max_steps_per_range    = 500
   copy_threads           = 32
-  delete_orphans         = true
-  max_deletes            = 10000
   allow_cross_region     = true
   keep_website_redirects = false
-  task_retry             = { interval_seconds = 5, max_attempts = 8, crash_max_attempts = 3, backoff_rate = 2 }
+  task_retry = {
+    interval_seconds       = 5
+    max_attempts           = 8
+    crash_max_attempts     = 3
+    transient_max_attempts = 10
+    backoff_rate           = 2
+    max_delay_seconds      = 120
+  }
+
+  # Which keys a run looks at (run defaults; a run's include/exclude replace them)
+  include = []
+  exclude = ["tmp/*", "*.partial"]
+
+  # Delete guards: a run that would delete more orphans than either limit fails before deleting.
+  delete_orphans     = true
+  max_deletes        = 10000
+  max_delete_percent = 5
+
+  # The buckets' owners: every request carries ExpectedBucketOwner, so a bucket of the same name
+  # in another account (deleted and re-created, or mistyped) is never read or written.
+  source_bucket_owner      = local.account_id
+  destination_bucket_owner = local.account_id
+  request_payer            = var.request_payer
+
+  # RISK switches, off: a runtime whose botocore cannot send the conditions copies and deletes
+  # nothing and names every key as failed, instead of overwriting or deleting unconditionally.
+  allow_unconditional_copies  = false
+  allow_unconditional_deletes = false
+
+  # What a copy becomes
+  destination_storage_class   = "STANDARD_IA"
+  destination_sse_kms_key_arn = var.destination_sse_kms_key_arn
 
   # SSE-KMS buckets
   source_kms_key_arns      = var.source_kms_key_arns
   destination_kms_key_arns = var.destination_kms_key_arns
 
+  # Run reports: every action of every run, as JSON lines under reports/<execution name>/.
+  report_bucket      = var.report_bucket_name
+  report_prefix      = "reports/"
+  report_kms_key_arn = var.report_kms_key_arn
+
   # Functions
-  lambda_runtime     = "python3.12"
-  lambda_memory_size = 1024
-  lambda_timeout     = 900
+  lambda_runtime      = "python3.12"
+  lambda_architecture = "arm64"
+  lambda_memory_size  = 1024
+  lambda_timeout      = 900
+
+  # Roles: the module creates them under role_path with the permissions boundary, unless roles
+  # made elsewhere are given (see README, "Roles made elsewhere"); the scheduler role is always
+  # the module's.
+  role_path                     = "/bucket-sync/"
+  role_permissions_boundary_arn = var.permissions_boundary_arn
+  lambda_role_arn               = var.lambda_role_arn
+  state_machine_role_arn        = var.state_machine_role_arn
 
   # Observability
   log_retention_days           = 90
@@ -90,8 +133,21 @@ module "bucket_sync" {
 }
 
 # One key for the log groups and the notifications topic. The module grants nothing on keys:
-# this key policy lets CloudWatch Logs encrypt this account's log groups, and lets EventBridge
-# (status changes) and CloudWatch (alarms) publish to the encrypted topic.
+# this key policy lets CloudWatch Logs encrypt this sync's log groups, and lets EventBridge
+# (status changes) and CloudWatch (alarms) publish to the encrypted topic. Each service principal
+# is held to this account's resources of this sync, so no other account's or sync's resource can
+# have the service use the key (the confused deputy). The ARNs are built from names: referring to
+# the module's topic or log groups would be a cycle, as they are encrypted with this key.
+locals {
+  arn_prefix = "arn:${local.partition}"
+  log_group_arns = [
+    "${local.arn_prefix}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/${var.name}-*",
+    "${local.arn_prefix}:logs:${local.region}:${local.account_id}:log-group:/aws/vendedlogs/states/${var.name}",
+  ]
+  topic_arn         = "${local.arn_prefix}:sns:${local.region}:${local.account_id}:${var.name}-notifications"
+  alarm_arn_pattern = "${local.arn_prefix}:cloudwatch:${local.region}:${local.account_id}:alarm:${var.name}-*"
+}
+
 data "aws_iam_policy_document" "observability_key" {
   #checkov:skip=CKV_AWS_109:A key policy's resource is always the key itself ("*"); the account administers its key.
   #checkov:skip=CKV_AWS_111:A key policy's resource is always the key itself ("*"); the account administers its key.
@@ -106,8 +162,10 @@ data "aws_iam_policy_document" "observability_key" {
     }
   }
 
+  # CloudWatch Logs names the log group in the encryption context of every request it makes
+  # with the key; that is the condition its documentation gives for scoping a key to log groups.
   statement {
-    sid       = "EncryptThisAccountsLogGroups"
+    sid       = "EncryptThisSyncsLogGroups"
     actions   = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
     resources = ["*"]
     principals {
@@ -117,17 +175,52 @@ data "aws_iam_policy_document" "observability_key" {
     condition {
       test     = "ArnLike"
       variable = "kms:EncryptionContext:aws:logs:arn"
-      values   = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:*"]
+      values   = local.log_group_arns
     }
   }
 
+  # CloudWatch sends aws:SourceAccount and aws:SourceArn (the alarm) with its KMS requests.
   statement {
-    sid       = "PublishToEncryptedTopic"
+    sid       = "PublishThisSyncsAlarms"
     actions   = ["kms:GenerateDataKey*", "kms:Decrypt"]
     resources = ["*"]
     principals {
       type        = "Service"
-      identifiers = ["events.amazonaws.com", "cloudwatch.amazonaws.com"]
+      identifiers = ["cloudwatch.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = [local.alarm_arn_pattern]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "kms:EncryptionContext:aws:sns:topicArn"
+      values   = [local.topic_arn]
+    }
+  }
+
+  # EventBridge's KMS requests for an SNS target carry no aws:SourceAccount or aws:SourceArn (its
+  # user guide says these conditions are not supported in the key policy; with them, every
+  # notification would be dropped). SNS names the topic in the encryption context, so the grant
+  # is held to this sync's topic instead; the topic's own policy admits only the module's rule.
+  statement {
+    sid       = "PublishThisSyncsStatusChanges"
+    actions   = ["kms:GenerateDataKey*", "kms:Decrypt"]
+    resources = ["*"]
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "kms:EncryptionContext:aws:sns:topicArn"
+      values   = [local.topic_arn]
     }
   }
 }

@@ -47,3 +47,28 @@ output "kms_key_arn" {
   description = "Key of the log groups and the topic."
   value       = aws_kms_key.observability.arn
 }
+
+output "lambda_policy_json" {
+  description = "The policy a role given as lambda_role_arn must carry."
+  value       = module.bucket_sync.lambda_policy_json
+}
+
+output "state_machine_policy_json" {
+  description = "The policy a role given as state_machine_role_arn must carry."
+  value       = module.bucket_sync.state_machine_policy_json
+}
+
+output "run_table_name" {
+  description = "DynamoDB table of the runs in flight."
+  value       = module.bucket_sync.run_table_name
+}
+
+output "sdk_layer_arn" {
+  description = "Layer with the pinned boto3/botocore the functions run on."
+  value       = module.bucket_sync.sdk_layer_arn
+}
+
+output "bucket_policies" {
+  description = "Per bucket, the statements a bucket in another account would have to grant the functions' role."
+  value       = module.bucket_sync.bucket_policies
+}

@@ -25,6 +25,47 @@ variable "dr_bucket_name" {
   type        = string
 }
 
+variable "report_bucket_name" {
+  description = "Existing bucket the runs write their reports to (under reports/); not one of the synced buckets."
+  type        = string
+}
+
+variable "report_kms_key_arn" {
+  description = "Customer managed KMS key of the report bucket's default encryption, if it has one; null: SSE-S3 or the AWS managed key."
+  type        = string
+  default     = null
+}
+
+variable "request_payer" {
+  description = "\"requester\" when the source is a Requester Pays bucket of another account (this account then pays for its requests and transfer); null: the source's owner pays."
+  type        = string
+  default     = null
+}
+
+variable "destination_sse_kms_key_arn" {
+  description = "KMS key every copy is encrypted with; null: each destination bucket's default encryption."
+  type        = string
+  default     = null
+}
+
+variable "permissions_boundary_arn" {
+  description = "Managed policy set as the permissions boundary of every role the module creates (many organisations require one); null: none."
+  type        = string
+  default     = null
+}
+
+variable "lambda_role_arn" {
+  description = "A role made elsewhere for the functions (trusting lambda.amazonaws.com, carrying the output lambda_policy_json); null: the module creates it."
+  type        = string
+  default     = null
+}
+
+variable "state_machine_role_arn" {
+  description = "A role made elsewhere for the state machine (trusting states.amazonaws.com, carrying the output state_machine_policy_json); null: the module creates it."
+  type        = string
+  default     = null
+}
+
 variable "source_kms_key_arns" {
   description = "KMS keys of SSE-KMS source objects."
   type        = list(string)

@@ -20,13 +20,18 @@ variable "destination_bucket_name" {
   type        = string
 }
 
-variable "destination_account_role_arn" {
-  description = "Role in the destination bucket's account that Terraform assumes to manage that bucket's policy and ownership controls."
+variable "destination_account_id" {
+  description = "AWS account ID (12 digits) that owns the destination bucket; the sync refuses to touch a bucket of that name owned by anyone else."
   type        = string
+
+  validation {
+    condition     = can(regex("^[0-9]{12}$", var.destination_account_id))
+    error_message = "destination_account_id must be an AWS account ID of 12 digits."
+  }
 }
 
-variable "destination_existing_policy_json" {
-  description = "The destination bucket's current bucket policy (JSON), if it has one: its statements are kept, the module's are added. null: the bucket has no policy yet."
-  type        = string
-  default     = null
+variable "max_deletes" {
+  description = "Most orphans one run may delete in the other account's bucket (runs may lower it); null: no limit."
+  type        = number
+  default     = 1000
 }

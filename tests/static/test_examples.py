@@ -1,7 +1,9 @@
-"""Every example is a complete root module that plans (under a mock provider: nothing is created)."""
+"""Every example is a complete root module that plans (under a mock provider: nothing is created),
+and examples/complete sets every input of the module."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -12,26 +14,80 @@ from tests.static.conftest import init
 
 EXAMPLES = sorted(p.name for p in (ROOT / "examples").iterdir() if p.is_dir())
 BUCKETS = {"source_bucket_name": "example-src", "destination_bucket_name": "example-dst"}
+OTHER_ACCOUNT = "210987654321"
+SYNC_POLICY = '{"Version":"2012-10-17","Statement":[]}'
 VARIABLES = {
     "basic": BUCKETS,
     "scheduled": BUCKETS,
-    "complete": {**BUCKETS, "dr_bucket_name": "example-dr"},
-    "cross-account": {**BUCKETS, "destination_account_role_arn": "arn:aws:iam::210987654321:role/sync-admin"},
+    "complete": {**BUCKETS, "dr_bucket_name": "example-dr", "report_bucket_name": "example-reports"},
+    "cross-account": {**BUCKETS, "destination_account_id": OTHER_ACCOUNT},
+    "cross-account-owner": {"bucket_name": "example-dst", "bucket_sync_policy_json": SYNC_POLICY},
+    "cross-account-both": {
+        **BUCKETS,
+        "destination_account_role_arn": f"arn:aws:iam::{OTHER_ACCOUNT}:role/sync-admin",
+    },
+}
+# Further runs of an example's plan test: the inputs whose defaults leave a path of the module
+# unused (roles made elsewhere, a permissions boundary, keys, Requester Pays) get one too.
+KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+EXTRA_RUNS = {
+    "complete": {
+        "lambda_role_arn": "arn:aws:iam::123456789012:role/platform/sync-functions",
+        "state_machine_role_arn": "arn:aws:iam::123456789012:role/platform/sync-states",
+        "permissions_boundary_arn": "arn:aws:iam::123456789012:policy/boundaries/workloads",
+        "report_kms_key_arn": KEY,
+        "destination_sse_kms_key_arn": KEY,
+        "request_payer": "requester",
+    },
+}
+# What those runs must show: the roles given are the ones the module uses.
+EXTRA_ASSERTS = {
+    "complete": [
+        ("output.lambda_role_arn == var.lambda_role_arn", "the functions must run as the given role"),
+        (
+            "output.state_machine_role_arn == var.state_machine_role_arn",
+            "the state machine must run as the given role",
+        ),
+    ],
 }
 # The repository's top level as an example's "../.." sees it, without the heavy folders.
 LEFT_OUT = {".git", ".venv", ".venv-checkov", "examples", "tests", "bench", "build"}
 
 
 def hcl(value: str) -> str:
-    return '"' + value.replace('"', '\\"') + '"'
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def variables_block(values: dict[str, str], indent: str = "") -> str:
+    lines = "\n".join(f"{indent}  {name} = {hcl(value)}" for name, value in values.items())
+    return f"{indent}variables {{\n{lines}\n{indent}}}\n"
 
 
 def plan_test(example: str) -> str:
     providers = 'mock_provider "aws" {\n  source = "../../tests/mocks"\n}\n'
     if (ROOT / "examples" / example / "main.tf").read_text().count('alias  = "destination"'):
         providers += 'mock_provider "aws" {\n  alias  = "destination"\n  source = "../../tests/mocks"\n}\n'
-    variables = "\n".join(f"  {name} = {hcl(value)}" for name, value in VARIABLES[example].items())
-    return f'{providers}\nvariables {{\n{variables}\n}}\n\nrun "plans" {{\n  command = plan\n}}\n'
+    text = f'{providers}\n{variables_block(VARIABLES[example])}\nrun "plans" {{\n  command = plan\n}}\n'
+    if example in EXTRA_RUNS:
+        extra = variables_block(EXTRA_RUNS[example], indent="  ")
+        asserts = "".join(
+            f"  assert {{\n    condition     = {condition}\n    error_message = {hcl(message)}\n  }}\n"
+            for condition, message in EXTRA_ASSERTS.get(example, [])
+        )
+        text += f'\nrun "plans_with_every_optional_input" {{\n  command = plan\n{extra}{asserts}}}\n'
+    return text
+
+
+def module_arguments(main_tf: str, module: str = "bucket_sync") -> set[str]:
+    """Top-level argument names of one module block (two-space indent, as terraform fmt writes)."""
+    block = re.search(rf'^module "{module}" \{{\n(.*?)^\}}', main_tf, re.M | re.S)
+    assert block, f"no module {module!r} block"
+    return set(re.findall(r"^  ([a-z_][a-z0-9_]*)\s*=", block.group(1), re.M))
+
+
+def root_variables() -> set[str]:
+    text = "".join(path.read_text() for path in ROOT.glob("*.tf"))
+    return set(re.findall(r'^variable "([a-z_][a-z0-9_]*)"', text, re.M))
 
 
 @pytest.fixture
@@ -48,6 +104,39 @@ def test_every_example_has_test_variables():
     assert set(VARIABLES) == set(EXAMPLES)
 
 
+def test_complete_example_sets_every_module_input():
+    assert len(root_variables()) > 40, "the root module's variables were not found"
+    arguments = module_arguments((ROOT / "examples" / "complete" / "main.tf").read_text())
+    assert sorted(root_variables() - arguments) == []
+    assert sorted(arguments - root_variables() - {"source"}) == []
+
+
+def test_module_arguments_reads_only_the_module_blocks_top_level():
+    main_tf = (
+        'module "bucket_sync" {\n  source = "../.."\n  name = "x"\n'
+        "  task_retry = {\n    max_attempts = 1\n  }\n}\n"
+        'module "other" {\n  region = "x"\n}\n'
+    )
+    assert module_arguments(main_tf) == {"source", "name", "task_retry"}
+
+
+def test_every_example_readme_tables_its_inputs_and_outputs_and_says_how_to_run_and_destroy():
+    missing = []
+    for example in EXAMPLES:
+        readme = (ROOT / "examples" / example / "README.md").read_text()
+        for needed in ("## Inputs", "## Outputs", "terraform destroy"):
+            if needed not in readme:
+                missing.append(f"{example}: {needed}")
+        if example != "cross-account-owner" and "bucket-sync run --from-terraform ." not in readme:
+            missing.append(f"{example}: bucket-sync run --from-terraform .")
+        for kind in ("variable", "output"):
+            text = (ROOT / "examples" / example / f"{kind}s.tf").read_text()
+            for name in re.findall(rf'^{kind} "([a-z_][a-z0-9_]*)"', text, re.M):
+                if f"| `{name}` |" not in readme:
+                    missing.append(f"{example}: {kind} {name} in a table")
+    assert missing == []
+
+
 @pytest.mark.parametrize("example", EXAMPLES)
 def test_example_plans(terraform, repo_copy, example):
     workdir = repo_copy / "examples" / example
@@ -56,4 +145,5 @@ def test_example_plans(terraform, repo_copy, example):
     init(terraform, workdir, f"plan-{example}")
     result = terraform("test", "-no-color", cwd=workdir, data_dir=f"plan-{example}")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
-    assert "1 passed, 0 failed" in result.stdout
+    runs = 1 + (example in EXTRA_RUNS)
+    assert f"{runs} passed, 0 failed" in result.stdout
