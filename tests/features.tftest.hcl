@@ -227,7 +227,7 @@ run "alarms_on_failed_runs_and_function_errors_when_switched_on_without_a_topic"
   }
 
   assert {
-    condition     = toset(keys(aws_cloudwatch_metric_alarm.this)) == toset(["executions_failed", "executions_timed_out", "executions_aborted", "validate_errors", "plan_ranges_errors", "sync_range_errors", "summarize_errors"])
+    condition     = toset(keys(aws_cloudwatch_metric_alarm.this)) == toset(["executions_failed", "executions_timed_out", "executions_aborted", "validate_errors", "plan_ranges_errors", "sync_range_errors", "record_range_error_errors", "summarize_errors"])
     error_message = "Alarms cover the three execution failure metrics and every function's errors."
   }
 
