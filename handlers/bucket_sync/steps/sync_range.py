@@ -73,8 +73,8 @@ def handler(event: RangeState, context: Any) -> RangeState:
 def time_left(context: Any) -> Callable[[], float]:
     """Seconds left to start work in this invocation.
 
-    Copies stop starting while there is still time to finish the ones under way and report:
-    one object's requests may take ~15 s of botocore backoff before they give up.
+    Copies stop starting while there is still time to finish the ones under way and report
+    (copytime.STOP_MARGIN_SECONDS).
     """
     margin = min(STOP_MARGIN_SECONDS, context.get_remaining_time_in_millis() / 1000 / 3)
     return lambda: context.get_remaining_time_in_millis() / 1000 - margin
