@@ -8,6 +8,8 @@ locals {
     plan_ranges = { handler = "bucket_sync.steps.plan_ranges.handler", description = "Splits the key space into ranges for one round." }
     sync_range  = { handler = "bucket_sync.steps.sync_range.handler", description = "Syncs the next window of keys in one range." }
     summarize   = { handler = "bucket_sync.steps.summarize.handler", description = "Adds up a round and decides what the run does next." }
+    # The child's Catch: stores the error that stopped a range, for TallyRound to report.
+    record_range_error = { handler = "bucket_sync.steps.record_range_error.handler", description = "Stores the error that stopped a range in the run table." }
   }
 
   environment = {

@@ -12,12 +12,13 @@ locals {
   map_run_execution_arns = "arn:${data.aws_partition.current.partition}:states:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:execution:${local.state_machine_name}/*:*"
 
   definition = templatefile("${path.module}/statemachine.asl.json", {
-    validate_function_arn    = module.function["validate"].arn
-    plan_ranges_function_arn = module.function["plan_ranges"].arn
-    sync_range_function_arn  = module.function["sync_range"].arn
-    summarize_function_arn   = module.function["summarize"].arn
-    max_concurrency          = var.max_concurrency
-    max_steps_per_range      = var.max_steps_per_range
+    validate_function_arn           = module.function["validate"].arn
+    plan_ranges_function_arn        = module.function["plan_ranges"].arn
+    sync_range_function_arn         = module.function["sync_range"].arn
+    record_range_error_function_arn = module.function["record_range_error"].arn
+    summarize_function_arn          = module.function["summarize"].arn
+    max_concurrency                 = var.max_concurrency
+    max_steps_per_range             = var.max_steps_per_range
     # The Task gives up a little after the function would have timed out itself.
     task_timeout_seconds         = var.lambda_timeout + 30
     retry_interval_seconds       = var.task_retry.interval_seconds

@@ -5,7 +5,7 @@ locals {
   sns_topic_arn = var.notifications.create_sns_topic ? aws_sns_topic.this[0].arn : var.notifications.sns_topic_arn
 
   alarm_topic_arn = var.alarms.sns_topic_arn != null ? var.alarms.sns_topic_arn : local.sns_topic_arn
-  # Unset, alarms are on exactly when they have a topic to notify: seven alarms nobody hears of
+  # Unset, alarms are on exactly when they have a topic to notify: eight alarms nobody hears of
   # would only cost money ($0.10 per alarm-month each). Decided from the inputs alone, so that
   # for_each below is known at plan time even when the topic is created in the same apply.
   alarms_enabled     = coalesce(var.alarms.enabled, var.alarms.sns_topic_arn != null || local.notify)

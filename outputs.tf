@@ -9,7 +9,7 @@ output "state_machine_name" {
 }
 
 output "function_arns" {
-  description = "ARNs of the handler functions, by step: validate, plan_ranges, sync_range, summarize."
+  description = "ARNs of the handler functions, by step: validate, plan_ranges, sync_range, record_range_error, summarize."
   value       = { for step, function in module.function : step => function.arn }
 }
 

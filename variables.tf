@@ -452,7 +452,7 @@ variable "notifications" {
 }
 
 variable "alarms" {
-  description = "CloudWatch alarms on the state machine's ExecutionsFailed, ExecutionsTimedOut and ExecutionsAborted and on each function's Errors: at least one in a period of period_seconds, for evaluation_periods periods. Their action is sns_topic_arn, else the notifications topic. enabled unset (null): on when there is such a topic, off otherwise; true: on even without a topic (alarms without an action, visible only in the console); false: off. Seven alarms cost about $0.70 a month ($0.10 per standard-resolution alarm-month). A KMS-encrypted topic's key policy must let cloudwatch.amazonaws.com use the key."
+  description = "CloudWatch alarms on the state machine's ExecutionsFailed, ExecutionsTimedOut and ExecutionsAborted and on each function's Errors: at least one in a period of period_seconds, for evaluation_periods periods. Their action is sns_topic_arn, else the notifications topic. enabled unset (null): on when there is such a topic, off otherwise; true: on even without a topic (alarms without an action, visible only in the console); false: off. Eight alarms cost about $0.80 a month ($0.10 per standard-resolution alarm-month). A KMS-encrypted topic's key policy must let cloudwatch.amazonaws.com use the key."
   type = object({
     enabled            = optional(bool)
     sns_topic_arn      = optional(string)

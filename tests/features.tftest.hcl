@@ -183,7 +183,7 @@ run "notifies_a_created_topic_of_failed_runs" {
   }
 
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.this) == 7 && alltrue([for a in aws_cloudwatch_metric_alarm.this : a.alarm_actions == toset([aws_sns_topic.this[0].arn])])
+    condition     = length(aws_cloudwatch_metric_alarm.this) == 8 && alltrue([for a in aws_cloudwatch_metric_alarm.this : a.alarm_actions == toset([aws_sns_topic.this[0].arn])])
     error_message = "With a notifications topic the alarms are on by default and notify it when no alarm topic is given."
   }
 
@@ -227,7 +227,7 @@ run "alarms_on_failed_runs_and_function_errors_when_switched_on_without_a_topic"
   }
 
   assert {
-    condition     = toset(keys(aws_cloudwatch_metric_alarm.this)) == toset(["executions_failed", "executions_timed_out", "executions_aborted", "validate_errors", "plan_ranges_errors", "sync_range_errors", "summarize_errors"])
+    condition     = toset(keys(aws_cloudwatch_metric_alarm.this)) == toset(["executions_failed", "executions_timed_out", "executions_aborted", "validate_errors", "plan_ranges_errors", "sync_range_errors", "record_range_error_errors", "summarize_errors"])
     error_message = "Alarms cover the three execution failure metrics and every function's errors."
   }
 
@@ -247,7 +247,7 @@ run "alarms_on_failed_runs_and_function_errors_when_switched_on_without_a_topic"
   }
 
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.this["executions_failed"].alarm_actions) == 0 && length(output.alarm_arns) == 7
+    condition     = length(aws_cloudwatch_metric_alarm.this["executions_failed"].alarm_actions) == 0 && length(output.alarm_arns) == 8
     error_message = "Without a topic the alarms have no action; alarm_arns names them all."
   }
 }
@@ -260,7 +260,7 @@ run "alarms_notify_their_own_topic" {
   }
 
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.this) == 7 && length(aws_sns_topic.this) == 0
+    condition     = length(aws_cloudwatch_metric_alarm.this) == 8 && length(aws_sns_topic.this) == 0
     error_message = "An alarm topic alone turns the alarms on by default."
   }
 
@@ -278,7 +278,7 @@ run "notifies_a_given_topic_of_alarms_by_default" {
   }
 
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.this) == 7 && alltrue([for a in aws_cloudwatch_metric_alarm.this : a.alarm_actions == toset(["arn:aws:sns:eu-west-1:123456789012:ops"])])
+    condition     = length(aws_cloudwatch_metric_alarm.this) == 8 && alltrue([for a in aws_cloudwatch_metric_alarm.this : a.alarm_actions == toset(["arn:aws:sns:eu-west-1:123456789012:ops"])])
     error_message = "A given notifications topic turns the alarms on by default, and they notify it."
   }
 }

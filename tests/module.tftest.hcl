@@ -47,8 +47,8 @@ run "renders_the_state_machine_from_the_variables" {
   }
 
   assert {
-    condition     = length(output.function_arns) == 4 && output.state_machine_name == "nightly"
-    error_message = "Outputs must name the state machine and all four functions."
+    condition     = length(output.function_arns) == 5 && output.state_machine_name == "nightly"
+    error_message = "Outputs must name the state machine and all five functions."
   }
 
   assert {

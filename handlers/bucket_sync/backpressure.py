@@ -53,15 +53,15 @@ from .transient import is_throttle
 READ = "read"
 WRITE = "write"
 
-# Tuning, chosen in a simulation and measured by bench/backpressure.py (a bucket taking 40
-# writes/s, 1 and 10 containers of 16 threads; also 100 containers against 3,500 writes/s):
+# Tuning, chosen in a simulation and checked with bench/backpressure.py (the figures, dated, are
+# in docs/BENCHMARK_NOTES.md, "Back-pressure tuning"):
 # - START_RATE 10/s, doubling every second its tokens are all used until the first SlowDown
 #   (START_GROWTH = ln 2 per success): a cold container reaches 16 threads' worth of requests in
-#   a few seconds, yet 10 containers starting together against 40 writes/s do not open with 160
-#   requests at once (unlimited, that first wave alone was 4 % of the benchmark's requests
-#   answered SlowDown, and it spread the containers' rates apart for the rest of the run).
-# - BETA 0.7: a decrease keeps 70 %. 0.8 to 0.9 raised the SlowDown share to 6-10 % with 10
-#   containers without raising throughput.
+#   a few seconds, yet containers starting together against a slow bucket do not open with all
+#   their threads at once (an unlimited first wave is answered SlowDown in bulk and spreads the
+#   containers' rates apart for the rest of the run).
+# - BETA 0.7: a decrease keeps 70 %. A gentler decrease raised the SlowDown share without
+#   raising throughput.
 # - INCREASE 0.05 of the rate before the last decrease per second (at least MIN_INCREASE 0.2/s,
 #   for limiters cut to a few requests/s): a decrease is won back in about 6 s, at 4 or at 400
 #   requests/s alike, so the SlowDown share does not depend on the scale.

@@ -25,9 +25,13 @@ from .settings import load_settings
 #   exponential backoff (capped at 20 s); we write no retry loops of our own.
 # - MAX_ATTEMPTS 5 requests in all (the first and four retries, at most 1+2+4+8 = 15 s of backoff;
 #   given as total_max_attempts, since botocore's "max_attempts" counts retries only): enough to ride
-#   out a burst of SlowDown or 503, short enough that a request that keeps failing reaches the
-#   engine within the step's stop margin; the engine retries what outlives them (a transient error
-#   is errors.TransientError, never a failed object).
+#   out a burst of SlowDown or 503, short enough that a request S3 keeps answering with an error
+#   reaches the engine well within the step's stop margin (copytime.STOP_MARGIN_SECONDS, 45 s).
+#   A request that gets no answer is another matter: each attempt may wait CONNECT_TIMEOUT plus
+#   READ_TIMEOUT, so five of them and the backoff can outlast the margin (up to 5 x 25 + 15 s);
+#   then the invocation may time out, and the state machine's crash retry repeats the window from
+#   the last one stored (windows are idempotent). The engine retries what outlives the attempts
+#   (a transient error is errors.TransientError, never a failed object).
 # - Both modes keep a retry quota per client (500 units; a retried throttle costs 5, another retry
 #   more, a success gives 1 back) that a step's copy_threads threads share; Config has no switch to
 #   turn it off. Unlimited, a SlowDown storm drained it in ~100 retries and then every error failed
@@ -63,8 +67,9 @@ def parse_timestamp(value: Any) -> datetime:
     """A response timestamp as a datetime, ISO 8601 ones (every listing row's LastModified) by the
     standard library.
 
-    Why: botocore's default parser goes through dateutil, about 26 microseconds a value, a quarter
-    of the CPU a no-op spends per listed key (bench/cost.py); datetime.fromisoformat takes 0.1.
+    Why: botocore's default parser goes through dateutil, a large share of the CPU a no-op spends
+    per listed key; datetime.fromisoformat is hundreds of times faster (docs/BENCHMARK_NOTES.md,
+    "Listing CPU").
     Anything else (HTTP-date headers such as HeadObject's Last-Modified, epoch numbers, a string
     without a time zone) goes to botocore's parser, so every value parses as it did.
     """

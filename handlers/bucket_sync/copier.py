@@ -25,7 +25,7 @@ from .copy_options import CopyOptions, CopyOutcome
 from .copy_reasons import describe, is_bare_400, probe_bare_400, reason_for
 from .copytime import CopyClock, copy_rate
 from .heads import head_object
-from .jobs import Job, run_jobs, step_pool
+from .jobs import Job, run_jobs
 from .listing import Entry
 from .multipart import CopyPaused, copy_multipart
 from .payloads import Failure
@@ -297,7 +297,7 @@ def copy_objects(
     destination_bucket: str,
     entries: list[Entry],
     options: CopyOptions,
-    pool: Executor | None = None,
+    pool: Executor,
 ) -> CopyOutcome:
     """Copy every entry (or, in a dry run, count it) in key order; each ends copied, failed, or
     deferred to the next window.
@@ -310,15 +310,10 @@ def copy_objects(
     allows; those still failing are deferred, with their last reason in `transient`. A multipart
     copy that fails transiently keeps its upload open (in `paused`, resumed by the retry).
 
-    Every request goes to `pool`, the step's one executor (a pool of `options.threads` is made
-    when none is given); at most `options.threads` copies are under way at once, so a copy
-    is started, or deferred, only when a thread is about to be free for it.
+    Every request goes to `pool`, the step's one executor (jobs.step_pool); at most
+    `options.threads` copies are under way at once, so a copy is started, or deferred, only when
+    a thread is about to be free for it.
     """
-    if pool is None:
-        with step_pool(options.threads) as own_pool:
-            return copy_objects(
-                source_s3, destination_s3, source_bucket, destination_bucket, entries, options, own_pool
-            )
     if not options.dry_run:
         note_sdk(destination_s3, destination_bucket, len(entries), options.allow_unconditional)
     step = _Step(

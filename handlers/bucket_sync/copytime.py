@@ -28,7 +28,8 @@ from typing import Any
 
 MB = 1000 * 1000
 # A step stops starting work this long before its invocation's deadline (or a third of the
-# time it was given, if less): one object's requests may take ~15 s of botocore backoff.
+# time it was given, if less): a request S3 keeps failing gives up after at most 15 s of
+# botocore backoff, and the copies under way finish (clients.py says what a margin cannot cover).
 STOP_MARGIN_SECONDS = 45.0
 COPY_BYTES_PER_SECOND = 50 * MB
 CROSS_REGION_COPY_BYTES_PER_SECOND = 20 * MB

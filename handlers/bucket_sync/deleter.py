@@ -17,7 +17,7 @@ from typing import Any
 import botocore
 from botocore.exceptions import ClientError
 
-from .jobs import Job, run_jobs, step_pool
+from .jobs import Job, run_jobs
 from .listing import Entry
 from .logs import log
 from .payloads import Failure
@@ -260,7 +260,7 @@ def delete_objects(
     entries: list[Entry],
     threads: int,
     dry_run: bool,
-    pool: Executor | None = None,
+    pool: Executor,
     allow_unconditional: bool = False,
     execution: str = "",
     reserve: Reserve | None = None,
@@ -268,8 +268,8 @@ def delete_objects(
     """Delete every entry (or, in a dry run, count it); see DeleteOutcome for where each ends.
 
     Keys XML can carry go in DeleteObjects batches, the others one at a time with DeleteObject
-    (If-Match on the listed ETag). Each request is one job on `pool`, the step's one executor (a
-    pool of `threads` is made when none is given), `threads` of them under way at once.
+    (If-Match on the listed ETag). Each request is one job on `pool`, the step's one executor
+    (jobs.step_pool), `threads` of them under way at once.
     `reserve(n)` is called right before each request is sent, with the number of keys it deletes,
     from the calling thread only; once it returns False that request and every later one are not
     sent (`guard_tripped`, `not_deleted`), so nothing is ever reserved for a request not sent.
@@ -304,12 +304,7 @@ def delete_objects(
     # In key order, so that when the guard trips the keys not sent are (mostly) the last ones.
     jobs.sort(key=lambda job: job[0])
     if jobs:
-        made = (make() for _, make in jobs)
-        if pool is None:
-            with step_pool(min(threads, len(jobs))) as own_pool:
-                outcome.add(_run(own_pool, made, threads))
-        else:
-            outcome.add(_run(pool, made, threads))
+        outcome.add(_run(pool, (make() for _, make in jobs), threads))
     if guard.tripped:
         log("delete.guard_tripped", not_deleted=len(outcome.not_deleted), **fields)
     return outcome

@@ -64,58 +64,66 @@ def run_jobs(executor: Executor, jobs: Iterable[Job[Any]], max_active: int) -> l
     request has ended, so the calling thread's work grows with the requests, not with the
     requests in flight times the requests that end.
     """
-    results: list[Done | None] = []
-    settled: SimpleQueue[_Running] = SimpleQueue()
-    lock = Lock()
+    driver = _Driver(executor)
     active = 0
     pending = iter(jobs)
     exhausted = False
-
-    def on_done(state: _Running, future: Future) -> None:
-        if not future.cancelled() and future.exception() is not None:
-            for other in state.futures:
-                other.cancel()  # not yet started: never will be (its own callback counts it)
-        with lock:
-            state.left -= 1
-            last = state.left == 0
-        if last:
-            settled.put(state)
-
-    def advance(state: _Running, sent: list[Any] | None, error: BaseException | None) -> bool:
-        """Resume a job until it yields a non-empty batch (True) or ends (False)."""
-        while True:
-            try:
-                batch = state.job.throw(error) if error is not None else state.job.send(sent)  # type: ignore[arg-type]
-            except StopIteration as stop:
-                results[state.index] = Done(value=stop.value)
-                return False
-            except Exception as escaped:  # the job's own outcome; the step goes on
-                results[state.index] = Done(error=escaped)
-                return False
-            if batch:
-                state.left = len(batch)
-                # Every request is queued before any callback may cancel the batch's others.
-                state.futures = [executor.submit(call) for call in batch]
-                for future in state.futures:
-                    future.add_done_callback(partial(on_done, state))
-                return True
-            sent, error = [], None
-
     while True:
         while not exhausted and active < max(1, max_active):
             job = next(pending, None)
             if job is None:
                 exhausted = True
                 break
-            results.append(None)
-            if advance(_Running(len(results) - 1, job), None, None):
+            driver.results.append(None)
+            if driver.advance(_Running(len(driver.results) - 1, job), None, None):
                 active += 1
         if not active:
             break
-        state = settled.get()
-        if not advance(state, *_outcome(state.futures)):
+        state = driver.settled.get()
+        if not driver.advance(state, *_outcome(state.futures)):
             active -= 1
-    return [done if done is not None else Done() for done in results]
+    return [done if done is not None else Done() for done in driver.results]
+
+
+class _Driver:
+    """The jobs' requests on `executor`, and the jobs whose batch has ended (`settled`)."""
+
+    def __init__(self, executor: Executor) -> None:
+        self.executor = executor
+        self.results: list[Done | None] = []
+        self.settled: SimpleQueue[_Running] = SimpleQueue()
+        self.lock = Lock()
+
+    def on_done(self, state: _Running, future: Future) -> None:
+        """A request's callback: the batch's last one to end hands the job back to be resumed."""
+        if not future.cancelled() and future.exception() is not None:
+            for other in state.futures:
+                other.cancel()  # not yet started: never will be (its own callback counts it)
+        with self.lock:
+            state.left -= 1
+            last = state.left == 0
+        if last:
+            self.settled.put(state)
+
+    def advance(self, state: _Running, sent: list[Any] | None, error: BaseException | None) -> bool:
+        """Resume a job until it yields a non-empty batch (True) or ends (False)."""
+        while True:
+            try:
+                batch = state.job.throw(error) if error is not None else state.job.send(sent)  # type: ignore[arg-type]
+            except StopIteration as stop:
+                self.results[state.index] = Done(value=stop.value)
+                return False
+            except Exception as escaped:  # the job's own outcome; the step goes on
+                self.results[state.index] = Done(error=escaped)
+                return False
+            if batch:
+                state.left = len(batch)
+                # Every request is queued before any callback may cancel the batch's others.
+                state.futures = [self.executor.submit(call) for call in batch]
+                for future in state.futures:
+                    future.add_done_callback(partial(self.on_done, state))
+                return True
+            sent, error = [], None
 
 
 def _outcome(futures: list[Future]) -> tuple[list[Any] | None, BaseException | None]:

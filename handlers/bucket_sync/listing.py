@@ -48,17 +48,7 @@ def list_range(s3: Any, bucket: str, prefix: str, after: str, bound: str | None,
     """
     entries: list[Entry] = []
     requests = 0
-    first: dict[str, Any] = {
-        "Bucket": bucket,
-        "Prefix": prefix,
-        "MaxKeys": min(PAGE_SIZE, limit),
-        # Whether archived objects are restored, at no extra request (ListBucket suffices).
-        "OptionalObjectAttributes": ["RestoreStatus"],
-    }
-    if after:
-        # A bound longer than a key is sent shortened; the few keys that can sort between the
-        # two are dropped below, so the listing is exactly (after, bound].
-        first["StartAfter"] = storable_bound(after)
+    first = first_page(bucket, prefix, after, limit)
 
     def continued(token: str, keys_before: int) -> Ask:
         """The page that `token` continues to, with `keys_before` keys listed ahead of it."""
@@ -80,21 +70,8 @@ def list_range(s3: Any, bucket: str, prefix: str, after: str, bound: str | None,
         page, ahead = fetch(s3, Ask(first, 0), pool, next_ask)
         while True:
             requests += 1
-            for row in page.get("Contents", []):
-                if row["Key"] <= after:
-                    continue
-                if bound is not None and row["Key"] > bound:
-                    return Listing(entries, more=False, requests=requests)
-                entries.append(
-                    Entry(
-                        key=row["Key"],
-                        size=row["Size"],
-                        etag=row["ETag"],
-                        last_modified=row["LastModified"],
-                        storage_class=row.get("StorageClass", "STANDARD"),
-                        restore=_restore(row.get("RestoreStatus")),
-                    )
-                )
+            if not take_rows(page, after, bound, entries):
+                return Listing(entries, more=False, requests=requests)
             token = page.get("NextContinuationToken") if page.get("IsTruncated") else None
             if token is None or (bound is not None and entries and entries[-1].key >= bound):
                 return Listing(entries, more=False, requests=requests)
@@ -105,6 +82,42 @@ def list_range(s3: Any, bucket: str, prefix: str, after: str, bound: str | None,
                 page, ahead = prefetched
             else:
                 page, ahead = fetch(s3, continued(token, len(entries)), pool, next_ask)
+
+
+def first_page(bucket: str, prefix: str, after: str, limit: int) -> dict[str, Any]:
+    """The parameters of a listing's first ListObjectsV2 request."""
+    first: dict[str, Any] = {
+        "Bucket": bucket,
+        "Prefix": prefix,
+        "MaxKeys": min(PAGE_SIZE, limit),
+        # Whether archived objects are restored, at no extra request (ListBucket suffices).
+        "OptionalObjectAttributes": ["RestoreStatus"],
+    }
+    if after:
+        # A bound longer than a key is sent shortened; the few keys that can sort between the
+        # two are dropped (take_rows), so the listing is exactly (after, bound].
+        first["StartAfter"] = storable_bound(after)
+    return first
+
+
+def take_rows(page: dict[str, Any], after: str, bound: str | None, entries: list[Entry]) -> bool:
+    """Add the page's keys in (after, bound] to `entries`; False once a key passed the bound."""
+    for row in page.get("Contents", []):
+        if row["Key"] <= after:
+            continue
+        if bound is not None and row["Key"] > bound:
+            return False
+        entries.append(
+            Entry(
+                key=row["Key"],
+                size=row["Size"],
+                etag=row["ETag"],
+                last_modified=row["LastModified"],
+                storage_class=row.get("StorageClass", "STANDARD"),
+                restore=_restore(row.get("RestoreStatus")),
+            )
+        )
+    return True
 
 
 def _restore(status: dict[str, Any] | None) -> str | None:

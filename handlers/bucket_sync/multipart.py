@@ -23,6 +23,7 @@ then aborts the upload.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
 from itertools import accumulate
 from typing import Any
@@ -33,7 +34,7 @@ from botocore.exceptions import ClientError
 from .compare import CHECKSUM_FIELDS, part_count
 from .copytime import CopyClock
 from .heads import carried_headers, head_object
-from .jobs import Job
+from .jobs import Call, Job
 from .listing import Entry
 from .logs import log
 from .overrides import Destination
@@ -152,15 +153,10 @@ def copy_multipart(
     """Copy `entry` with UploadPartCopy, pinned to its listed ETag.
 
     Part sizes are `known_sizes` (kept by the step that paused the copy) when they fit the entry,
-    else read with HEAD ?partNumber=N (the ETag says how many parts). Those HEADs are not
-    pinned to the ETag (some S3 implementations answer a part HEAD with the part's own ETag);
-    every UploadPartCopy is, and the sizes must add up to the listed size. A part no invocation
-    could copy in time fails the copy before any part is sent. Parts go to the pool
-    SLICE_WAVES * `threads` at a time.
-
-    `condition` (conditions.py) goes on CompleteMultipartUpload, the request that writes the
-    destination object: a destination written by someone else meanwhile fails it (412), and a
-    write racing it gets 409, after which S3 wants the upload made again.
+    else read with HEAD ?partNumber=N (read_part_sizes; not pinned to the ETag, as some S3
+    implementations answer a part HEAD with the part's own ETag); every UploadPartCopy is, and
+    the sizes must add up to the listed size (check_part_sizes). Parts go to the pool
+    SLICE_WAVES * `threads` at a time. `condition` goes on the write (complete_upload).
 
     Raises CopyPaused when the step's time runs out or a request fails transiently once the
     upload exists; on any other failure (412 and 409 included) the upload is aborted and the
@@ -173,91 +169,23 @@ def copy_multipart(
     tagging = None
     try:
         if sizes is None:
-            numbers = range(1, part_count(entry.etag) + 1)
-            part_heads: list[dict[str, Any]] = []
-            for at in range(0, len(numbers), slice_size):
-                heads = [
-                    partial(head_object, source_s3, source_bucket, entry.key, part_number=n)
-                    for n in numbers[at : at + slice_size]
-                ]
-                if at == 0 and upload_id is None:
-                    # A new upload needs the tags: read with the first sizes, no round trip of their own.
-                    *answers, tagging = yield [*heads, read_tags]
-                else:
-                    answers = yield heads
-                part_heads += answers
-            sizes = [part["ContentLength"] for part in part_heads]
-        if sum(sizes) != entry.size:
-            raise ValueError(f"part sizes add up to {sum(sizes)}, not {entry.size}")
-        largest = max(range(len(sizes)), key=lambda i: sizes[i])
-        reason = clock.too_long(sizes[largest], f"part {largest + 1}")
-        if reason:
-            raise ValueError(reason)
+            # A new upload needs the tags: read with the first sizes, no round trip of their own.
+            with_tags = read_tags if upload_id is None else None
+            sizes, tagging = yield from read_part_sizes(
+                source_s3, source_bucket, entry, slice_size, with_tags
+            )
+        check_part_sizes(sizes, entry, clock)
         done: dict[int, dict[str, Any]] = {}
         if upload_id is not None:
-            try:
-                done = yield from uploaded_parts(destination_s3, destination_bucket, entry.key, upload_id)
-            except ClientError as error:
-                if error.response.get("Error", {}).get("Code") != "NoSuchUpload":
-                    raise
-                upload_id = None  # aborted or expired meanwhile: start again
+            done, upload_id = yield from parts_kept(destination_s3, destination_bucket, entry.key, upload_id)
         if upload_id is None:
-            params = carried_headers(head) | checksum_parameters(head)
-            params |= destination.parameters(entry.storage_class)
-            if tagging is None:  # a resumed upload was created with them; this one is new after all
-                (tagging,) = yield [read_tags]
-            if tagging["TagSet"]:
-                params["Tagging"] = urlencode([(tag["Key"], tag["Value"]) for tag in tagging["TagSet"]])
-            create = destination_s3.create_multipart_upload
-            (upload,) = yield [partial(create, Bucket=destination_bucket, Key=entry.key, **params)]
-            upload_id = upload["UploadId"]
-        offsets = [0, *accumulate(sizes)]
-
-        def copy_part(number: int) -> dict[str, Any]:
-            # Asked on the worker, as the part starts: parts run copy_threads at once, and each
-            # one starts only if it ends before the deadline.
-            if not clock.fits_now(sizes[number - 1]):
-                raise _OutOfTime
-            start = offsets[number - 1]
-            response = destination_s3.upload_part_copy(
-                Bucket=destination_bucket,
-                Key=entry.key,
-                UploadId=upload_id,
-                PartNumber=number,
-                CopySource={"Bucket": source_bucket, "Key": entry.key},
-                CopySourceIfMatch=entry.etag,
-                CopySourceRange=f"bytes={start}-{start + sizes[number - 1] - 1}",
+            tags = read_tags if tagging is None else tagging
+            upload_id = yield from new_upload(
+                destination_s3, destination_bucket, entry, head, destination, tags
             )
-            return response["CopyPartResult"]
-
-        checksum = source_checksum(head)
-        missing = [number for number in range(1, len(sizes) + 1) if number not in done]
-        for at in range(0, len(missing), slice_size):
-            numbers = missing[at : at + slice_size]
-            results = yield [partial(copy_part, number) for number in numbers]
-            done.update(zip(numbers, results, strict=True))
-        parts = [
-            {"ETag": done[n]["ETag"], "PartNumber": n}
-            # S3 answers each part copy (and ListParts) with the part's checksum when the upload
-            # has an algorithm; CompleteMultipartUpload needs them back.
-            | ({checksum: done[n][checksum]} if checksum and done[n].get(checksum) else {})
-            for n in sorted(done)
-        ]
-        complete: dict[str, Any] = {}
-        if checksum and head.get("ChecksumType") == "FULL_OBJECT":
-            # A full-object checksum does not depend on the parts: S3 checks the copy against it.
-            complete = {checksum: head[checksum], "ChecksumType": "FULL_OBJECT"}
-        yield [
-            partial(
-                destination_s3.complete_multipart_upload,
-                Bucket=destination_bucket,
-                Key=entry.key,
-                UploadId=upload_id,
-                MultipartUpload={"Parts": parts},
-                **complete,
-                **(condition or {}),
-            )
-        ]
+        target = Upload(destination_s3, destination_bucket, entry.key, upload_id)
+        yield from copy_parts(target, source_bucket, entry, sizes, clock, done, slice_size)
+        yield [partial(complete_upload, target, head, done, condition)]
     except _OutOfTime:
         # The parts under way have finished (jobs.py waits for them); the rest is a later step's.
         assert upload_id is not None  # created before any part copy asks the clock
@@ -265,24 +193,189 @@ def copy_multipart(
     except Exception as error:
         if upload_id is None:
             raise
-        if is_transient(error):
-            # The parts copied so far stay; a retry (this step or a later one) lists and keeps them.
-            raise CopyPaused(upload_id, cause=error, sizes=sizes) from error
-        try:
-            yield [
-                partial(
-                    destination_s3.abort_multipart_upload,
-                    Bucket=destination_bucket,
-                    Key=entry.key,
-                    UploadId=upload_id,
-                )
-            ]
-        except Exception as abort_error:  # the copy's own error is the one to report
-            log(
-                "copy.abort_failed",
-                bucket=destination_bucket,
-                key=entry.key,
-                uploadId=upload_id,
-                error=str(abort_error),
+        yield from after_failure(
+            Upload(destination_s3, destination_bucket, entry.key, upload_id), error, sizes
+        )
+
+
+@dataclass(frozen=True)
+class Upload:
+    """An open multipart upload in the destination."""
+
+    s3: Any
+    bucket: str
+    key: str
+    upload_id: str
+
+
+def read_part_sizes(
+    s3: Any, bucket: str, entry: Entry, slice_size: int, read_tags: Call | None
+) -> Job[tuple[list[int], dict[str, Any] | None]]:
+    """The source's part sizes, read with HEAD ?partNumber=N a slice at a time, and its tags when
+    `read_tags` is given (sent with the first slice)."""
+    numbers = range(1, part_count(entry.etag) + 1)
+    part_heads: list[dict[str, Any]] = []
+    tagging = None
+    for at in range(0, len(numbers), slice_size):
+        heads = [
+            partial(head_object, s3, bucket, entry.key, part_number=n) for n in numbers[at : at + slice_size]
+        ]
+        if at == 0 and read_tags is not None:
+            *answers, tagging = yield [*heads, read_tags]
+        else:
+            answers = yield heads
+        part_heads += answers
+    return [part["ContentLength"] for part in part_heads], tagging
+
+
+def check_part_sizes(sizes: list[int], entry: Entry, clock: CopyClock) -> None:
+    """Raise ValueError unless the sizes add up to the entry's and its largest part can be copied
+    within one invocation."""
+    if sum(sizes) != entry.size:
+        raise ValueError(f"part sizes add up to {sum(sizes)}, not {entry.size}")
+    largest = max(range(len(sizes)), key=lambda i: sizes[i])
+    reason = clock.too_long(sizes[largest], f"part {largest + 1}")
+    if reason:
+        raise ValueError(reason)
+
+
+def parts_kept(
+    s3: Any, bucket: str, key: str, upload_id: str
+) -> Job[tuple[dict[int, dict[str, Any]], str | None]]:
+    """The parts a paused upload has, and its id; no parts and None when the upload is gone
+    (aborted or expired meanwhile: the copy starts again)."""
+    try:
+        done = yield from uploaded_parts(s3, bucket, key, upload_id)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") != "NoSuchUpload":
+            raise
+        return {}, None
+    return done, upload_id
+
+
+def upload_parameters(
+    head: dict[str, Any], tagging: dict[str, Any], destination: Destination, storage_class: str
+) -> dict[str, Any]:
+    """What CreateMultipartUpload sets, since S3 carries nothing over: the source's headers, kind
+    of checksum and tags, and the destination's storage class and encryption."""
+    params = carried_headers(head) | checksum_parameters(head)
+    params |= destination.parameters(storage_class)
+    if tagging["TagSet"]:
+        params["Tagging"] = urlencode([(tag["Key"], tag["Value"]) for tag in tagging["TagSet"]])
+    return params
+
+
+def new_upload(
+    s3: Any,
+    bucket: str,
+    entry: Entry,
+    head: dict[str, Any],
+    destination: Destination,
+    tags: dict[str, Any] | Call,
+) -> Job[str]:
+    """Create the destination's upload; its id. `tags` are the source's, or the request that reads
+    them (a resumed upload was created with them; this one is new after all)."""
+    tagging = tags if isinstance(tags, dict) else (yield [tags])[0]
+    params = upload_parameters(head, tagging, destination, entry.storage_class)
+    (upload,) = yield [partial(s3.create_multipart_upload, Bucket=bucket, Key=entry.key, **params)]
+    return upload["UploadId"]
+
+
+def copy_parts(
+    upload: Upload,
+    source_bucket: str,
+    entry: Entry,
+    sizes: list[int],
+    clock: CopyClock,
+    done: dict[int, dict[str, Any]],
+    slice_size: int,
+) -> Job[None]:
+    """Copy the parts not in `done` (adding each as it is copied), `slice_size` at a time."""
+    copy = partial(copy_part, upload, source_bucket, entry, [0, *accumulate(sizes)], clock)
+    missing = [number for number in range(1, len(sizes) + 1) if number not in done]
+    for at in range(0, len(missing), slice_size):
+        numbers = missing[at : at + slice_size]
+        results = yield [partial(copy, number) for number in numbers]
+        done.update(zip(numbers, results, strict=True))
+
+
+def copy_part(
+    upload: Upload, source_bucket: str, entry: Entry, offsets: list[int], clock: CopyClock, number: int
+) -> dict[str, Any]:
+    """Copy part `number`, bytes offsets[number - 1] up to offsets[number] (UploadPartCopy pinned
+    to the listed ETag); its CopyPartResult.
+
+    Asked on the worker, as the part starts: parts run copy_threads at once, and each one starts
+    only if it ends before the deadline (else _OutOfTime).
+    """
+    start, end = offsets[number - 1], offsets[number]
+    if not clock.fits_now(end - start):
+        raise _OutOfTime
+    response = upload.s3.upload_part_copy(
+        Bucket=upload.bucket,
+        Key=upload.key,
+        UploadId=upload.upload_id,
+        PartNumber=number,
+        CopySource={"Bucket": source_bucket, "Key": entry.key},
+        CopySourceIfMatch=entry.etag,
+        CopySourceRange=f"bytes={start}-{end - 1}",
+    )
+    return response["CopyPartResult"]
+
+
+def complete_upload(
+    upload: Upload, head: dict[str, Any], done: dict[int, dict[str, Any]], condition: dict[str, str] | None
+) -> None:
+    """CompleteMultipartUpload with every part.
+
+    `condition` (conditions.py) goes on it, the request that writes the destination object: a
+    destination written by someone else meanwhile fails it (412), and a write racing it gets 409,
+    after which S3 wants the upload made again.
+    """
+    checksum = source_checksum(head)
+    parts = [
+        {"ETag": done[n]["ETag"], "PartNumber": n}
+        # S3 answers each part copy (and ListParts) with the part's checksum when the upload
+        # has an algorithm; CompleteMultipartUpload needs them back.
+        | ({checksum: done[n][checksum]} if checksum and done[n].get(checksum) else {})
+        for n in sorted(done)
+    ]
+    complete: dict[str, Any] = {}
+    if checksum and head.get("ChecksumType") == "FULL_OBJECT":
+        # A full-object checksum does not depend on the parts: S3 checks the copy against it.
+        complete = {checksum: head[checksum], "ChecksumType": "FULL_OBJECT"}
+    upload.s3.complete_multipart_upload(
+        Bucket=upload.bucket,
+        Key=upload.key,
+        UploadId=upload.upload_id,
+        MultipartUpload={"Parts": parts},
+        **complete,
+        **(condition or {}),
+    )
+
+
+def after_failure(upload: Upload, error: Exception, sizes: list[int] | None) -> Job[None]:
+    """Pause the upload of a copy that failed transiently (raise CopyPaused); abort it after any
+    other failure and raise `error` again (a failed abort is logged: the copy's own error is the
+    one to report)."""
+    if is_transient(error):
+        # The parts copied so far stay; a retry (this step or a later one) lists and keeps them.
+        raise CopyPaused(upload.upload_id, cause=error, sizes=sizes) from error
+    try:
+        yield [
+            partial(
+                upload.s3.abort_multipart_upload,
+                Bucket=upload.bucket,
+                Key=upload.key,
+                UploadId=upload.upload_id,
             )
-        raise
+        ]
+    except Exception as abort_error:
+        log(
+            "copy.abort_failed",
+            bucket=upload.bucket,
+            key=upload.key,
+            uploadId=upload.upload_id,
+            error=str(abort_error),
+        )
+    raise error

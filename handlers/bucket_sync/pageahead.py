@@ -1,5 +1,8 @@
-"""ListObjectsV2 pages fetched one ahead: the next page's request goes out while botocore is still
-parsing the current one.
+"""ListObjectsV2 pages fetched ahead: each page's successor is requested while botocore is still
+parsing the page, so a listing's pages form a chain that runs ahead of the caller as far as its
+`next_ask` allows (list_range: up to `limit` keys, chunk_size in a window, and the range's bound),
+holding the pages not yet consumed. The caller's pool bounds the requests in flight at once
+(list_range's: 2).
 
 Why: a window lists its pages one after another, each waiting for S3 (100-300 ms a page) and then
 for botocore to parse 1,000 rows (tens of milliseconds of CPU). Lambda bills both. The next

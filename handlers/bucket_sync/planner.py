@@ -22,13 +22,13 @@ from .keyspace import split_range
 from .payloads import KeyRange
 from .transient import is_transient
 
-# Splits run at once. A 1,000-key page costs about 20 ms of CPU to parse (docs/BENCHMARKS.md,
-# 0.020 ms per listed key) against 150-200 ms of waiting for S3, so about 10 pages in flight keep
-# the one vCPU busy; 16 splits have 16 to 64 pages in flight (each split's probes go
-# PROBES_AT_ONCE at a time), enough to hide the latency under the parsing, and more splits would
-# only add threads, sockets and pages held in memory. Each split uses its own thread plus its
-# probe pool's: 16 x (1 + 4) = 80 threads of Lambda's 1,024, and at most 64 connections
-# (SPLIT_CONNECTIONS), 320 LIST/s at 200 ms, far below S3's 5,500 per prefix.
+# Splits run at once. Parsing a page takes about a tenth of the time its request waits for S3
+# (docs/BENCHMARK_NOTES.md, "Listing CPU"), so about 10 pages in flight keep the one vCPU busy;
+# 16 splits have 16 to 64 pages in flight (each split's probes go PROBES_AT_ONCE at a time),
+# enough to hide the latency under the parsing, and more splits would only add threads, sockets
+# and pages held in memory. Each split uses its own thread plus its probe pool's: 16 x (1 + 4) =
+# 80 threads of Lambda's 1,024, and at most 64 connections (SPLIT_CONNECTIONS), a few hundred
+# LIST/s, far below S3's 5,500 per prefix.
 SPLITS_AT_ONCE = 16
 # Requests the splits have in flight at most: the connection pool PlanRanges' client needs
 # (clients.s3_client(threads=...)) so that no probe waits for a socket.

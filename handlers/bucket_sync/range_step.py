@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import replace
 from typing import Any
 
@@ -15,16 +15,17 @@ from .copytime import STOP_MARGIN_SECONDS, usable_seconds
 from .deleter import DeleteOutcome, Reserve, delete_objects
 from .diff import merge
 from .jobs import step_pool
-from .listing import Entry, list_range
+from .listing import Entry
 from .multipart import abort_upload
 from .overrides import Destination
 from .paused import known_part_sizes, paused_uploads, resumable_uploads
-from .payloads import Counts, Failure, KeyRange, Progress, RunConfig, add_counts, zero_counts
+from .payloads import Counts, Failure, KeyRange, PausedUpload, Progress, RunConfig, add_counts, zero_counts
 from .report import action_lines
 from .scope import in_scope
 from .settings import Settings
 from .settling import settle_unsure
 from .verified import Verified
+from .window_keys import Acted, Cut, Window, count_copied_ahead, cut_window, list_window
 
 
 def start_progress(key_range: KeyRange) -> Progress:
@@ -57,24 +58,88 @@ def sync_window(
     (report.action_lines); `reserve` reserves each delete request in the run's guard;
     `verified` remembers the pairs HEAD found equal (without it they are read on every run).
     """
-    cursor, up_to, limit = progress["cursor"], key_range["upTo"], settings.chunk_size
     # S3 requests and SlowDown answers from here on (this container's limiters; one invocation
     # runs in a container at a time), for the window's counts and log line.
     pressure = backpressure.mark()
-    # Both sides are listed at once: a window waits for its slower side, not for the sum (most
-    # of a no-op step is waiting for LIST pages, and Lambda bills the waiting).
-    with ThreadPoolExecutor(max_workers=1) as lister:
-        listing = lister.submit(list_range, source_s3, run["source"], run["listPrefix"], cursor, up_to, limit)
-        destination = list_range(destination_s3, run["destination"], run["listPrefix"], cursor, up_to, limit)
-        source = listing.result()
-    ends = [side.entries[-1].key for side in (source, destination) if side.more]
-    window_end = min(ends) if ends else up_to
-    source_entries = [e for e in source.entries if window_end is None or e.key <= window_end]
-    destination_entries = [e for e in destination.entries if window_end is None or e.key <= window_end]
-    done = not ends
+    window = list_window(
+        source_s3, destination_s3, run, progress["cursor"], key_range["upTo"], settings.chunk_size
+    )
+    dry_run = run["dryRun"] or run["countingOnly"]
+    acted = copy_and_delete(
+        source_s3,
+        destination_s3,
+        run,
+        window,
+        progress.get("uploads", []),
+        settings,
+        seconds_left,
+        reserve,
+        verified,
+    )
+    stalls = unstall(destination_s3, run, window, acted, progress.get("stalls", 0))
+    uploads = paused_uploads(destination_s3, run, acted.copies, acted.later)
+    kept = acted.deletes.kept_keys()
+    deleted = (
+        [entry for entry in acted.to_delete if entry.key not in kept] if not dry_run else acted.to_delete
+    )
+    cut = cut_window(window, acted, progress["cursor"])
+    count_copied_ahead(cut, window, set(progress.get("copiedAhead", [])))
+    failures: list[Failure] = cut.copies.failures + cut.delete_failures
+    pressure_met = backpressure.since(pressure)
+    if on_actions is not None:
+        known = {entry.key: entry for entry in window.source + window.destination}
+        on_actions(action_lines(cut.copies.copied, deleted, failures, known, dry_run))
+    step_counts = window_counts(cut, deleted, failures, pressure_met)
+    new_progress = next_progress(progress, cut, step_counts, failures, uploads, stalls)
+    return new_progress, window_requests(window, acted, stalls, pressure_met)
 
-    in_scope_destination = scoped(run, destination_entries)
-    plan = merge(scoped(run, source_entries), in_scope_destination)
+
+def window_counts(
+    cut: Cut, deleted: list[Entry], failures: list[Failure], pressure: dict[str, int]
+) -> Counts:
+    """What the window adds to the range's counts."""
+    return Counts(
+        copied=len(cut.copies.copied),
+        copiedBytes=sum(entry.size for entry in cut.copies.copied),
+        deleted=len(deleted),
+        unchanged=len(cut.plan.unchanged),
+        failed=len(failures),
+        inDestination=len(cut.in_scope),
+        slowDowns=pressure["slowDowns"],
+    )
+
+
+def window_requests(window: Window, acted: Acted, stalls: int, pressure: dict[str, int]) -> dict[str, Any]:
+    """What the window met, for the step's log line and benchmarks (see sync_window)."""
+    return {
+        "sourceLists": window.source_lists,
+        "destinationLists": window.destination_lists,
+        "settled": acted.settled,
+        "remembered": acted.remembered,
+        "outOfTime": acted.copies.out_of_time,
+        "guardTripped": acted.deletes.guard_tripped,
+        "heldDeletes": len(acted.held()),
+        "stalled": stalls > 0,
+        "s3Requests": pressure["requests"],
+        "slowDowns": pressure["slowDowns"],
+    }
+
+
+def copy_and_delete(
+    source_s3: Any,
+    destination_s3: Any,
+    run: RunConfig,
+    window: Window,
+    paused_before: list[PausedUpload],
+    settings: Settings,
+    seconds_left: Callable[[], float],
+    reserve: Reserve | None,
+    verified: Verified | None,
+) -> Acted:
+    """Merge the window's listings, settle the pairs they leave unsure, copy, and delete orphans
+    below the first copy deferred."""
+    in_scope_destination = scoped(run, window.destination)
+    plan = merge(scoped(run, window.source), in_scope_destination)
     dry_run = run["dryRun"] or run["countingOnly"]
     # The step's one pool: every S3 request below runs on it, so the step never has more than
     # copy_threads threads of its own, whatever mix of small and multipart objects it meets.
@@ -83,20 +148,13 @@ def sync_window(
         source_heads, remembered = settle_unsure(
             source_s3, destination_s3, run, plan, settings.copy_threads, pool, verified
         )
-        paused_before = progress.get("uploads", [])
-        resume, later = resumable_uploads(destination_s3, run, plan, paused_before, window_end)
-        options = CopyOptions(
-            threads=settings.copy_threads,
-            dry_run=dry_run,
-            keep_website_redirects=run["readRedirects"],
-            destination=Destination(run["storageClass"], run["sseKmsKeyId"]),
-            seconds_left=seconds_left,
+        resume, later = resumable_uploads(destination_s3, run, plan, paused_before, window.end)
+        options = replace(
+            copy_options(run, settings, seconds_left),
             source_heads=source_heads,
             resume=resume,
             part_sizes=known_part_sizes(paused_before, resume),
-            invocation_seconds=usable_seconds(settings.lambda_timeout, STOP_MARGIN_SECONDS),
             compared=plan.compared,
-            allow_unconditional=settings.allow_unconditional_copies,
         )
         copies = copy_objects(
             source_s3, destination_s3, run["source"], run["destination"], plan.to_copy, options, pool
@@ -111,91 +169,72 @@ def sync_window(
         deletes = delete_orphans(
             destination_s3, run, to_delete, settings, pool, dry_run, reserve, seconds_left
         )
-    held = deletes.retry + deletes.not_deleted
-    if held:
-        # Deletes S3 throttled (or the guard refused) end the window before the first of them;
-        # the orphans deleted above it are gone and counted now, never seen again.
-        first_held = min(entry.key for entry in held)
-        cutoff = first_held if cutoff is None else min(cutoff, first_held)
-    stalls = 0
-    if cutoff is not None and not any(e.key < cutoff for e in source_entries + destination_entries):
-        blocking = blocked_by(cutoff, copies, deletes)
-        if blocking is not None:
-            # The window could not pass its first key: S3 kept failing it transiently. After
-            # MAX_STALLS such windows in a row (the state machine backs off between them), that
-            # key alone is named as failed, with S3's last answer, and the range goes on.
-            stalls = progress.get("stalls", 0) + 1
-            if stalls >= MAX_STALLS:
-                copies, deletes = name_blocking_key(destination_s3, run, cutoff, blocking, copies, deletes)
-                stalls = 0
-                held = deletes.retry + deletes.not_deleted
-                cutoff = min((entry.key for entry in copies.deferred + held), default=None)
-    uploads = paused_uploads(destination_s3, run, copies, later)
-    kept = deletes.kept_keys()
-    deleted = [entry for entry in to_delete if entry.key not in kept] if not dry_run else to_delete
-    delete_failures = deletes.failures
-    # Copies this window made at or above its cut are seen again (unchanged) by the next window,
-    # which counts them as copied; those an earlier window made are counted here.
-    ahead = set(progress.get("copiedAhead", []))
-    copied_ahead = [e.key for e in copies.copied if cutoff is not None and e.key >= cutoff]
-    if cutoff is not None:
-        handled = [e.key for e in source_entries + destination_entries if e.key < cutoff]
-        window_end = max(handled, default=cursor)
-        plan, copies, done = plan.before(cutoff), copies.before(cutoff), False
-        in_scope_destination = [e for e in in_scope_destination if e.key < cutoff]
-        delete_failures = [f for f in delete_failures if f["key"] is not None and f["key"] < cutoff]
-    if ahead:
-        # One copied again meanwhile (its source changed) is counted once, by that copy.
-        listed = {entry.key: entry for entry in source_entries}
-        seen = [key for key in plan.unchanged if key in ahead]
-        plan.unchanged = [key for key in plan.unchanged if key not in ahead]
-        copies.copied = sorted(copies.copied + [listed[key] for key in seen], key=lambda e: e.key)
-        end = None if done else str(window_end)
-        copied_ahead += [key for key in ahead if end is not None and key > end and key not in copied_ahead]
+    return Acted(plan, in_scope_destination, copies, deletes, to_delete, later, unsure, remembered)
 
-    failures: list[Failure] = copies.failures + delete_failures
-    pressure_met = backpressure.since(pressure)
-    if on_actions is not None:
-        known = {entry.key: entry for entry in source_entries + destination_entries}
-        on_actions(action_lines(copies.copied, deleted, failures, known, dry_run))
-    step_counts = Counts(
-        copied=len(copies.copied),
-        copiedBytes=sum(entry.size for entry in copies.copied),
-        deleted=len(deleted),
-        unchanged=len(plan.unchanged),
-        failed=len(failures),
-        inDestination=len(in_scope_destination),
-        slowDowns=pressure_met["slowDowns"],
+
+def copy_options(run: RunConfig, settings: Settings, seconds_left: Callable[[], float]) -> CopyOptions:
+    """What every copy of the run's windows is told; the window adds what it settled and resumes."""
+    return CopyOptions(
+        threads=settings.copy_threads,
+        dry_run=run["dryRun"] or run["countingOnly"],
+        keep_website_redirects=run["readRedirects"],
+        destination=Destination(run["storageClass"], run["sseKmsKeyId"]),
+        seconds_left=seconds_left,
+        invocation_seconds=usable_seconds(settings.lambda_timeout, STOP_MARGIN_SECONDS),
+        allow_unconditional=settings.allow_unconditional_copies,
     )
-    new_cursor = progress["cursor"] if done else str(window_end)
+
+
+def unstall(destination_s3: Any, run: RunConfig, window: Window, acted: Acted, stalls_before: int) -> int:
+    """Windows in a row (this one included) that could not pass their first key; 0 when this one
+    did, or when this one named that key as failed.
+
+    Deletes S3 throttled (or the guard refused) end the window before the first of them, as a
+    deferred copy does; the orphans deleted above it are gone and counted now, never seen again.
+    When S3 kept failing the window's first key transiently, after MAX_STALLS such windows in a
+    row (the state machine backs off between them) that key alone is named as failed, with S3's
+    last answer, and the range goes on.
+    """
+    cutoff = acted.cutoff()
+    if cutoff is None or any(e.key < cutoff for e in window.source + window.destination):
+        return 0
+    blocking = blocked_by(cutoff, acted.copies, acted.deletes)
+    if blocking is None:
+        return 0
+    stalls = stalls_before + 1
+    if stalls < MAX_STALLS:
+        return stalls
+    acted.copies, acted.deletes = name_blocking_key(
+        destination_s3, run, cutoff, blocking, acted.copies, acted.deletes
+    )
+    return 0
+
+
+def next_progress(
+    progress: Progress,
+    cut: Cut,
+    step_counts: Counts,
+    failures: list[Failure],
+    uploads: list[PausedUpload],
+    stalls: int,
+) -> Progress:
+    """The range's progress after the window: its cursor moved to the cut, its counts added."""
     new_progress = Progress(
-        cursor=new_cursor,
-        done=done,
+        cursor=progress["cursor"] if cut.done else str(cut.end),
+        done=cut.done,
         steps=progress["steps"] + 1,
         counts=add_counts(progress["counts"], step_counts),
         failures=sample_failures(progress["failures"], failures),
     )
     if uploads:
         new_progress["uploads"] = uploads
-    if copied_ahead and not done:
-        new_progress["copiedAhead"] = bounded_keys(sorted(copied_ahead), AHEAD_BYTES)
+    if cut.copied_ahead and not cut.done:
+        new_progress["copiedAhead"] = bounded_keys(sorted(cut.copied_ahead), AHEAD_BYTES)
     if stalls:
         new_progress["stalls"] = stalls
     if progress.get("reportIncomplete"):
         new_progress["reportIncomplete"] = True
-    requests = {
-        "sourceLists": source.requests,
-        "destinationLists": destination.requests,
-        "settled": unsure,
-        "remembered": remembered,
-        "outOfTime": copies.out_of_time,
-        "guardTripped": deletes.guard_tripped,
-        "heldDeletes": len(held),
-        "stalled": stalls > 0,
-        "s3Requests": pressure_met["requests"],
-        "slowDowns": step_counts["slowDowns"],
-    }
-    return new_progress, requests
+    return new_progress
 
 
 # Windows in a row a range may stop before the same first key because S3 keeps failing it

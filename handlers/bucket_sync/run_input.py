@@ -89,17 +89,7 @@ def wants_report(event: dict[str, Any], settings: Settings) -> bool:
 
 def parse_input(event: Any, settings: Settings) -> dict[str, Any]:
     """Check types and names, apply defaults; return the options of the run."""
-    if not isinstance(event, dict):
-        raise InvalidInput("the execution input must be a JSON object")
-    unknown = sorted(
-        set(event)
-        - {"source", "destination", "include", "exclude", "storageClass", "sseKmsKeyId", *_OPTIONAL}
-    )
-    if unknown:
-        raise InvalidInput(f"unknown input field(s): {', '.join(unknown)}")
-    for name in ("source", "destination"):
-        if name not in event:
-            raise InvalidInput(f"'{name}' is required")
+    check_fields(event)
     source = check_bucket_name("source", event["source"])
     destination = check_bucket_name("destination", event["destination"])
     for name, (types, described) in _OPTIONAL.items():
@@ -117,12 +107,7 @@ def parse_input(event: Any, settings: Settings) -> dict[str, Any]:
     max_delete_percent = event.get("maxDeletePercent", settings.default_max_delete_percent)
     if max_delete_percent is not None and not 0 <= max_delete_percent <= 100:
         raise InvalidInput("'maxDeletePercent' must be a number from 0 to 100 or null")
-    if source == destination:
-        raise InvalidInput("source and destination are the same bucket: one run would overwrite itself")
-    if source not in settings.source_buckets:
-        raise AccessDenied(f"bucket '{source}' is not in this deployment's source_bucket_names")
-    if destination not in settings.destination_buckets:
-        raise AccessDenied(f"bucket '{destination}' is not in this deployment's destination_bucket_names")
+    check_buckets(source, destination, settings)
     include = check_patterns("include", event.get("include", list(settings.default_include)))
     exclude = check_patterns("exclude", event.get("exclude", list(settings.default_exclude)))
     check_scope(include, exclude)
@@ -156,3 +141,28 @@ def parse_input(event: Any, settings: Settings) -> dict[str, Any]:
         ),
         "requestPayer": check_request_payer(event.get("requestPayer", settings.default_request_payer)),
     }
+
+
+def check_fields(event: Any) -> None:
+    """Raise InvalidInput unless `event` is an object of known fields with the required ones."""
+    if not isinstance(event, dict):
+        raise InvalidInput("the execution input must be a JSON object")
+    unknown = sorted(
+        set(event)
+        - {"source", "destination", "include", "exclude", "storageClass", "sseKmsKeyId", *_OPTIONAL}
+    )
+    if unknown:
+        raise InvalidInput(f"unknown input field(s): {', '.join(unknown)}")
+    for name in ("source", "destination"):
+        if name not in event:
+            raise InvalidInput(f"'{name}' is required")
+
+
+def check_buckets(source: str, destination: str, settings: Settings) -> None:
+    """Raise unless the two buckets differ and this deployment may use each in its role."""
+    if source == destination:
+        raise InvalidInput("source and destination are the same bucket: one run would overwrite itself")
+    if source not in settings.source_buckets:
+        raise AccessDenied(f"bucket '{source}' is not in this deployment's source_bucket_names")
+    if destination not in settings.destination_buckets:
+        raise AccessDenied(f"bucket '{destination}' is not in this deployment's destination_bucket_names")

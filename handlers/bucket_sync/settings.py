@@ -27,8 +27,6 @@ class Settings:
     # Windows a child runs before it hands its range back to be split again (the ASL checks
     # the same budget between invocations).
     max_steps_per_range: int = 100
-    # Windows one invocation runs at most (its time is the other bound); 1: a step per window.
-    max_windows_per_step: int = 1000
     # The functions' timeout in seconds (the module's lambda_timeout): the time a fresh invocation
     # has, so a copy no invocation could finish is named as failed, not deferred forever
     # (copytime.py). Default: Lambda's maximum, so handler tests refuse nothing for time.
@@ -91,7 +89,6 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         copy_threads=int(env.get("COPY_THREADS", base.copy_threads)),
         max_ranges=int(env.get("MAX_RANGES", base.max_ranges)),
         max_steps_per_range=int(env.get("MAX_STEPS_PER_RANGE", base.max_steps_per_range)),
-        max_windows_per_step=int(env.get("MAX_WINDOWS_PER_STEP", base.max_windows_per_step)),
         lambda_timeout=int(env.get("LAMBDA_TIMEOUT", base.lambda_timeout)),
         keep_website_redirects=env.get("KEEP_WEBSITE_REDIRECTS", base.keep_website_redirects).lower(),
         run_table=env.get("RUN_TABLE", base.run_table),

@@ -17,6 +17,7 @@ SAMPLE_VALUES: dict[str, Any] = {
     "validate_function_arn": "arn:aws:lambda:us-east-1:123456789012:function:t-validate",
     "plan_ranges_function_arn": "arn:aws:lambda:us-east-1:123456789012:function:t-plan-ranges",
     "sync_range_function_arn": "arn:aws:lambda:us-east-1:123456789012:function:t-sync-range",
+    "record_range_error_function_arn": "arn:aws:lambda:us-east-1:123456789012:function:t-record-range-error",
     "summarize_function_arn": "arn:aws:lambda:us-east-1:123456789012:function:t-summarize",
     "max_concurrency": 10,
     "max_steps_per_range": 1000,

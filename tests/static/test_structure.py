@@ -1,13 +1,17 @@
-"""Files a newcomer can hold: no Python file over 400 lines, and no circle in the import graph."""
+"""Files a newcomer can hold: no Python file over 400 lines, no handler function over 60, and no
+circle in the import graph."""
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 from tests.static.asl import ROOT
 from tests.static.pyimports import cycles, import_graph, python_files
 
 MAX_LINES = 400
+# A handler function longer than this does more than one thing: its phases get names of their own.
+MAX_FUNCTION_LINES = 60
 
 
 def test_no_python_file_is_over_400_lines():
@@ -17,6 +21,31 @@ def test_no_python_file_is_over_400_lines():
         if (lines := len(path.read_text().splitlines())) > MAX_LINES
     }
     assert not over, f"split these by job (at most {MAX_LINES} lines a file): {over}"
+
+
+def long_functions(source: str, limit: int) -> dict[str, int]:
+    """Functions (nested ones too) longer than `limit` lines, def to end with the docstring, by name."""
+    return {
+        f"{node.name}:{node.lineno}": lines
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and (lines := node.end_lineno - node.lineno + 1) > limit  # type: ignore[operator]
+    }
+
+
+def test_no_handler_function_is_over_60_lines():
+    over = {
+        f"{path.relative_to(ROOT)}:{name}": lines
+        for path in python_files(ROOT / "handlers")
+        for name, lines in long_functions(path.read_text(), MAX_FUNCTION_LINES).items()
+    }
+    assert not over, f"give each phase a name (at most {MAX_FUNCTION_LINES} lines a function): {over}"
+
+
+def test_the_checker_counts_a_function_from_def_to_end():
+    body = "".join(f"    x{n} = {n}\n" for n in range(58))
+    source = f'def fits():\n    """Doc."""\n{body}\n\ndef over():\n    """Doc."""\n{body}    return x0\n'
+    assert long_functions(source, MAX_FUNCTION_LINES) == {"over:63": 61}
 
 
 def test_no_import_circle():

@@ -102,3 +102,23 @@ def create_run_table(name: str = RUN_TABLE) -> Any:
             {"AttributeName": SORT_KEY, "AttributeType": "S"},
         ],
     )
+
+
+def copy_all(
+    source_s3: Any, destination_s3: Any, source: str, destination: str, entries: list, options: Any
+) -> Any:
+    """copy_objects on a step's pool of `options.threads`, as a window runs it."""
+    from bucket_sync.copier import copy_objects
+    from bucket_sync.jobs import step_pool
+
+    with step_pool(options.threads) as pool:
+        return copy_objects(source_s3, destination_s3, source, destination, entries, options, pool)
+
+
+def delete_all(s3: Any, bucket: str, entries: list, threads: int, dry_run: bool, **options: Any) -> Any:
+    """delete_objects on a step's pool of `threads`, as a window runs it."""
+    from bucket_sync.deleter import delete_objects
+    from bucket_sync.jobs import step_pool
+
+    with step_pool(threads) as pool:
+        return delete_objects(s3, bucket, entries, threads, dry_run, pool, **options)

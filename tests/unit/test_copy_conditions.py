@@ -11,13 +11,13 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from bucket_sync import conditions
-from bucket_sync.copier import CopyOptions, copy_objects
+from bucket_sync.copier import CopyOptions
 from bucket_sync.copy_reasons import DESTINATION_CHANGED, SOURCE_CHANGED
 from bucket_sync.diff import merge
 from bucket_sync.listing import Entry, list_range
 from bucket_sync.transient import is_transient
 from harness.buckets import snapshot
-from tests.unit.support import MIB, put, put_multipart
+from tests.unit.support import MIB, copy_all, put, put_multipart
 from tests.unit.test_range_step import sync_all
 
 
@@ -158,7 +158,7 @@ def test_a_source_rewritten_after_the_listing_is_still_told_apart(s3: Any) -> No
     put(s3, "src", "k", b"v1")
     listed = list_range(s3, "src", "", "", None, 10).entries
     put(s3, "src", "k", b"v2, written after the listing")
-    outcome = copy_objects(s3, s3, "src", "dst", listed, CopyOptions(threads=1))
+    outcome = copy_all(s3, s3, "src", "dst", listed, CopyOptions(threads=1))
     assert outcome.failures == [{"key": "k", "reason": SOURCE_CHANGED}]
 
 
@@ -215,7 +215,7 @@ def test_without_sdk_support_copies_are_refused_and_named(s3: Any, monkeypatch: 
     put(s3, "src", "k")
     copies = sent(s3, "CopyObject")
     listed = list_range(s3, "src", "", "", None, 10).entries
-    outcome = copy_objects(s3, s3, "src", "dst", listed, CopyOptions(threads=1))
+    outcome = copy_all(s3, s3, "src", "dst", listed, CopyOptions(threads=1))
     assert copies == [] and snapshot(s3, "dst") == {}
     assert "allow_unconditional_copies" in outcome.failures[0]["reason"]
     assert '"event": "copy.refused_without_destination_condition"' in capsys.readouterr().out
@@ -228,6 +228,6 @@ def test_without_sdk_support_a_deployment_that_opts_in_copies_unconditionally(
     put(s3, "src", "k")
     copies = sent(s3, "CopyObject")
     listed = list_range(s3, "src", "", "", None, 10).entries
-    outcome = copy_objects(s3, s3, "src", "dst", listed, CopyOptions(threads=1, allow_unconditional=True))
+    outcome = copy_all(s3, s3, "src", "dst", listed, CopyOptions(threads=1, allow_unconditional=True))
     assert [e.key for e in outcome.copied] == ["k"]
     assert "IfMatch" not in copies[0] and "IfNoneMatch" not in copies[0]

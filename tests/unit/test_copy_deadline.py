@@ -13,7 +13,7 @@ from typing import Any
 
 import botocore.session
 
-from bucket_sync.copier import CopyOptions, copy_objects
+from bucket_sync.copier import CopyOptions
 from bucket_sync.copytime import (
     COPY_BYTES_PER_SECOND,
     COPY_LATENCY_SECONDS,
@@ -22,6 +22,7 @@ from bucket_sync.copytime import (
 )
 from bucket_sync.listing import Entry
 from bucket_sync.settings import load_settings
+from tests.unit.support import copy_all
 
 GB = 1000**3
 WHEN = datetime(2025, 1, 1, tzinfo=UTC)
@@ -103,7 +104,7 @@ def entry(s3: ClockedS3, key: str) -> Entry:
 
 def copy(s3: ClockedS3, lambda_timeout: float = 900, **options: Any):
     entries = [entry(s3, key) for key in s3.objects]
-    return copy_objects(
+    return copy_all(
         s3,
         s3,
         "src",

@@ -2,12 +2,11 @@
 
 import pytest
 
-from bucket_sync.copier import CopyOptions, copy_objects
+from bucket_sync.copier import CopyOptions
 from bucket_sync.copy_reasons import SSE_C
-from bucket_sync.deleter import delete_objects
 from bucket_sync.listing import list_range
 from harness.buckets import snapshot
-from tests.unit.support import MIB, put, put_multipart, run_config
+from tests.unit.support import MIB, copy_all, delete_all, put, put_multipart, run_config
 from tests.unit.test_range_step import sync_all
 
 
@@ -95,7 +94,7 @@ def test_a_copy_pinned_to_an_outdated_etag_is_refused_and_named(s3):
     put(s3, "src", "k", b"version 1")
     listed = list_range(s3, "src", "", "", None, 10).entries
     put(s3, "src", "k", b"version 2 (written after the listing)")
-    outcome = copy_objects(s3, s3, "src", "dst", listed, CopyOptions(threads=2))
+    outcome = copy_all(s3, s3, "src", "dst", listed, CopyOptions(threads=2))
     assert outcome.copied == [] and snapshot(s3, "dst") == {}
     assert "changed since it was listed" in outcome.failures[0]["reason"]
 
@@ -138,7 +137,7 @@ def test_a_same_size_overwrite_of_the_destination_is_detected(s3):
 def test_a_multipart_copy_that_cannot_finish_in_the_step_is_paused_not_lost(s3):
     put_multipart(s3, "src", "huge", [5 * MIB, 5 * MIB])
     listed = list_range(s3, "src", "", "", None, 10).entries
-    outcome = copy_objects(s3, s3, "src", "dst", listed, CopyOptions(threads=2, seconds_left=lambda: 0.0))
+    outcome = copy_all(s3, s3, "src", "dst", listed, CopyOptions(threads=2, seconds_left=lambda: 0.0))
     assert outcome.copied == [] and outcome.failures == [] and outcome.deferred == listed
     [upload] = s3.list_multipart_uploads(Bucket="dst")["Uploads"]
     assert outcome.paused == {"huge": upload["UploadId"]}
@@ -149,6 +148,6 @@ def test_an_orphan_rewritten_after_the_listing_is_kept_and_named(s3):
     put(s3, "dst", "orphan", b"old")
     listed = list_range(s3, "dst", "", "", None, 10).entries
     put(s3, "dst", "orphan", b"written concurrently")
-    outcome = delete_objects(s3, "dst", listed, threads=1, dry_run=False)
+    outcome = delete_all(s3, "dst", listed, threads=1, dry_run=False)
     assert outcome.deleted == 0 and outcome.failures[0]["key"] == "orphan"
     assert s3.get_object(Bucket="dst", Key="orphan")["Body"].read() == b"written concurrently"

@@ -14,10 +14,10 @@ import moto.s3.models
 import pytest
 from botocore.exceptions import ReadTimeoutError
 
-from bucket_sync.copier import COPY_PASSES, CopyOptions, copy_objects
+from bucket_sync.copier import COPY_PASSES, CopyOptions
 from bucket_sync.listing import list_range
 from harness.buckets import snapshot
-from tests.unit.support import put, put_multipart
+from tests.unit.support import copy_all, put, put_multipart
 
 SLOWDOWN = ("SlowDown", "Please reduce your request rate.", 503)
 INTERNAL = ("InternalError", "We encountered an internal error. Please try again.", 500)
@@ -76,7 +76,7 @@ def listed(s3: Any) -> list:
 
 
 def copy(s3: Any, **options: Any):
-    return copy_objects(s3, s3, "src", "dst", listed(s3), CopyOptions(**{"threads": 1, **options}))
+    return copy_all(s3, s3, "src", "dst", listed(s3), CopyOptions(**{"threads": 1, **options}))
 
 
 def uploads(s3: Any) -> list[dict]:

@@ -4,10 +4,10 @@ on the listed ETag (If-Match), while every other key still goes in DeleteObjects
 import pytest
 
 from bucket_sync import deleter
-from bucket_sync.deleter import REWRITTEN, delete_objects, xml_can_carry
+from bucket_sync.deleter import REWRITTEN, xml_can_carry
 from bucket_sync.listing import list_range
 from harness.buckets import snapshot
-from tests.unit.support import put
+from tests.unit.support import delete_all, put
 from tests.unit.xml_strict import answer_malformed_bodies, record
 
 CONTROL = "a\x01b"  # U+0001: no XML 1.0 document can hold it, not even as &#1;
@@ -35,7 +35,7 @@ def test_a_key_xml_cannot_carry_is_deleted_alone_on_its_listed_etag(strict_s3):
         put(strict_s3, "dst", key)
     singles, batches = record(strict_s3, "DeleteObject"), record(strict_s3, "DeleteObjects")
     entries = listed(strict_s3)
-    outcome = delete_objects(strict_s3, "dst", entries, threads=2, dry_run=False)
+    outcome = delete_all(strict_s3, "dst", entries, threads=2, dry_run=False)
     assert (outcome.deleted, outcome.failures, outcome.retry) == (5, [], [])
     assert snapshot(strict_s3, "dst") == {}
     etag = next(entry.etag for entry in entries if entry.key == CONTROL)
@@ -47,7 +47,7 @@ def test_a_key_xml_cannot_carry_rewritten_since_listed_is_kept_and_named(strict_
     put(strict_s3, "dst", CONTROL, b"old")
     entries = listed(strict_s3)
     put(strict_s3, "dst", CONTROL, b"rewritten by someone else")
-    outcome = delete_objects(strict_s3, "dst", entries, threads=1, dry_run=False)
+    outcome = delete_all(strict_s3, "dst", entries, threads=1, dry_run=False)
     assert outcome.deleted == 0 and outcome.failures == [{"key": CONTROL, "reason": REWRITTEN}]
     assert set(snapshot(strict_s3, "dst")) == {CONTROL}
 
@@ -56,7 +56,7 @@ def test_a_key_xml_cannot_carry_deleted_by_someone_else_first_counts_as_deleted(
     put(strict_s3, "dst", CONTROL)
     entries = listed(strict_s3)
     strict_s3.delete_object(Bucket="dst", Key=CONTROL)
-    outcome = delete_objects(strict_s3, "dst", entries, threads=1, dry_run=False)
+    outcome = delete_all(strict_s3, "dst", entries, threads=1, dry_run=False)
     assert (outcome.deleted, outcome.failures, outcome.retry) == (1, [], [])
 
 
@@ -70,7 +70,7 @@ def test_without_if_match_a_key_xml_cannot_carry_is_kept_and_named(strict_s3, sd
     put(strict_s3, "dst", CONTROL)
     put(strict_s3, "dst", "plain")
     singles = record(strict_s3, "DeleteObject")
-    outcome = delete_objects(strict_s3, "dst", listed(strict_s3), threads=1, dry_run=False)
+    outcome = delete_all(strict_s3, "dst", listed(strict_s3), threads=1, dry_run=False)
     assert singles == [] and set(snapshot(strict_s3, "dst")) == {CONTROL}
     assert outcome.deleted == 1 and [f["key"] for f in outcome.failures] == [CONTROL]
     assert "cannot make a delete conditional" in outcome.failures[0]["reason"]
@@ -79,7 +79,7 @@ def test_without_if_match_a_key_xml_cannot_carry_is_kept_and_named(strict_s3, sd
 def test_without_if_match_opting_in_deletes_it_unconditionally(strict_s3, sdk_without_if_match):
     put(strict_s3, "dst", CONTROL)
     singles = record(strict_s3, "DeleteObject")
-    outcome = delete_objects(
+    outcome = delete_all(
         strict_s3, "dst", listed(strict_s3), threads=1, dry_run=False, allow_unconditional=True
     )
     assert outcome.deleted == 1 and snapshot(strict_s3, "dst") == {}
@@ -93,7 +93,7 @@ def test_a_batch_s3_calls_malformed_is_deleted_one_key_at_a_time_on_one_reservat
     entries = listed(s3)
     singles = record(s3, "DeleteObject")
     reserved: list[int] = []
-    outcome = delete_objects(
+    outcome = delete_all(
         s3,
         "dst",
         entries,

@@ -8,12 +8,11 @@ import pytest
 from botocore.stub import Stubber
 
 from bucket_sync import deleter
-from bucket_sync.deleter import delete_objects
 from bucket_sync.listing import Entry, list_range
 from bucket_sync.range_step import start_progress, sync_window
 from bucket_sync.settings import load_settings
 from harness.buckets import snapshot
-from tests.unit.support import REGION, put, run_config, settings, whole_range
+from tests.unit.support import REGION, delete_all, put, run_config, settings, whole_range
 
 
 def entry(key: str, etag: str = '"e1"') -> Entry:
@@ -31,14 +30,14 @@ def answer_delete_with(errors: list[dict]):
 
 def test_an_orphan_someone_else_deleted_first_counts_as_deleted():
     s3, stubber = answer_delete_with([{"Key": "gone", "Code": "NoSuchKey", "Message": "not there"}])
-    outcome = delete_objects(s3, "dst", [entry("gone"), entry("other")], threads=1, dry_run=False)
+    outcome = delete_all(s3, "dst", [entry("gone"), entry("other")], threads=1, dry_run=False)
     assert (outcome.deleted, outcome.failures) == (2, [])
     stubber.assert_no_pending_responses()
 
 
 def test_an_orphan_rewritten_since_listed_is_kept_and_named_with_the_reason():
     s3, _ = answer_delete_with([{"Key": "new", "Code": "PreconditionFailed", "Message": "At least one"}])
-    outcome = delete_objects(s3, "dst", [entry("new"), entry("old")], threads=1, dry_run=False)
+    outcome = delete_all(s3, "dst", [entry("new"), entry("old")], threads=1, dry_run=False)
     assert outcome.deleted == 1
     assert outcome.failures == [
         {
@@ -51,7 +50,7 @@ def test_an_orphan_rewritten_since_listed_is_kept_and_named_with_the_reason():
 
 def test_other_refusals_are_named_with_their_code():
     s3, _ = answer_delete_with([{"Key": "locked", "Code": "AccessDenied", "Message": "Access Denied"}])
-    outcome = delete_objects(s3, "dst", [entry("locked")], threads=1, dry_run=False)
+    outcome = delete_all(s3, "dst", [entry("locked")], threads=1, dry_run=False)
     assert outcome.deleted == 0
     assert outcome.failures[0]["reason"] == "delete refused: AccessDenied: Access Denied"
 
@@ -61,7 +60,7 @@ def test_each_delete_carries_the_listed_etag(s3):
     sent = []
     s3.meta.events.register("provide-client-params.s3.DeleteObjects", lambda params, **_: sent.append(params))
     listed = list_range(s3, "dst", "", "", None, 10).entries
-    delete_objects(s3, "dst", listed, threads=1, dry_run=False)
+    delete_all(s3, "dst", listed, threads=1, dry_run=False)
     assert sent[0]["Delete"]["Objects"] == [{"Key": "orphan", "ETag": listed[0].etag}]
 
 
@@ -83,7 +82,7 @@ def test_without_the_etag_condition_nothing_is_deleted_and_each_orphan_is_named(
     put(s3, "dst", "orphan")
     sent = count_deletes(s3)
     listed = list_range(s3, "dst", "", "", None, 10).entries
-    outcome = delete_objects(s3, "dst", listed, threads=1, dry_run=False)
+    outcome = delete_all(s3, "dst", listed, threads=1, dry_run=False)
     assert sent == [] and set(snapshot(s3, "dst")) == {"orphan"}
     assert outcome.deleted == 0 and outcome.failures[0]["key"] == "orphan"
     reason = outcome.failures[0]["reason"]
@@ -93,7 +92,7 @@ def test_without_the_etag_condition_nothing_is_deleted_and_each_orphan_is_named(
 def test_without_the_etag_condition_a_log_line_says_why(s3, sdk_without_etag_condition, capsys):
     put(s3, "dst", "orphan")
     listed = list_range(s3, "dst", "", "", None, 10).entries
-    delete_objects(s3, "dst", listed, threads=1, dry_run=False, execution="arn:run")
+    delete_all(s3, "dst", listed, threads=1, dry_run=False, execution="arn:run")
     records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert records[-1]["event"] == "delete.refused_without_etag_condition"
     assert (records[-1]["bucket"], records[-1]["objects"], records[-1]["execution"]) == ("dst", 1, "arn:run")
@@ -103,7 +102,7 @@ def test_opting_in_deletes_without_the_etag_condition(s3, sdk_without_etag_condi
     put(s3, "dst", "orphan")
     sent = count_deletes(s3)
     listed = list_range(s3, "dst", "", "", None, 10).entries
-    outcome = delete_objects(s3, "dst", listed, threads=1, dry_run=False, allow_unconditional=True)
+    outcome = delete_all(s3, "dst", listed, threads=1, dry_run=False, allow_unconditional=True)
     assert outcome.deleted == 1 and snapshot(s3, "dst") == {}
     assert sent[0]["Delete"]["Objects"] == [{"Key": "orphan"}]
 

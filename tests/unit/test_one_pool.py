@@ -7,12 +7,12 @@ from concurrent.futures import ThreadPoolExecutor
 import moto.s3.models
 import pytest
 
-from bucket_sync.copier import CopyOptions, copy_objects
+from bucket_sync.copier import CopyOptions
 from bucket_sync.jobs import one_call, run_jobs
 from bucket_sync.listing import list_range
 from bucket_sync.range_step import start_progress, sync_window
 from harness.buckets import snapshot
-from tests.unit.support import put, put_multipart, run_config, settings, whole_range
+from tests.unit.support import copy_all, put, put_multipart, run_config, settings, whole_range
 
 # A Lambda process may start this many threads.
 LAMBDA_THREAD_LIMIT = 1024
@@ -91,7 +91,7 @@ def test_a_failed_part_aborts_the_upload_and_names_the_object(s3, tiny_parts):
     put_multipart(s3, "src", "big", [4] * 6)
     fail_part(s3, 3)
     listed = list_range(s3, "src", "", "", None, 10).entries
-    outcome = copy_objects(s3, s3, "src", "dst", listed, CopyOptions(threads=2))
+    outcome = copy_all(s3, s3, "src", "dst", listed, CopyOptions(threads=2))
     assert outcome.copied == [] and "AccessDenied" in outcome.failures[0]["reason"]
     assert snapshot(s3, "dst") == {}
     assert s3.list_multipart_uploads(Bucket="dst").get("Uploads", []) == []
@@ -103,7 +103,7 @@ def test_copies_after_time_runs_out_are_deferred_in_key_order(s3):
     listed = list_range(s3, "src", "", "", None, 10).entries
     budget = iter([1.0])
     options = CopyOptions(threads=1, seconds_left=lambda: next(budget, -1.0))
-    outcome = copy_objects(s3, s3, "src", "dst", list(reversed(listed)), options)
+    outcome = copy_all(s3, s3, "src", "dst", list(reversed(listed)), options)
     assert [e.key for e in outcome.copied] == ["a", "b"]
     assert [e.key for e in outcome.deferred] == ["c", "d"]
 

@@ -7,7 +7,7 @@ from bucket_sync.payloads import RunState, zero_counts
 from bucket_sync.range_step import start_progress
 from bucket_sync.run_input import parse_input
 from bucket_sync.runstore import RunStore
-from bucket_sync.steps import sync_range
+from bucket_sync.steps import record_range_error, sync_range
 from bucket_sync.steps.plan_ranges import pending_ranges, plan_ranges
 from tests.unit.support import Context, run_config, settings, whole_range
 
@@ -97,7 +97,7 @@ def test_the_childs_catch_records_the_error_and_returns_nothing(run_table):
         "index": 0,
         "error": {"Error": "Sandbox.Timedout", "Cause": "c" * 5000},
     }
-    assert sync_range.handler(event, Context()) == {}
+    assert record_range_error.handler(event, Context()) == {}
     [record] = store.read_round(1)
     assert record.error["Error"] == "Sandbox.Timedout" and len(record.error["Cause"]) <= 300
 
@@ -131,7 +131,7 @@ def test_one_invocation_runs_windows_until_the_range_is_done(s3, run_table, monk
     assert result["progress"]["counts"]["copied"] == 25
 
 
-def test_an_invocation_stops_at_the_step_budget_or_its_window_cap(s3, run_table, monkeypatch):
+def test_an_invocation_stops_at_the_step_budget_or_when_its_time_runs_short(s3, run_table, monkeypatch):
     for i in range(25):
         s3.put_object(Bucket="src", Key=f"k{i:02}", Body=b"v")
     monkeypatch.setenv("CHUNK_SIZE", "4")
@@ -141,9 +141,26 @@ def test_an_invocation_stops_at_the_step_budget_or_its_window_cap(s3, run_table,
     first = sync_range.handler({"run": run_config(), "round": 1, "index": 0}, Context())
     assert (first["progress"]["steps"], first["progress"]["done"]) == (3, False)
     monkeypatch.setenv("MAX_STEPS_PER_RANGE", "100")
-    monkeypatch.setenv("MAX_WINDOWS_PER_STEP", "2")
-    again = sync_range.handler({**first, "run": run_config()}, Context())
+    # The invocation's time runs short once it has stored two windows: it starts no third.
+    context = ShortOfTime()
+    saving = sync_range.store_progress
+
+    def store_progress(*args):
+        context.windows += 1
+        return saving(*args)
+
+    monkeypatch.setattr(sync_range, "store_progress", store_progress)
+    again = sync_range.handler({**first, "run": run_config()}, context)
     assert again["progress"]["steps"] == 5 and again["progress"]["cursor"] > first["progress"]["cursor"]
+
+
+class ShortOfTime(Context):
+    """Plenty of time until two windows are stored, then a millisecond."""
+
+    windows = 0
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 300_000 if self.windows < 2 else 1
 
 
 def test_a_retried_invocation_resumes_from_the_last_window_it_stored(s3, run_table, monkeypatch):

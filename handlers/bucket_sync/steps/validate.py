@@ -51,22 +51,14 @@ def validate(
         )
     if options["deleteOrphans"] and not options["allowEmptySource"]:
         check_empty_source(options, s3_for(source_region), s3_for(destination_region))
-    # Redirects take effect where a website is served: a source served as a site, or a private
-    # staging source synced into the bucket that serves the site.
-    redirects = settings.keep_website_redirects
-    read_redirects = redirects == "true" or (
-        redirects == "auto"
-        and (
+    read_redirects = reads_redirects(
+        settings.keep_website_redirects,
+        lambda: (
             has_website(s3_for(source_region), options["source"])
             or has_website(s3_for(destination_region), options["destination"])
-        )
+        ),
     )
-    wants_report = options.pop("report")
-    report = None
-    if wants_report and settings.report_bucket:
-        report = ReportTarget(
-            bucket=settings.report_bucket, prefix=f"{settings.report_prefix}{execution.rsplit(':', 1)[-1]}/"
-        )
+    report = report_target(options.pop("report"), settings, execution)
     run = RunConfig(
         execution=execution,
         **options,
@@ -84,6 +76,24 @@ def validate(
         totals=zero_counts(),
         failures=[],
         resumeRound=None,
+    )
+
+
+def reads_redirects(keep_website_redirects: str, serves_website: Callable[[], bool]) -> bool:
+    """Whether the run copies website redirects: "true", or "auto" when `serves_website()`.
+
+    Redirects take effect where a website is served: a source served as a site, or a private
+    staging source synced into the bucket that serves the site; "auto" asks only when needed.
+    """
+    return keep_website_redirects == "true" or (keep_website_redirects == "auto" and serves_website())
+
+
+def report_target(wanted: bool, settings: Settings, execution: str) -> ReportTarget | None:
+    """Where the run's report goes (a folder per execution name), or None when it writes none."""
+    if not wanted or not settings.report_bucket:
+        return None
+    return ReportTarget(
+        bucket=settings.report_bucket, prefix=f"{settings.report_prefix}{execution.rsplit(':', 1)[-1]}/"
     )
 
 
