@@ -70,3 +70,15 @@ output "state_machine_policy_json" {
   description = "The IAM policy (JSON) the state machine's role needs: attached to the role the module creates, or for you to attach to the role given in state_machine_role_arn."
   value       = data.aws_iam_policy_document.state_machine.json
 }
+
+output "continuous_sync" {
+  description = "Continuous sync's resources (null when continuous_sync is off): queue_arn and queue_url (point the source bucket's S3 Event Notifications here instead of EventBridge if you must; the queue policy admits the bucket), dlq_arn, dlq_url, rule_name (the EventBridge rule), consumer_function_arn."
+  value = local.continuous ? {
+    queue_arn             = aws_sqs_queue.continuous[0].arn
+    queue_url             = aws_sqs_queue.continuous[0].id
+    dlq_arn               = aws_sqs_queue.continuous_dlq[0].arn
+    dlq_url               = aws_sqs_queue.continuous_dlq[0].id
+    rule_name             = aws_cloudwatch_event_rule.continuous[0].name
+    consumer_function_arn = module.consumer[0].arn
+  } : null
+}
