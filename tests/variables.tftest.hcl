@@ -402,3 +402,27 @@ run "rejects_a_delete_percent_over_100" {
   variables { max_delete_percent = 101 }
   expect_failures = [var.max_delete_percent]
 }
+
+run "rejects_continuous_sync_into_the_watched_source" {
+  command = plan
+  variables {
+    continuous_sync = { source = "photos-src", destination = "photos-src" }
+  }
+  expect_failures = [var.continuous_sync]
+}
+
+run "rejects_continuous_sync_with_a_bad_batching_window" {
+  command = plan
+  variables {
+    continuous_sync = { source = "photos-src", destination = "photos-dst", batch_size = 100, maximum_batching_window_seconds = 0 }
+  }
+  expect_failures = [var.continuous_sync]
+}
+
+run "rejects_continuous_sync_with_a_short_delete_window" {
+  command = plan
+  variables {
+    continuous_sync = { source = "photos-src", destination = "photos-dst", delete_window_seconds = 10 }
+  }
+  expect_failures = [var.continuous_sync]
+}
