@@ -80,16 +80,6 @@ resource "aws_sqs_queue" "continuous" {
   tags = var.tags
 }
 
-resource "aws_sqs_queue_redrive_allow_policy" "continuous_dlq" {
-  count = local.continuous ? 1 : 0
-
-  queue_url = aws_sqs_queue.continuous_dlq[0].id
-  redrive_allow_policy = jsonencode({
-    redrivePermission = "byQueue"
-    sourceQueueArns   = [aws_sqs_queue.continuous[0].arn]
-  })
-}
-
 data "aws_iam_policy_document" "continuous_queue" {
   count = local.continuous ? 1 : 0
 

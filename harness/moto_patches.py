@@ -24,7 +24,16 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration.item
 from moto.stepfunctions.parser.asl.eval.event.event_manager import EventManager
 from moto.stepfunctions.responses import StepFunctionResponse
 
-from harness import iam_enforcement, lambda_logging, s3_fidelity, sfn_limits, strictness, throttling, wsgi_io
+from harness import (
+    event_delivery,
+    iam_enforcement,
+    lambda_logging,
+    s3_fidelity,
+    sfn_limits,
+    strictness,
+    throttling,
+    wsgi_io,
+)
 from harness.lambda_runtime import (
     LAMBDA_MAX_OPEN_FILES,
     LAMBDA_MAX_THREADS,
@@ -280,4 +289,5 @@ def apply() -> None:
         lambda_logging.apply()
         iam_enforcement.apply()
         throttling.apply()
+        event_delivery.apply()
         _applied = True
