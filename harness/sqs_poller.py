@@ -8,8 +8,9 @@ ReportBatchItemFailures only the messages named in ``batchItemFailures`` stay on
 a function error or an unreadable response leaves the whole batch. Messages left on the queue
 come back after the queue's visibility timeout, as on AWS; ``retry_after_seconds`` shortens that
 for tests (ChangeMessageVisibility on exactly those messages), which changes when a retry comes,
-never whether. The invocation is synchronous, so at most one batch is in flight per poller (the
-mapping's concurrency of one); several pollers may share a queue.
+never whether. Each polling thread has at most one batch in flight (its invocation is
+synchronous); ``concurrency`` threads poll at once, as Lambda runs several batches of one
+mapping at a time (five at first, more as the queue grows).
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ class Invocation:
     failed: list[str]
     function_error: str | None
     ended: float
+    # How long the invocation took (the function's own time plus the emulator's overhead).
+    seconds: float = 0.0
 
 
 @dataclass
@@ -45,9 +48,10 @@ class SqsPoller:
     batch_size: int = 100
     window_seconds: float = 1.0
     retry_after_seconds: int | None = None
+    concurrency: int = 1
     invocations: list[Invocation] = field(default_factory=list)
     _stop: threading.Event = field(default_factory=threading.Event)
-    _thread: threading.Thread | None = None
+    _threads: list[threading.Thread] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def _queue_arn(self) -> str:
@@ -98,6 +102,7 @@ class SqsPoller:
             return None
         queue_arn = self._queue_arn()
         records = [self._record(m, queue_arn, queue_arn.split(":")[3]) for m in messages]
+        invoked = time.monotonic()
         response = self.lambda_client.invoke(
             FunctionName=self.function_name, Payload=json.dumps({"Records": records}).encode()
         )
@@ -128,7 +133,7 @@ class SqsPoller:
                         ReceiptHandle=message["ReceiptHandle"],
                         VisibilityTimeout=self.retry_after_seconds,
                     )
-        invocation = Invocation(records, failed, error, time.time())
+        invocation = Invocation(records, failed, error, time.time(), time.monotonic() - invoked)
         with self._lock:
             self.invocations.append(invocation)
         return invocation
@@ -139,8 +144,12 @@ class SqsPoller:
 
     def __enter__(self) -> SqsPoller:
         self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name=f"poller:{self.function_name}", daemon=True)
-        self._thread.start()
+        self._threads = [
+            threading.Thread(target=self._run, name=f"poller:{self.function_name}:{n}", daemon=True)
+            for n in range(self.concurrency)
+        ]
+        for thread in self._threads:
+            thread.start()
         return self
 
     def __exit__(
@@ -150,8 +159,13 @@ class SqsPoller:
         tb: TracebackType | None,
     ) -> None:
         self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=120)
+        for thread in self._threads:
+            thread.join(timeout=120)
+
+    def warm(self) -> None:
+        """Invoke the function once with no records, so its sandbox is up before the load starts
+        (a steady stream meets warm sandboxes on AWS)."""
+        self.lambda_client.invoke(FunctionName=self.function_name, Payload=b'{"Records": []}')
 
     def history(self) -> list[Invocation]:
         """The invocations so far."""
