@@ -19,7 +19,7 @@ OLDSDK_STAMP := $(OLDSDK_VENV)/.installed
 
 PYTEST := $(BIN)/python -m pytest --junitxml=build/junit.xml
 
-.PHONY: setup setup-main setup-checkov setup-oldsdk demo emulator test test-unit test-static lint package sdk-layer clean bench
+.PHONY: setup setup-main setup-checkov setup-oldsdk demo emulator test test-unit test-static lint package sdk-layer clean bench release hooks
 
 # The main venv runs the demo and the tests; checkov (static tests, lint) and the oldest claimed
 # SDK (tests/unit/test_old_sdk.py) have their own.
@@ -88,3 +88,12 @@ sdk-layer: setup-main
 
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) $(OLDSDK_VENV) .pytest_cache .ruff_cache build *.egg-info
+
+# Freeze the CHANGELOG's [Unreleased] notes as VERSION, commit and tag vVERSION (README, "Versioning").
+release: setup-main
+	@test -n "$(VERSION)" || { echo "usage: make release VERSION=X.Y.Z"; exit 1; }
+	$(BIN)/python scripts/release.py $(VERSION)
+
+# Run the lint and freshness checks before every commit (.pre-commit-config.yaml).
+hooks: setup
+	$(BIN)/pre-commit install

@@ -31,8 +31,13 @@ locals {
     REPORT_BUCKET              = var.report_bucket == null ? "" : var.report_bucket
     REPORT_PREFIX              = var.report_prefix
     LAMBDA_TIMEOUT             = tostring(var.lambda_timeout)
+    SOURCE_BUCKET_OWNER        = var.source_bucket_owner == null ? "" : var.source_bucket_owner
+    DESTINATION_BUCKET_OWNER   = var.destination_bucket_owner == null ? "" : var.destination_bucket_owner
+    REQUEST_PAYER              = var.request_payer == null ? "" : var.request_payer
     # Read by SyncRange only when the runtime's SDK cannot make deletes conditional.
     ALLOW_UNCONDITIONAL_DELETES = tostring(var.allow_unconditional_deletes)
+    # Read by SyncRange only when the runtime's SDK cannot condition copies on the destination.
+    ALLOW_UNCONDITIONAL_COPIES = tostring(var.allow_unconditional_copies)
   }
 }
 

@@ -51,7 +51,7 @@ variable "destination_bucket_names" {
 }
 
 variable "chunk_size" {
-  description = "Keys listed per side in one SyncRange step (several 1,000-key LIST pages). Keys never travel through the state payload; the default of 5,000 keeps a no-op re-sync under 1 state transition per 1,000 objects, and a step that runs short of time ends early at an exact cursor."
+  description = "Keys listed per side in one SyncRange step (several 1,000-key LIST pages). Keys never travel through the state payload; the default of 5,000 keeps a no-op re-sync under 1 state transition per 1,000 objects, and a step that runs short of time ends early at an exact cursor. The plan refuses a chunk_size that lambda_memory_size cannot hold or lambda_timeout cannot list (docs/OPERATING.md, \"Sizing a step\")."
   type        = number
   default     = 5000
   nullable    = false
@@ -63,7 +63,7 @@ variable "chunk_size" {
 }
 
 variable "max_concurrency" {
-  description = "Key ranges synced in parallel (child executions of the Distributed Map) and ranges planned per round. Every value up to 1,000 fits Step Functions' payload limit (README, \"Payload budget\"). The default of 100 uses a tenth of an account's default Lambda concurrency (1,000); more needs that quota raised."
+  description = "Key ranges synced in parallel (child executions of the Distributed Map) and ranges planned per round. Every value up to 1,000 fits Step Functions' payload limit (docs/ARCHITECTURE.md, \"Payload budget\"). The default of 100 uses a tenth of an account's default Lambda concurrency (1,000); more needs that quota raised."
   type        = number
   default     = 100
   nullable    = false
@@ -134,8 +134,41 @@ variable "allow_cross_region" {
   nullable    = false
 }
 
+variable "source_bucket_owner" {
+  description = "AWS account ID (12 digits) that must own the source bucket of runs that do not say (run input sourceBucketOwner). Every request to the source then carries ExpectedBucketOwner (and copies ExpectedSourceBucketOwner), so a bucket another account owns under the same name, re-created or mistyped, is never read: the run fails with AccessDenied before any write. null: no owner check."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.source_bucket_owner == null ? true : can(regex("^[0-9]{12}$", var.source_bucket_owner))
+    error_message = "source_bucket_owner must be null or an AWS account ID of 12 digits."
+  }
+}
+
+variable "destination_bucket_owner" {
+  description = "AWS account ID (12 digits) that must own the destination bucket of runs that do not say (run input destinationBucketOwner). Every request to the destination then carries ExpectedBucketOwner, so the sync never writes to or deletes in a bucket another account owns under that name: the run fails with AccessDenied before any write. null: no owner check."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.destination_bucket_owner == null ? true : can(regex("^[0-9]{12}$", var.destination_bucket_owner))
+    error_message = "destination_bucket_owner must be null or an AWS account ID of 12 digits."
+  }
+}
+
+variable "request_payer" {
+  description = "\"requester\" to sync from Requester Pays sources by default (run input requestPayer): every request to the source carries x-amz-request-payer: requester, and this account pays for the source's requests and data transfer out of it. null: the source's owner pays, and a Requester Pays source of another account fails the run with AccessDenied."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.request_payer == null ? true : var.request_payer == "requester"
+    error_message = "request_payer must be null or \"requester\"."
+  }
+}
+
 variable "keep_website_redirects" {
-  description = "Carry x-amz-website-redirect-location over to copies. CopyObject drops it, so each copied object's headers are read first (one HEAD, a GET-class request, per copy). \"auto\" (default): only when the source bucket has a website configuration, where redirects take effect (checked at the start of every run), so a bucket without one costs one request per copy; \"true\": always; \"false\": never. The booleans true and false work too."
+  description = "Carry x-amz-website-redirect-location over to copies. CopyObject drops it, so each copied object's headers are read first (one HEAD, a GET-class request, per copy). \"auto\" (default): only when the source or the destination bucket has a website configuration, where redirects take effect (checked at the start of every run), so a pair without one costs no extra request per copy; \"true\": always; \"false\": never. The booleans true and false work too."
   type        = string
   default     = "auto"
   nullable    = false
@@ -483,6 +516,13 @@ variable "allow_unconditional_deletes" {
   nullable    = false
 }
 
+variable "allow_unconditional_copies" {
+  description = "RISK: copy without the destination condition (If-Match on the listed destination ETag, If-None-Match when the key was absent) when the Lambda runtime's bundled botocore is too old to send it (botocore 1.34.162 is; the module's pinned SDK layer is not). A destination object written by someone else after it was listed is then overwritten. false (recommended): such a runtime copies nothing and names every key to copy as failed with the reason; use a newer runtime or bundle a newer boto3 instead."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
 variable "role_path" {
   description = "IAM path of every role the module creates (the Lambda, state machine and scheduler roles), for organizations that group roles by path."
   type        = string
@@ -551,7 +591,7 @@ variable "destination_sse_kms_key_arn" {
 }
 
 variable "report_bucket" {
-  description = "Bucket where runs write their report: every action taken (a dry run: every action it would take) as JSON lines, plus a summary, under <report_prefix><execution name>/ (README, \"Run report\"). null: no reports. The functions may write only under report_prefix in it."
+  description = "Bucket where runs write their report: every action taken (a dry run: every action it would take) as JSON lines, plus a summary, under <report_prefix><execution name>/ (docs/OPERATING.md, \"Run report\"). null: no reports. The functions may write only under report_prefix in it."
   type        = string
   default     = null
 

@@ -166,8 +166,8 @@ def main() -> None:
         phases = [[scenario] for scenario in scenarios]
     else:
         # One mode at a time, its container counts at once: each scenario has its own bucket and
-        # they share only the CPU. Without the limiter, 160 threads retrying burn enough CPU to
-        # slow a limited scenario beside them (0.95 of the limit alone, 0.88 beside it).
+        # they share only the CPU. Without the limiter, 160 threads retrying burn enough CPU to slow
+        # a limited scenario beside them (docs/BENCHMARK_NOTES.md, "Back-pressure").
         phases = [[(n, mode) for n in args.containers] for mode in args.modes.split(",")]
     for phase in phases:
         with ThreadPoolExecutor(len(phase)) as pool:

@@ -29,7 +29,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "handlers")]
 import boto3  # noqa: E402
 from moto.server import ThreadedMotoServer  # noqa: E402
 
-from bench.run import Store, key_name  # noqa: E402
+from bench.running.data import Store, key_name  # noqa: E402
 from bucket_sync import clients, pageahead  # noqa: E402
 from bucket_sync.diff import merge  # noqa: E402
 from bucket_sync.listing import list_range  # noqa: E402

@@ -24,29 +24,14 @@ import json
 import sys
 import threading
 import time
-import urllib.request
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-__all__ = ["CountingProxy", "ProxyProcess", "classify", "OPERATIONS"]
+sys.path[:0] = [str(Path(__file__).resolve().parent.parent)]
 
-OPERATIONS = (
-    "ListObjectsV2",
-    "ListObjects",
-    "HeadObject",
-    "GetObject",
-    "PutObject",
-    "CopyObject",
-    "UploadPartCopy",
-    "UploadPart",
-    "CreateMultipartUpload",
-    "CompleteMultipartUpload",
-    "AbortMultipartUpload",
-    "DeleteObject",
-    "DeleteObjects",
-    "other",
-)
+from bench.s3_operations import LATENCY_PROFILES, classify  # noqa: E402
 
 # Hop-by-hop headers (RFC 9110 7.6.1) are never forwarded.
 _HOP_BY_HOP = {
@@ -59,81 +44,8 @@ _HOP_BY_HOP = {
     "upgrade",
 }
 _STREAM_CHUNK = 64 * 1024
-# Per-operation latencies in ms, closer to real S3 than one fixed delay: a LIST page (1,000 keys
-# serialised) is slower than a HEAD, a server-side copy in between. Operations a profile does not
-# name get the fixed latency. "aws" are the figures bench/cost.py assumes for real S3, same region.
-LATENCY_PROFILES: dict[str, dict[str, float]] = {
-    "aws": {
-        "ListObjectsV2": 150,
-        "ListObjects": 150,
-        "HeadObject": 20,
-        "GetObject": 20,
-        "PutObject": 75,
-        "CopyObject": 75,
-        "UploadPartCopy": 75,
-        "UploadPart": 75,
-        "CreateMultipartUpload": 30,
-        "CompleteMultipartUpload": 75,
-        "AbortMultipartUpload": 20,
-        "DeleteObject": 20,
-        "DeleteObjects": 75,
-        "other": 20,
-    },
-}
+
 CONTROL_PREFIX = "/__bench__/"
-
-
-def classify(method: str, path: str, query: str, headers: dict[str, str] | None = None) -> str:
-    """The S3 operation of a path-style request (``other`` for bucket-level and unknown calls)."""
-    headers = {k.lower(): v for k, v in (headers or {}).items()}
-    params = parse_qs(query, keep_blank_values=True)
-    parts = path.lstrip("/").split("/", 1)
-    has_key = len(parts) == 2 and parts[1] != ""
-    method = method.upper()
-    if not has_key:
-        if method == "GET" and parts[0]:
-            if "list-type" in params and params["list-type"] == ["2"]:
-                return "ListObjectsV2"
-            bucket_subresources = {
-                "location", "versioning", "acl", "policy", "tagging", "versions", "uploads",
-                "lifecycle", "cors", "website", "encryption", "logging", "notification",
-                "replication", "object-lock", "ownershipControls", "publicAccessBlock",
-                "accelerate", "requestPayment", "analytics", "inventory", "metrics",
-                "intelligent-tiering",
-            }  # fmt: skip
-            if not (bucket_subresources & set(params)):
-                return "ListObjects"
-        if method == "POST" and "delete" in params:
-            return "DeleteObjects"
-        return "other"
-    if method == "HEAD":
-        return "HeadObject"
-    if method == "GET":
-        if {"tagging", "acl", "retention", "legal-hold", "attributes", "torrent"} & set(params):
-            return "other"
-        if "uploadId" in params:
-            return "other"  # ListParts
-        return "GetObject"
-    if method == "PUT":
-        if {"tagging", "acl", "retention", "legal-hold"} & set(params):
-            return "other"
-        multipart = "partNumber" in params and "uploadId" in params
-        if "x-amz-copy-source" in headers:
-            return "UploadPartCopy" if multipart else "CopyObject"
-        return "UploadPart" if multipart else "PutObject"
-    if method == "POST":
-        if "uploads" in params:
-            return "CreateMultipartUpload"
-        if "uploadId" in params:
-            return "CompleteMultipartUpload"
-        return "other"
-    if method == "DELETE":
-        if "uploadId" in params:
-            return "AbortMultipartUpload"
-        if "tagging" in params:
-            return "other"
-        return "DeleteObject"
-    return "other"
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -373,56 +285,6 @@ class CountingProxy:
                 if attempt:
                     raise
         raise AssertionError("unreachable")
-
-
-class ProxyProcess:
-    """The proxy in a child process (so it does not share the emulator's GIL), driven over HTTP."""
-
-    def __init__(self, upstream: str = "http://127.0.0.1:9", latency_ms: float = 0.0) -> None:
-        import subprocess
-
-        self._proc = subprocess.Popen(
-            [sys.executable, __file__, "--upstream", upstream, "--latency-ms", str(latency_ms)],
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        assert self._proc.stdout is not None
-        self.url = self._proc.stdout.readline().strip()
-        if not self.url.startswith("http://"):
-            raise RuntimeError("proxy did not start")
-
-    @property
-    def pid(self) -> int:
-        """The proxy process's id (run.py reads its CPU time from /proc)."""
-        return self._proc.pid
-
-    def _call(self, action: str, **params: object) -> dict[str, int]:
-        query = "&".join(f"{k}={v}" for k, v in params.items())
-        request = urllib.request.Request(f"{self.url}{CONTROL_PREFIX}{action}?{query}", method="POST")
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return json.loads(response.read())
-
-    def counts(self) -> dict[str, int]:
-        return self._call("counts")
-
-    def reset(self) -> dict[str, int]:
-        return self._call("reset")
-
-    def configure(
-        self, upstream: str | None = None, latency_ms: float | None = None, profile: str | None = None
-    ) -> None:
-        params: dict[str, object] = {}
-        if upstream is not None:
-            params["upstream"] = upstream
-        if latency_ms is not None:
-            params["latency_ms"] = latency_ms
-        if profile is not None:
-            params["profile"] = profile
-        self._call("config", **params)
-
-    def stop(self) -> None:
-        self._proc.terminate()
-        self._proc.wait(10)
 
 
 def main() -> None:

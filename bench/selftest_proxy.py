@@ -22,8 +22,9 @@ import boto3
 from botocore.config import Config
 from moto.server import ThreadedMotoServer
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from proxy import CountingProxy, classify  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.proxy import CountingProxy  # noqa: E402
+from bench.s3_operations import classify  # noqa: E402
 
 AWS = Path(__file__).resolve().parent / ".venv" / "bin" / "aws"
 

@@ -62,7 +62,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import unquote
 
-from harness import wsgi_io
+from harness import injectors, wsgi_io
 
 __all__ = [
     "ACCESS_DENIED",
@@ -163,9 +163,7 @@ class Faults:
     # -- switching -----------------------------------------------------------
 
     def __enter__(self) -> Faults:
-        from harness import moto_patches
-
-        moto_patches.set_fault_injector(self)
+        injectors.set_fault_injector(self)
         self._installed = True
         return self
 
@@ -175,9 +173,7 @@ class Faults:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        from harness import moto_patches
-
-        moto_patches.set_fault_injector(None)
+        injectors.set_fault_injector(None)
         self._installed = False
 
     @property

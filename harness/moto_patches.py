@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.core.responses import ActionResult
@@ -29,11 +29,13 @@ from harness import (
     iam_enforcement,
     lambda_logging,
     s3_fidelity,
+    s3_ownership,
     sfn_limits,
     strictness,
     throttling,
     wsgi_io,
 )
+from harness.injectors import active_faults, active_throttle, set_fault_injector, set_throttle
 from harness.lambda_runtime import (
     LAMBDA_MAX_OPEN_FILES,
     LAMBDA_MAX_THREADS,
@@ -41,10 +43,6 @@ from harness.lambda_runtime import (
     LambdaRuntime,
     LayerSpec,
 )
-
-if TYPE_CHECKING:
-    from harness.faults import Faults
-    from harness.throttling import Throttle
 
 __all__ = [
     "apply",
@@ -64,28 +62,11 @@ _endpoint: str = ""
 _child_counts: list[int] = []
 _child_counts_lock = threading.Lock()
 
-_faults: Faults | None = None
-_throttle: Throttle | None = None
-
 
 def set_lambda_runtime(runtime: LambdaRuntime | None, endpoint: str = "") -> None:
     """Route Lambda Invoke to ``runtime``; handlers get ``endpoint`` as AWS_ENDPOINT_URL."""
     global _runtime, _endpoint
     _runtime, _endpoint = runtime, endpoint
-
-
-def set_fault_injector(faults: Faults | None) -> None:
-    """Install (or, with None, remove) the active :class:`harness.faults.Faults`; one at a time."""
-    global _faults
-    if faults is not None and _faults is not None and _faults is not faults:
-        raise RuntimeError("another Faults block is already active")
-    _faults = faults
-
-
-def set_throttle(throttle: Throttle | None) -> None:
-    """Install (or, with None, remove) the request-rate limits of the running emulator."""
-    global _throttle
-    _throttle = throttle
 
 
 def child_history_event_counts() -> list[int]:
@@ -191,7 +172,7 @@ def _invoke(
         key_id, secret, token = iam_enforcement.role_credentials(fn.role, fn.region)
         spec = dataclasses.replace(spec, access_key_id=key_id, secret_access_key=secret, session_token=token)
     payload = body.encode() if isinstance(body, str) else (body or b"")
-    faults = _faults
+    faults = active_faults()
     crash = faults.lambda_crash_for(fn.function_name) if faults is not None else None
     if invocation_type == "Event":
         threading.Thread(target=runtime.invoke, args=(spec, zip_bytes, payload, crash), daemon=True).start()
@@ -225,7 +206,7 @@ def _eval_job(self: DistributedItemProcessorWorker, env: Any, job: Any) -> None:
 
 
 def _intercept_s3(environ: dict[str, Any], start_response: Any) -> Any:
-    faults, throttle = _faults, _throttle
+    faults, throttle = active_faults(), active_throttle()
     if faults is not None:
         injected = faults.intercept_s3(environ, start_response)
         if injected is not None:
@@ -238,7 +219,7 @@ def _intercept_s3(environ: dict[str, Any], start_response: Any) -> Any:
 
 
 def _intercept_dynamodb(environ: dict[str, Any], start_response: Any) -> Any:
-    faults, throttle = _faults, _throttle
+    faults, throttle = active_faults(), active_throttle()
     if faults is None and throttle is None:
         return None
     operation = str(environ.get("HTTP_X_AMZ_TARGET", "")).rpartition(".")[2]
@@ -285,6 +266,7 @@ def apply() -> None:
         DistributedItemProcessorWorker._eval_job = _eval_job  # type: ignore[method-assign]
         DomainDispatcherApplication.__call__ = _dispatch  # type: ignore[method-assign]
         s3_fidelity.apply()
+        s3_ownership.apply()
         sfn_limits.apply()
         lambda_logging.apply()
         iam_enforcement.apply()

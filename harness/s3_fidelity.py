@@ -1,10 +1,11 @@
 """Make moto's S3 behave like S3 where the sync's correctness depends on it.
 
-moto 5.2.5 computes every ETag as the MD5 of the content, ignores the ETag condition of
-DeleteObjects and ``x-amz-copy-source-if-match`` on CopyObject and UploadPartCopy, and serves
-and copies SSE-C objects without their key; S3 does none of these. Without these patches, tests
-could not tell a sync that re-copies every SSE-KMS object forever, deletes or copies an object
-rewritten since it was listed, or "copies" an object it could never read, from a correct one.
+moto 5.2.5 computes every single-part ETag as the MD5 of the content (SSE-KMS included),
+ignores the ETag condition of DeleteObjects and ``x-amz-copy-source-if-match`` on CopyObject and
+UploadPartCopy, and serves and copies SSE-C objects without their key; S3 does none of these.
+Without these patches, tests could not tell a sync that re-copies every SSE-KMS object forever,
+deletes or copies an object rewritten since it was listed, or "copies" an object it could never
+read, from a correct one.
 
 AWS facts relied on:
 
@@ -31,6 +32,17 @@ AWS facts relied on:
   against S3 in boto/boto3#2005 and aws/aws-sdk-java#333 for raw control characters, and in
   basho/riak_cs#974 for ``&#x1;``). botocore sends such a key raw; moto 5.2.5 answers 500.
   Only single PUTs and copies record SSE-C here; multipart uploads with SSE-C are not tracked.
+* ListObjectsV2's StartAfter names a key, and a key "is a sequence of Unicode characters whose
+  UTF-8 encoding is at most 1024 bytes long" (Naming Amazon S3 objects, .../userguide/
+  object-keys.html); S3 refuses a longer one with 400, where moto lists as if it were valid.
+  The error code S3 gives is not documented; KeyTooLongError, its answer to a key over the
+  limit, stands in for it.
+* Conditional writes on CopyObject and CompleteMultipartUpload: harness/s3_conditions.py.
+
+Multipart ETags need no patch: moto computes them as S3 does, the MD5 of the parts' binary MD5s
+followed by "-<parts>", one part included, whether the parts were uploaded or copied
+(tests/harness/test_strict_s3.py checks it, since the sync's "copy over the same part boundaries"
+rule depends on it).
 
 Each behaviour has a switch in :class:`harness.strictness.Strictness` (off: moto's own).
 """
@@ -51,7 +63,7 @@ from moto.s3.models import FakeKey, S3Backend
 from moto.s3.responses import S3Response
 from werkzeug.datastructures import Headers
 
-from harness import strictness, wsgi_io
+from harness import s3_conditions, strictness, wsgi_io
 
 __all__ = ["MALFORMED_XML_MESSAGE", "SSE_C_REQUIRED_MESSAGE", "apply", "refuse_malformed_xml"]
 
@@ -82,6 +94,13 @@ class _SseCKeyRequired(S3ClientError):
 
     def __init__(self) -> None:
         super().__init__("InvalidRequest", SSE_C_REQUIRED_MESSAGE)
+
+
+class _StartAfterTooLong(S3ClientError):
+    code = "KeyTooLongError"
+
+    def __init__(self) -> None:
+        super().__init__("KeyTooLongError", "Your key is too long")
 
 
 class _RefusedDelete(str):
@@ -215,6 +234,24 @@ def refuse_malformed_xml(environ: dict[str, Any], start_response: Any) -> Iterab
     return None
 
 
+# --- ListObjectsV2: StartAfter within a key's length ---------------------------------------
+
+# S3's limit on a key, in UTF-8 bytes.
+MAX_KEY_BYTES = 1024
+
+
+def _bounded_start_after(original: Any) -> Any:
+    def list_objects_v2(self: S3Response) -> Any:
+        start_after = self.querystring.get("start-after", [""])[0]
+        if isinstance(start_after, str):
+            start_after = start_after.encode("utf-8", "surrogatepass")
+        if strictness.current().start_after_length and len(start_after) > MAX_KEY_BYTES:
+            raise _StartAfterTooLong()
+        return original(self)
+
+    return list_objects_v2
+
+
 # --- copies: CopySourceIfMatch and SSE-C sources --------------------------------------------
 
 
@@ -321,10 +358,14 @@ def apply() -> None:
         FakeKey.etag = _kms_aware_etag(FakeKey.etag)  # type: ignore[method-assign,assignment]
         S3Backend.delete_objects = _conditional_delete_objects(S3Backend.delete_objects)  # type: ignore[method-assign]
         S3Response.serialized = _serialized(BaseResponse.serialized)  # type: ignore[method-assign]
-        S3Response.copy_object = _recording_write(_checked_copy(S3Response.copy_object))  # type: ignore[method-assign]
+        S3Response.copy_object = _recording_write(  # type: ignore[method-assign]
+            _checked_copy(s3_conditions.conditional_copy_destination(S3Response.copy_object))
+        )
+        S3Response._key_response_post = s3_conditions.conditional_complete(S3Response._key_response_post)  # type: ignore[method-assign]
         S3Response.upload_part_copy = _checked_copy(S3Response.upload_part_copy)  # type: ignore[method-assign]
         S3Response.put_object = _recording_write(S3Response.put_object)  # type: ignore[method-assign]
         S3Response._get_key = _checked_get_key(S3Response._get_key)  # type: ignore[method-assign]
         S3Response.head_object = _checked_head(S3Response.head_object)  # type: ignore[method-assign]
         S3Response.delete_object = _conditional_delete_object(S3Response.delete_object)  # type: ignore[method-assign]
+        S3Response.list_objects_v2 = _bounded_start_after(S3Response.list_objects_v2)  # type: ignore[method-assign]
         _applied = True

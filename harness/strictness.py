@@ -45,9 +45,22 @@ class Strictness:
     # S3: DeleteObject honours If-Match: an ETag (412 when it differs) or "*" (the object must
     # exist); 404 NoSuchKey when there is no current object. Off: the header is ignored.
     delete_object_if_match: bool = True
+    # S3: CopyObject and CompleteMultipartUpload honour the destination's If-Match (412 when the
+    # current object's ETag differs, 404 NoSuchKey when there is none) and If-None-Match "*"
+    # (412 when an object exists). Off: moto's own, which ignores both on CopyObject and If-Match
+    # on CompleteMultipartUpload (it honours If-None-Match there).
+    destination_conditions: bool = True
     # S3: an XML request body that is not well-formed XML 1.0 (e.g. a DeleteObjects key holding
     # U+0001, raw or as &#x1;) is refused whole with 400 MalformedXML (moto answers 500).
     xml_body: bool = True
+    # S3: x-amz-expected-bucket-owner / x-amz-source-expected-bucket-owner that name another
+    # account than the bucket's owner are refused with 403 AccessDenied (harness/s3_ownership.py).
+    expected_bucket_owner: bool = True
+    # S3: a Requester Pays bucket refuses object and listing requests without
+    # x-amz-request-payer: requester (403); every request counts as a non-owner's here.
+    requester_pays: bool = True
+    # S3: ListObjectsV2 refuses a StartAfter longer than a key (1,024 UTF-8 bytes) with 400.
+    start_after_length: bool = True
     # S3: SlowDown (503) beyond a per-bucket rate of writes and of reads (harness/throttling.py).
     s3_request_rate: bool = True
     # DynamoDB: ProvisionedThroughputExceededException beyond a write rate per partition key value.

@@ -16,6 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
+ARCHITECTURE = ROOT / "docs" / "ARCHITECTURE.md"
 _BLOCK = re.compile(r'^(variable|output) "([A-Za-z0-9_-]+)" \{', re.MULTILINE)
 _ATTRIBUTE = re.compile(r"^  ([a-z_]+)\s*=\s*", re.MULTILINE)
 _PAIRS = {"(": ")", "[": "]", "{": "}"}
@@ -197,42 +198,52 @@ def resources_table() -> str:
     return "\n".join(rows)
 
 
-TABLES = {
-    "REQUIREMENTS": requirements_table,
-    "PROVIDERS": providers_table,
-    "INPUTS": inputs_table,
-    "OUTPUTS": outputs_table,
-    "RESOURCES": resources_table,
+# Where each generated table lives: the inputs a user needs in the README, the resource list
+# with the internals.
+DOCUMENTS = {
+    README: {
+        "REQUIREMENTS": requirements_table,
+        "PROVIDERS": providers_table,
+        "INPUTS": inputs_table,
+        "OUTPUTS": outputs_table,
+    },
+    ARCHITECTURE: {"RESOURCES": resources_table},
 }
 
 
-def render(readme: str) -> str:
-    """The README with every generated table in place."""
-    for marker, make in TABLES.items():
+def render(text: str, tables: dict | None = None) -> str:
+    """`text` (the README unless `tables` says otherwise) with every generated table in place."""
+    for marker, make in (DOCUMENTS[README] if tables is None else tables).items():
         table = make()
         begin, end = f"<!-- BEGIN {marker} (scripts/readme_tables.py) -->", f"<!-- END {marker} -->"
         pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.DOTALL)
-        if not pattern.search(readme):
-            raise SystemExit(f"README.md lacks the {marker} markers")
+        if not pattern.search(text):
+            raise SystemExit(f"the document lacks the {marker} markers")
         block = f"{begin}\n{table}\n{end}"
-        readme = pattern.sub(lambda _, block=block: block, readme)
-    return readme
+        text = pattern.sub(lambda _, block=block: block, text)
+    return text
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="fail if the README's tables are stale")
+    parser.add_argument("--check", action="store_true", help="fail if a generated table is stale")
     args = parser.parse_args()
-    current = README.read_text()
-    fresh = render(current)
+    stale = []
+    for path, tables in DOCUMENTS.items():
+        current = path.read_text()
+        fresh = render(current, tables)
+        if fresh == current:
+            continue
+        stale.append(path.name)
+        if not args.check:
+            path.write_text(fresh)
     if args.check:
-        if fresh != current:
-            print("README.md tables are stale: run python scripts/readme_tables.py", file=sys.stderr)
+        if stale:
+            print(f"stale tables in {', '.join(stale)}: run python scripts/readme_tables.py", file=sys.stderr)
             return 1
-        print("README.md tables match the .tf files")
+        print("generated tables match the .tf files")
         return 0
-    README.write_text(fresh)
-    print("README.md tables written")
+    print(f"tables written: {', '.join(stale) or 'none changed'}")
     return 0
 
 

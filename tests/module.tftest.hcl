@@ -169,3 +169,27 @@ run "tells_the_functions_whether_to_keep_website_redirects" {
     error_message = "keep_website_redirects must reach the handlers."
   }
 }
+
+run "tells_the_functions_the_expected_owners_and_who_pays" {
+  command = apply
+
+  variables {
+    source_bucket_owner      = "111122223333"
+    destination_bucket_owner = "444455556666"
+    request_payer            = "requester"
+  }
+
+  assert {
+    condition     = [local.environment.SOURCE_BUCKET_OWNER, local.environment.DESTINATION_BUCKET_OWNER, local.environment.REQUEST_PAYER] == ["111122223333", "444455556666", "requester"]
+    error_message = "The owners and request_payer must reach the handlers."
+  }
+}
+
+run "leaves_the_owners_and_payer_unset_by_default" {
+  command = apply
+
+  assert {
+    condition     = [local.environment.SOURCE_BUCKET_OWNER, local.environment.DESTINATION_BUCKET_OWNER, local.environment.REQUEST_PAYER] == ["", "", ""]
+    error_message = "Without owners or payer the handlers must expect none."
+  }
+}

@@ -403,6 +403,70 @@ run "rejects_a_delete_percent_over_100" {
   expect_failures = [var.max_delete_percent]
 }
 
+run "rejects_a_source_owner_that_is_no_account_id" {
+  command = plan
+  variables { source_bucket_owner = "12345678901" }
+  expect_failures = [var.source_bucket_owner]
+}
+
+run "rejects_a_destination_owner_given_as_an_arn" {
+  command = plan
+  variables { destination_bucket_owner = "arn:aws:iam::123456789012:root" }
+  expect_failures = [var.destination_bucket_owner]
+}
+
+run "rejects_a_request_payer_s3_does_not_know" {
+  command = plan
+  variables { request_payer = "Requester" }
+  expect_failures = [var.request_payer]
+}
+
+# Settings valid alone that cannot work together (checks.tf).
+
+run "refuses_a_chunk_size_the_memory_cannot_hold" {
+  command = plan
+  variables {
+    chunk_size         = 100000
+    lambda_memory_size = 128
+  }
+  expect_failures = [terraform_data.settings_checks]
+}
+
+run "refuses_a_chunk_size_a_short_timeout_cannot_list" {
+  command = plan
+  variables {
+    chunk_size     = 100000
+    lambda_timeout = 10
+  }
+  expect_failures = [terraform_data.settings_checks]
+}
+
+run "refuses_a_chunk_size_the_cpu_of_small_memory_cannot_list_in_time" {
+  command = plan
+  variables {
+    chunk_size         = 7000
+    lambda_memory_size = 128
+    lambda_timeout     = 10
+  }
+  expect_failures = [terraform_data.settings_checks]
+}
+
+run "accepts_the_default_chunk_size_at_the_smallest_memory_and_timeout" {
+  command = plan
+  variables {
+    lambda_memory_size = 128
+    lambda_timeout     = 10
+  }
+}
+
+run "accepts_the_largest_chunk_size_with_memory_and_time_for_it" {
+  command = plan
+  variables {
+    chunk_size         = 100000
+    lambda_memory_size = 512
+  }
+}
+
 run "rejects_continuous_sync_into_the_watched_source" {
   command = plan
   variables {

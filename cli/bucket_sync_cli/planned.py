@@ -1,4 +1,4 @@
-"""What a dry run would do, read back from its run report (README, "Run report")."""
+"""What a dry run would do, read back from its run report (docs/OPERATING.md, "Run report")."""
 
 from __future__ import annotations
 

@@ -10,11 +10,10 @@ seen, so a long run costs one history page per poll.
 from __future__ import annotations
 
 import json
-import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 __all__ = [
@@ -23,10 +22,7 @@ __all__ = [
     "objects_of",
     "Progress",
     "ProgressProbe",
-    "build_input",
-    "execution_name",
     "follow",
-    "start_execution",
 ]
 
 TALLY_STATE = "TallyRound"
@@ -35,55 +31,6 @@ _TASK_SUCCEEDED = {
     "TaskSucceeded": "taskSucceededEventDetails",
 }
 _COUNT_FIELDS = ("copied", "copiedBytes", "deleted", "unchanged", "failed")
-
-
-def build_input(
-    source: str,
-    destination: str,
-    *,
-    prefix: str | None = None,
-    start_after: str | None = None,
-    dry_run: bool = False,
-    delete_orphans: bool | None = None,
-    max_deletes: int | None = None,
-    allow_empty_source: bool = False,
-    include: list[str] | None = None,
-    exclude: list[str] | None = None,
-) -> dict[str, Any]:
-    """The execution input of the run contract, with only the fields the caller set.
-
-    Fields left out take the module's defaults (``delete_orphans``, ``max_deletes``).
-    """
-    run_input: dict[str, Any] = {"source": source, "destination": destination}
-    if prefix is not None:
-        run_input["prefix"] = prefix
-    if start_after is not None:
-        run_input["startAfter"] = start_after
-    if delete_orphans is not None:
-        run_input["deleteOrphans"] = delete_orphans
-    if dry_run:
-        run_input["dryRun"] = True
-    if max_deletes is not None:
-        run_input["maxDeletes"] = max_deletes
-    if allow_empty_source:
-        run_input["allowEmptySource"] = True
-    if include:
-        run_input["include"] = list(include)
-    if exclude:
-        run_input["exclude"] = list(exclude)
-    return run_input
-
-
-def execution_name(now: datetime | None = None, suffix: str | None = None) -> str:
-    """A unique execution name: ``bucket-sync-<UTC timestamp>-<6 random hex digits>``."""
-    moment = (now or datetime.now(UTC)).astimezone(UTC)
-    return f"bucket-sync-{moment:%Y%m%dT%H%M%SZ}-{suffix or secrets.token_hex(3)}"
-
-
-def start_execution(sfn: Any, state_machine_arn: str, run_input: dict[str, Any], name: str) -> str:
-    """Start one execution and return its ARN (botocore errors propagate)."""
-    response = sfn.start_execution(stateMachineArn=state_machine_arn, name=name, input=json.dumps(run_input))
-    return response["executionArn"]
 
 
 @dataclass

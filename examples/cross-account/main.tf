@@ -14,12 +14,22 @@ provider "aws" {
   }
 }
 
+# The account each bucket must belong to: every request the sync sends carries it
+# (ExpectedBucketOwner), so a bucket of the same name in any other account is never touched.
+data "aws_caller_identity" "source" {}
+
+data "aws_caller_identity" "destination" {
+  provider = aws.destination
+}
+
 module "bucket_sync" {
   source = "../.."
 
   name                     = var.name
   source_bucket_names      = [var.source_bucket_name]
   destination_bucket_names = [var.destination_bucket_name]
+  source_bucket_owner      = data.aws_caller_identity.source.account_id
+  destination_bucket_owner = data.aws_caller_identity.destination.account_id
 }
 
 data "aws_s3_bucket" "destination" {

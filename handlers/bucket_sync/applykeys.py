@@ -46,6 +46,9 @@ class Target:
     threads: int
     # Starts a run scoped to one key (handoff.hand_off with the deployment's state machine).
     hand_off: Callable[[str, str], str]
+    # Copy without the destination condition where the SDK cannot send it (the deployment's
+    # allow_unconditional_copies); otherwise such keys are named.
+    allow_unconditional: bool = False
     seconds_left: Callable[[], float] = field(default=lambda: math.inf)
     invocation_seconds: float = math.inf
 
@@ -76,9 +79,9 @@ def _answered(error: BaseException) -> bool:
 
 
 def compared_destinations(sides: list[Sides]) -> dict[str, str | None]:
-    """The destination ETag each copy was decided on (None: no destination object): the copier's
-    destination condition (If-Match / If-None-Match "*", the run's `compared`) takes exactly this,
-    so an object another writer puts there after this read is never overwritten."""
+    """The destination ETag each copy was decided on (None: no destination object), for the
+    copier's destination condition (If-Match / If-None-Match "*"): an object another writer puts
+    there after this read is never overwritten."""
     return {s.key: None if s.destination is None else str(s.destination["ETag"]) for s in sides}
 
 
@@ -92,6 +95,8 @@ def copy_options(target: Target, sides: list[Sides]) -> CopyOptions:
         source_heads={s.key: s.source for s in sides if s.source is not None},
         destination=target.overrides,
         invocation_seconds=target.invocation_seconds,
+        compared=compared_destinations(sides),
+        allow_unconditional=target.allow_unconditional,
     )
 
 

@@ -11,10 +11,11 @@ import botocore.session
 from botocore.config import Config
 from botocore.parsers import DEFAULT_TIMESTAMP_PARSER
 
-from . import backpressure
+from . import backpressure, expectations
+from .expectations import NO_RULES, BucketRules
 from .settings import load_settings
 
-# Why these values (README, "Retries and timeouts", states the same):
+# Why these values:
 # - retries "standard", not "adaptive": adaptive is documented as experimental and keeps one rate
 #   limiter per client, so a SlowDown on the destination's writes would also slow the source's
 #   reads through the same client. Back-pressure is ours instead (backpressure.py, installed on
@@ -78,17 +79,19 @@ def parse_timestamp(value: Any) -> datetime:
     return DEFAULT_TIMESTAMP_PARSER(value)
 
 
-def s3_client(region: str | None = None, threads: int | None = None) -> Any:
+def s3_client(region: str | None = None, threads: int | None = None, rules: BucketRules = NO_RULES) -> Any:
     """An S3 client for `region` (None: the function's own region), with a connection pool for
-    `threads` threads (None: the deployment's copy_threads) and the container's back-pressure
-    limiters installed (backpressure.py)."""
-    return _cached_client(region, load_settings().copy_threads if threads is None else threads)
+    `threads` threads (None: the deployment's copy_threads), the container's back-pressure
+    limiters installed (backpressure.py), and the run's expected owners and Requester Pays
+    consent added to every request to its buckets (expectations.py)."""
+    return _cached_client(region, load_settings().copy_threads if threads is None else threads, rules)
 
 
 @cache
-def _cached_client(region: str | None, threads: int) -> Any:
+def _cached_client(region: str | None, threads: int, rules: BucketRules = NO_RULES) -> Any:
     client = _session().client("s3", region_name=region, config=client_config(threads))
     backpressure.install(client)
+    expectations.install(client, rules)
     return client
 
 

@@ -1,6 +1,6 @@
 """Deciding whether a destination object already equals its source object.
 
-The rule (README, "Change detection"), from the two listings wherever they suffice:
+The rule (docs/SEMANTICS.md, "Change detection"), from the two listings wherever they suffice:
 1. different sizes: changed;
 2. equal ETags, the destination written at or after the source: unchanged;
 3. equal ETags, the source written after the destination: the content is the same, but its
@@ -35,10 +35,25 @@ class Verdict(Enum):
     UNSURE = "unsure"
 
 
-def part_count(etag: str) -> int:
-    """1 for a single-part ETag, N for a multipart ETag of the form "<md5>-N"."""
+def _multipart_parts(etag: str) -> int | None:
+    """N for a multipart ETag of the form "<md5>-N" (N >= 1), None for any other ETag.
+
+    A multipart upload of one part ends in "-1": its ETag is the MD5 of the part's MD5, not of
+    the content, so only a copy over the same single part gets it (never CopyObject).
+    """
     _, dash, parts = etag.strip('"').partition("-")
-    return int(parts) if dash and parts.isdigit() else 1
+    count = int(parts) if dash and parts.isdigit() else 0
+    return count if count >= 1 else None
+
+
+def is_multipart(etag: str) -> bool:
+    """True for a multipart ETag, one part included: such an object is copied part by part."""
+    return _multipart_parts(etag) is not None
+
+
+def part_count(etag: str) -> int:
+    """The parts a copy of the object has: N for a multipart ETag "<md5>-N", else 1."""
+    return _multipart_parts(etag) or 1
 
 
 def classify(source: Entry, destination: Entry) -> Verdict:
@@ -69,6 +84,10 @@ def settle(source_head: dict[str, Any], destination_head: dict[str, Any], kept: 
     exactly; else MD5 ETags over the same part layout (they differ, so the content does).
     Failing all, the object is taken as current, since the destination was written after the
     source's last change.
+
+    A one-part multipart ETag and a plain MD5 count as one layout here: they differ even for
+    equal content, so the object is copied once more, in the source's shape (a destination
+    CopyObject made of a one-part source), and from then on the listings alone settle it.
     """
     if destination_head["LastModified"] < source_head["LastModified"] and not kept.same(
         source_head, destination_head

@@ -1,4 +1,5 @@
-"""Server-side copies of changed objects, in parallel, each pinned to the ETag that was compared.
+"""Server-side copies of changed objects, in parallel, each pinned to the ETag that was compared
+on both sides: the source's (CopySourceIfMatch) and the destination's (conditions.py).
 
 A copy starts only when its expected duration (copytime.py) fits the step's time left; the
 others wait for the next invocation, which starts with full time. A copy that fails transiently
@@ -9,7 +10,7 @@ allows, and then handed to the next window; only answers about the object itself
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -17,74 +18,24 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from .compare import part_count
+from .archived import ARCHIVED_CLASSES, not_restored, refusal, restore_of, restoring
+from .compare import is_multipart, part_count
+from .conditions import MULTIPART_COMPLETE, SINGLE_COPY, destination_condition, note_sdk
+from .copy_options import CopyOptions, CopyOutcome
+from .copy_reasons import describe, is_bare_400, probe_bare_400, reason_for
 from .copytime import CopyClock, copy_rate
 from .heads import head_object
 from .jobs import Job, run_jobs, step_pool
 from .listing import Entry
 from .multipart import CopyPaused, copy_multipart
-from .overrides import Destination
 from .payloads import Failure
-from .transient import is_transient
+from .transient import CONFLICT_CODES, error_code, is_transient
 
-# Objects S3 cannot read until they are restored.
-ARCHIVED_CLASSES = frozenset({"GLACIER", "DEEP_ARCHIVE"})
+__all__ = ["CopyOptions", "CopyOutcome", "copy_objects", "describe", "reason_for"]
+
 # Passes over a window's copies: the first, then retries of the ones that failed transiently
 # (the step's back-pressure limiter has slowed its requests meanwhile).
 COPY_PASSES = 3
-
-
-@dataclass(frozen=True)
-class CopyOptions:
-    """How copies are made in one step."""
-
-    threads: int = 16
-    dry_run: bool = False
-    # CopyObject drops x-amz-website-redirect-location; reading the source's headers first
-    # (one HEAD per copied object) lets the copy set it again.
-    keep_website_redirects: bool = True
-    # Seconds left to start work in this step (the step's safety margin already taken off).
-    seconds_left: Callable[[], float] = field(default=lambda: math.inf)
-    # Source headers this step already read (pinned to the listed ETag), by key.
-    source_heads: Mapping[str, dict] = field(default_factory=dict)
-    # The run's storage class and encryption overrides.
-    destination: Destination = field(default_factory=Destination)
-    # Open uploads of multipart copies an earlier step paused, by key: resumed, not restarted.
-    resume: Mapping[str, str] = field(default_factory=dict)
-    # Seconds a fresh invocation has to start work (copytime.usable_seconds of the deployment's
-    # lambda_timeout): a copy no invocation could hold is named as failed instead of deferred
-    # forever. Infinite: no such bound.
-    invocation_seconds: float = math.inf
-
-
-@dataclass
-class CopyOutcome:
-    copied: list[Entry] = field(default_factory=list)
-    failures: list[Failure] = field(default_factory=list)
-    # Entries not started or paused because the step's time could not hold them, and entries
-    # still failing transiently after the step's passes; the next window takes them, in key order.
-    deferred: list[Entry] = field(default_factory=list)
-    # Upload ids of the paused multipart copies among `deferred`, by key.
-    paused: dict[str, str] = field(default_factory=dict)
-    # The deferred entries whose last attempt failed transiently, with its reason, by key: the
-    # caller bounds how many windows a key may keep failing before it names it failed.
-    transient: dict[str, str] = field(default_factory=dict)
-    # True when a copy was deferred because the time left could not hold it: the invocation
-    # should store its progress and end (the next starts with full time) rather than start
-    # another window, which would defer the same copy again.
-    out_of_time: bool = False
-
-    def before(self, cutoff: str) -> CopyOutcome:
-        """The outcome for keys below `cutoff` only (keys from there on are the next step's);
-        what is deferred is kept as it is, since it is what the next step takes."""
-        return CopyOutcome(
-            copied=[e for e in self.copied if e.key < cutoff],
-            failures=[f for f in self.failures if f["key"] is not None and f["key"] < cutoff],
-            deferred=self.deferred,
-            paused=self.paused,
-            transient=self.transient,
-            out_of_time=self.out_of_time,
-        )
 
 
 @dataclass(frozen=True)
@@ -92,64 +43,9 @@ class _Retry:
     """A copy that failed transiently: tried again later in the step, or by the next window."""
 
     reason: str
-    # The upload a multipart copy keeps open, with the parts copied so far.
+    # The upload a multipart copy keeps open, with the parts copied so far, and its part sizes.
     upload_id: str | None = None
-
-
-def refusal(entry: Entry) -> str | None:
-    """Why `entry` cannot be copied, as far as its listing row tells; None when it can be, or
-    when only its headers can tell (an archived object whose row says nothing of a restore)."""
-    if entry.storage_class in ARCHIVED_CLASSES and entry.restore == "ongoing":
-        return restoring(entry)
-    return None
-
-
-def restoring(entry: Entry) -> str:
-    """The reason an archived object whose restore is under way is not copied yet."""
-    return f"stored in {entry.storage_class}, restore in progress: a run after it completes copies it"
-
-
-def not_restored(entry: Entry) -> str:
-    """The reason an archived object that is not restored is not copied."""
-    return f"stored in {entry.storage_class}: restore it before it can be copied"
-
-
-def restore_of(head: dict[str, Any]) -> str | None:
-    """The restore state in a HEAD's `Restore` header: ongoing-request="false" means restored."""
-    header = head.get("Restore") or ""
-    if 'ongoing-request="true"' in header:
-        return "ongoing"
-    if 'ongoing-request="false"' in header:
-        return "restored"
-    return None
-
-
-def reason_for(error: ClientError) -> str:
-    """A sentence an operator can act on, for an S3 error on one object."""
-    details = error.response.get("Error", {})
-    code, message = str(details.get("Code", "Unknown")), details.get("Message", "")
-    if code in ("PreconditionFailed", "412"):
-        return (
-            "source changed since it was listed (ETag no longer matches): not copied; the next run copies it"
-        )
-    if code in ("NoSuchKey", "404"):
-        return "source deleted since it was listed: not copied"
-    if code in ("400", "InvalidRequest") and ("encrypt" in message.lower() or code == "400"):
-        return (
-            "S3 refused to read it: objects encrypted with a customer-provided key (SSE-C) cannot be copied"
-        )
-    if code in ("403", "AccessDenied"):
-        return f"access denied (AccessDenied){': ' + message if message else ''}"
-    if code == "InvalidObjectState":
-        return "archived (InvalidObjectState): restore it before it can be copied"
-    return f"{code}: {message}".rstrip(": ")
-
-
-def describe(error: BaseException) -> str:
-    """The reason for any error of a copy request: reason_for an S3 answer, else its type."""
-    if isinstance(error, ClientError):
-        return reason_for(error)
-    return f"{type(error).__name__}: {error}"
+    sizes: list[int] | None = None
 
 
 def clock_for(options: CopyOptions, source_s3: Any, destination_s3: Any) -> CopyClock:
@@ -166,8 +62,16 @@ def copy_one(
     options: CopyOptions,
 ) -> Job[None]:
     """Copy one object with what it carries: content headers, metadata, tags, storage class and
-    website redirect. A multipart source is copied over its own part boundaries."""
-    multipart = part_count(entry.etag) > 1
+    website redirect. A multipart source (one part included) is copied over its own part
+    boundaries, so the copy's ETag equals the source's."""
+    multipart = is_multipart(entry.etag)
+    condition = destination_condition(
+        destination_s3,
+        entry,
+        options.compared,
+        MULTIPART_COMPLETE if multipart else SINGLE_COPY,
+        options.allow_unconditional,
+    )
     head = None
     if multipart or options.keep_website_redirects:
         head = options.source_heads.get(entry.key)
@@ -184,6 +88,9 @@ def copy_one(
             clock_for(options, source_s3, destination_s3),
             options.destination,
             options.resume.get(entry.key),
+            known_sizes=options.part_sizes.get(entry.key),
+            threads=options.threads,
+            condition=condition,
         )
         return
     params: dict[str, Any] = {
@@ -195,6 +102,8 @@ def copy_one(
         "MetadataDirective": "COPY",
         "TaggingDirective": "COPY",
     }
+    # A destination object written by someone else since the listing fails the copy (412).
+    params |= condition
     params |= options.destination.parameters(entry.storage_class)
     if head and head.get("WebsiteRedirectLocation"):
         params["WebsiteRedirectLocation"] = head["WebsiteRedirectLocation"]
@@ -225,6 +134,8 @@ def _attempt(
     reason = refusal(entry)
     if reason:
         return reason
+    # Conditioned on an existing destination object: a NoSuchKey may be that object's.
+    overwrite = options.compared.get(entry.key) is not None
     try:
         if entry.storage_class in ARCHIVED_CLASSES and entry.restore is None:
             head = options.source_heads.get(entry.key)
@@ -241,15 +152,23 @@ def _attempt(
         yield from copy_one(source_s3, destination_s3, source_bucket, destination_bucket, entry, options)
     except CopyPaused as paused:
         if paused.cause is not None:
-            return _Retry(describe(paused.cause), paused.upload_id)
+            return _Retry(describe(paused.cause, overwrite), paused.upload_id, paused.sizes)
         return paused
     except ValueError as error:
         return str(error)
     except Exception as error:
         if is_transient(error):
-            return _Retry(describe(error))
+            return _Retry(describe(error, overwrite))
+        if error_code(error) in CONFLICT_CODES:
+            # Another write of the key raced the copy's: S3 asks to try again (a multipart copy's
+            # upload was aborted: it starts over). The retry's condition still holds the
+            # compared state, so it copies, or fails 412 and the other writer's object is kept.
+            return _Retry(describe(error, overwrite))
+        if is_bare_400(error):
+            reason = yield from probe_bare_400(source_s3, source_bucket, entry)
+            return _Retry(describe(error)) if reason is None else reason
         if isinstance(error, ClientError):
-            return reason_for(error)
+            return reason_for(error, overwrite)
         raise  # not an S3 answer about this object: the step fails and is retried
     return None
 
@@ -273,6 +192,8 @@ class _Step:
     outcome: CopyOutcome = field(default_factory=CopyOutcome)
     # Open uploads to resume, by key: the caller's, and those a transient failure left open.
     resume: dict[str, str] = field(default_factory=dict)
+    # Their source part sizes, where known, by key.
+    part_sizes: dict[str, list[int]] = field(default_factory=dict)
     # Entries whose last attempt failed transiently, with how, by key.
     failing: dict[str, tuple[Entry, _Retry]] = field(default_factory=dict)
     # Entries not started because the time left could not hold them.
@@ -294,7 +215,7 @@ class _Step:
         size = 0 if self.options.dry_run else first_request_size(entry)
         if not self.started and self.clock.is_quick(size):
             return True
-        if part_count(entry.etag) > 1 and self.clock.too_long(size):
+        if is_multipart(entry.etag) and self.clock.too_long(size):
             return True
         return self.clock.fits_now(size)
 
@@ -302,9 +223,9 @@ class _Step:
         """One pass's copies in key order, each taken when a thread is about to be free for it
         (run_jobs), so its time is judged when it would start. At the first copy that does not
         fit, it and every later entry are late; `started` collects the entries started."""
-        options = replace(self.options, resume=self.resume)
+        options = replace(self.options, resume=self.resume, part_sizes=self.part_sizes)
         for index, entry in enumerate(entries):
-            reason = None if part_count(entry.etag) > 1 else self.clock.too_long(entry.size)
+            reason = None if is_multipart(entry.etag) else self.clock.too_long(entry.size)
             if reason:  # no invocation could copy it: waiting would defer it forever
                 self.failing.pop(entry.key, None)
                 self.outcome.failures.append(Failure(key=entry.key, reason=reason))
@@ -331,9 +252,13 @@ class _Step:
             self.failing[entry.key] = (entry, value)
             if value.upload_id:
                 self.resume[entry.key] = value.upload_id
+            if value.sizes:
+                self.part_sizes[entry.key] = value.sizes
         elif isinstance(value, CopyPaused):
             self.outcome.deferred.append(entry)
             self.outcome.paused[entry.key] = value.upload_id
+            if value.sizes:
+                self.outcome.part_sizes[entry.key] = value.sizes
         elif value:
             self.outcome.failures.append(Failure(key=entry.key, reason=value))
         else:
@@ -357,6 +282,8 @@ class _Step:
             outcome.transient[key] = retry.reason
             if retry.upload_id:
                 outcome.paused[key] = retry.upload_id
+                if retry.sizes:
+                    outcome.part_sizes[key] = retry.sizes
         outcome.deferred = sorted(deferred.values(), key=lambda e: e.key)
         outcome.copied.sort(key=lambda e: e.key)
         outcome.failures.sort(key=lambda f: f["key"] or "")
@@ -392,6 +319,8 @@ def copy_objects(
             return copy_objects(
                 source_s3, destination_s3, source_bucket, destination_bucket, entries, options, own_pool
             )
+    if not options.dry_run:
+        note_sdk(destination_s3, destination_bucket, len(entries), options.allow_unconditional)
     step = _Step(
         source_s3,
         destination_s3,
@@ -400,6 +329,7 @@ def copy_objects(
         options,
         clock_for(options, source_s3, destination_s3),
         resume=dict(options.resume),
+        part_sizes=dict(options.part_sizes),
     )
     todo = sorted(entries, key=lambda e: e.key)
     for _ in range(COPY_PASSES):

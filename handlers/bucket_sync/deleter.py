@@ -21,7 +21,7 @@ from .jobs import Job, run_jobs, step_pool
 from .listing import Entry
 from .logs import log
 from .payloads import Failure
-from .transient import error_code, is_transient
+from .transient import CONFLICT_CODES, error_code, is_transient
 
 # DeleteObjects accepts at most this many keys per request.
 BATCH_SIZE = 1000
@@ -33,10 +33,6 @@ BATCH_SIZE = 1000
 _NOT_IN_XML = frozenset(chr(code) for code in range(0x20)) - {"\t", "\n", "\r"}
 
 REWRITTEN = "not deleted: rewritten since it was listed (ETag no longer matches); the next run decides"
-
-# S3 answers 409 ConditionalRequestConflict when a conditional request races another write of
-# the same key, and asks the caller to retry: the key's state is unknown, not refused.
-_CONFLICT_CODES = frozenset({"ConditionalRequestConflict", "409"})
 
 # Reserves the deletes of one request (its entries) in the run's guard; False: the limit is reached.
 Reserve = Callable[[list[Entry]], bool]
@@ -117,7 +113,7 @@ def _verdict(entry: Entry, code: str, message: str) -> DeleteOutcome:
         return DeleteOutcome(deleted=1)  # someone else deleted it first: the orphan is gone either way
     if code in ("PreconditionFailed", "412"):
         return DeleteOutcome(failures=[Failure(key=entry.key, reason=REWRITTEN)])
-    if code in _CONFLICT_CODES or is_transient(ClientError({"Error": {"Code": code}}, "DeleteObject")):
+    if code in CONFLICT_CODES or is_transient(ClientError({"Error": {"Code": code}}, "DeleteObject")):
         return DeleteOutcome(retry=[entry], retry_reason=_deferred(code, message))
     return DeleteOutcome(failures=[Failure(key=entry.key, reason=_refused(code, message))])
 
@@ -205,7 +201,7 @@ def _batch_job(
         (response,) = yield [request]
     except ClientError as error:
         code, message = error_code(error), _message(error)
-        if is_transient(error) or code in _CONFLICT_CODES:
+        if is_transient(error) or code in CONFLICT_CODES:
             log("delete.deferred", bucket=bucket, objects=len(batch), code=code)
             return DeleteOutcome(retry=list(batch), retry_reason=_deferred(code, message))
         if code != "MalformedXML":

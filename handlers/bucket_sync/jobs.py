@@ -17,8 +17,11 @@ once from the calling thread; no worker ever waits for another task.
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterable
-from concurrent.futures import FIRST_COMPLETED, CancelledError, Executor, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from concurrent.futures import CancelledError, Executor, Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import partial
+from queue import SimpleQueue
+from threading import Lock
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -44,7 +47,9 @@ def one_call(call: Call) -> Job[Any]:
 class _Running:
     index: int
     job: Job[Any]
-    futures: list[Future]
+    futures: list[Future] = field(default_factory=list)
+    # Requests of the current batch not yet finished or cancelled.
+    left: int = 0
 
 
 def run_jobs(executor: Executor, jobs: Iterable[Job[Any]], max_active: int) -> list[Done]:
@@ -54,12 +59,27 @@ def run_jobs(executor: Executor, jobs: Iterable[Job[Any]], max_active: int) -> l
     only when a slot is free, so a lazy iterable decides at that moment whether to start it
     (the copier's time budget does). Jobs are started in order, and the executor runs tasks
     first in, first out, so earlier jobs' requests go first.
+
+    Each request reports its end once (a callback), and a job is resumed when its batch's last
+    request has ended, so the calling thread's work grows with the requests, not with the
+    requests in flight times the requests that end.
     """
     results: list[Done | None] = []
-    running: dict[Future, _Running] = {}
+    settled: SimpleQueue[_Running] = SimpleQueue()
+    lock = Lock()
     active = 0
     pending = iter(jobs)
     exhausted = False
+
+    def on_done(state: _Running, future: Future) -> None:
+        if not future.cancelled() and future.exception() is not None:
+            for other in state.futures:
+                other.cancel()  # not yet started: never will be (its own callback counts it)
+        with lock:
+            state.left -= 1
+            last = state.left == 0
+        if last:
+            settled.put(state)
 
     def advance(state: _Running, sent: list[Any] | None, error: BaseException | None) -> bool:
         """Resume a job until it yields a non-empty batch (True) or ends (False)."""
@@ -73,9 +93,11 @@ def run_jobs(executor: Executor, jobs: Iterable[Job[Any]], max_active: int) -> l
                 results[state.index] = Done(error=escaped)
                 return False
             if batch:
+                state.left = len(batch)
+                # Every request is queued before any callback may cancel the batch's others.
                 state.futures = [executor.submit(call) for call in batch]
                 for future in state.futures:
-                    running[future] = state
+                    future.add_done_callback(partial(on_done, state))
                 return True
             sent, error = [], None
 
@@ -86,24 +108,13 @@ def run_jobs(executor: Executor, jobs: Iterable[Job[Any]], max_active: int) -> l
                 exhausted = True
                 break
             results.append(None)
-            if advance(_Running(len(results) - 1, job, []), None, None):
+            if advance(_Running(len(results) - 1, job), None, None):
                 active += 1
-        if not running:
+        if not active:
             break
-        finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
-        for future in finished:
-            state = running.pop(future, None)
-            if state is None:
-                continue  # a batch already handed back to its job
-            if not future.cancelled() and future.exception() is not None:
-                for other in state.futures:
-                    other.cancel()  # not yet started: never will be
-            if not all(f.done() for f in state.futures):
-                continue
-            for other in state.futures:
-                running.pop(other, None)
-            if not advance(state, *_outcome(state.futures)):
-                active -= 1
+        state = settled.get()
+        if not advance(state, *_outcome(state.futures)):
+            active -= 1
     return [done if done is not None else Done() for done in results]
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .buckets import has_key
+from .keylimit import storable_bound
 from .keysample import Page, Sample, sample_keys
 from .listing import PAGE_SIZE, list_range
 from .payloads import KeyRange
@@ -94,7 +95,8 @@ def split_range(
         sample = Sample([Page(keys[0], keys[-1], keys)])
     if min_keys > 0:
         parts = range_count(sample.total(), parts, min_keys, slots)
-    bounds = sample.cuts(parts)
+    # Bounds become StartAfter values; computed ones may be longer than a key (see keylimit).
+    bounds = sorted({storable_bound(cut) for cut in sample.cuts(parts)})
     up_to = key_range["upTo"]
     bounds = [b for b in bounds if b > key_range["after"] and (up_to is None or b < up_to)]
     edges = [key_range["after"], *bounds]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from .keylimit import storable_bound
 from .pageahead import Ask, fetch
 
 # ListObjectsV2 returns at most this many keys per request.
@@ -55,9 +56,11 @@ def list_range(s3: Any, bucket: str, prefix: str, after: str, bound: str | None,
         "OptionalObjectAttributes": ["RestoreStatus"],
     }
     if after:
-        first["StartAfter"] = after
+        # A bound longer than a key is sent shortened; the few keys that can sort between the
+        # two are dropped below, so the listing is exactly (after, bound].
+        first["StartAfter"] = storable_bound(after)
 
-    def after(token: str, keys_before: int) -> Ask:
+    def continued(token: str, keys_before: int) -> Ask:
         """The page that `token` continues to, with `keys_before` keys listed ahead of it."""
         params = {name: value for name, value in first.items() if name != "StartAfter"}
         return Ask(
@@ -71,13 +74,15 @@ def list_range(s3: Any, bucket: str, prefix: str, after: str, bound: str | None,
         keys_before = ask.keys_before + ask.params["MaxKeys"]
         if keys_before >= limit or (bound is not None and (last_key is None or last_key >= bound)):
             return None
-        return after(token, keys_before)
+        return continued(token, keys_before)
 
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="page-ahead") as pool:
         page, ahead = fetch(s3, Ask(first, 0), pool, next_ask)
         while True:
             requests += 1
             for row in page.get("Contents", []):
+                if row["Key"] <= after:
+                    continue
                 if bound is not None and row["Key"] > bound:
                     return Listing(entries, more=False, requests=requests)
                 entries.append(
@@ -99,7 +104,7 @@ def list_range(s3: Any, bucket: str, prefix: str, after: str, bound: str | None,
             if prefetched is not None:
                 page, ahead = prefetched
             else:
-                page, ahead = fetch(s3, after(token, len(entries)), pool, next_ask)
+                page, ahead = fetch(s3, continued(token, len(entries)), pool, next_ask)
 
 
 def _restore(status: dict[str, Any] | None) -> str | None:

@@ -10,8 +10,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from .archived import restore_of
 from .compare import Verdict, classify, settle
-from .copier import restore_of
 from .heads import Kept, head_object
 from .listing import Entry
 from .transient import error_code

@@ -11,15 +11,20 @@ The copy is a job (see jobs.py): its requests run on the step's one pool, and th
 A part copy starts only when its expected duration (copytime.py) fits the step's time left, so
 no part outlives the invocation. An object too large to copy within one step is paused, not
 aborted: the parts under way finish, the upload stays open, and the step hands back its upload id
-(CopyPaused). A later step resumes it (`resume`): ListParts says which parts are there, only the
-others are copied. A transient failure (throttle, 5xx, timeout) pauses the copy the same way, with
-its cause, so a retry keeps the parts already copied. Every part copy stays pinned to the listed
-ETag, so a source rewritten meanwhile fails the copy, which then aborts the upload.
+and part sizes (CopyPaused). A later step resumes it (`resume`): ListParts says which parts are
+there, only the others are copied, and the part sizes kept with the upload spare it reading them
+again (one HEAD per part, 10,000 at most). Parts go to the step's pool a slice at a time, so a
+copy of thousands of parts neither floods the pool's queue ahead of other copies nor makes the
+scheduler wait on thousands of requests at once. A transient failure (throttle, 5xx, timeout)
+pauses the copy the same way, with its cause, so a retry keeps the parts already copied. Every
+part copy stays pinned to the listed ETag, so a source rewritten meanwhile fails the copy, which
+then aborts the upload.
 """
 
 from __future__ import annotations
 
 from functools import partial
+from itertools import accumulate
 from typing import Any
 from urllib.parse import urlencode
 
@@ -39,10 +44,49 @@ class CopyPaused(Exception):
     """The copy stopped with its upload open, to be resumed: the step's time ran out, or (with a
     `cause`) a request failed transiently."""
 
-    def __init__(self, upload_id: str, cause: BaseException | None = None) -> None:
+    def __init__(
+        self, upload_id: str, cause: BaseException | None = None, sizes: list[int] | None = None
+    ) -> None:
         super().__init__(f"multipart copy paused, upload {upload_id} open")
         self.upload_id = upload_id
         self.cause = cause
+        # The source's part sizes, when the copy had read them: the resuming copy reuses them.
+        self.sizes = sizes
+
+
+# Parts one copy hands to the pool at once, in waves of the step's threads: enough that the
+# pool stays busy while a slice's last parts finish, few enough that other copies' requests
+# are not queued behind thousands of parts.
+SLICE_WAVES = 8
+# A part layout kept with a paused upload has at most this many runs of equal sizes (uploaders
+# use equal parts and a shorter last one: two runs); a longer one is read again on resume.
+MAX_LAYOUT_RUNS = 16
+
+
+def run_lengths(sizes: list[int]) -> list[list[int]] | None:
+    """`sizes` as [size, count] runs, or None when that takes more than MAX_LAYOUT_RUNS runs."""
+    runs: list[list[int]] = []
+    for size in sizes:
+        if runs and runs[-1][0] == size:
+            runs[-1][1] += 1
+        elif len(runs) == MAX_LAYOUT_RUNS:
+            return None
+        else:
+            runs.append([size, 1])
+    return runs
+
+
+def part_sizes(runs: list[list[int]], etag: str) -> list[int] | None:
+    """The part sizes [size, count] runs stand for (run_lengths reversed); None unless they
+    count as many parts as `etag` says (checked before they are spelled out)."""
+    if sum(count for _, count in runs) != part_count(etag):
+        return None
+    return [size for size, count in runs for _ in range(count)]
+
+
+def fits(sizes: list[int] | None, entry: Entry) -> bool:
+    """Whether known part sizes belong to `entry`: as many as its ETag says, adding up to its size."""
+    return sizes is not None and len(sizes) == part_count(entry.etag) and sum(sizes) == entry.size
 
 
 class _OutOfTime(Exception):
@@ -101,36 +145,54 @@ def copy_multipart(
     clock: CopyClock,
     destination: Destination,
     resume: str | None = None,
+    known_sizes: list[int] | None = None,
+    threads: int = 16,
+    condition: dict[str, str] | None = None,
 ) -> Job[None]:
     """Copy `entry` with UploadPartCopy, pinned to its listed ETag.
 
-    Part sizes come from HEAD ?partNumber=N (the ETag says how many parts). Those HEADs are not
+    Part sizes are `known_sizes` (kept by the step that paused the copy) when they fit the entry,
+    else read with HEAD ?partNumber=N (the ETag says how many parts). Those HEADs are not
     pinned to the ETag (some S3 implementations answer a part HEAD with the part's own ETag);
     every UploadPartCopy is, and the sizes must add up to the listed size. A part no invocation
-    could copy in time fails the copy before any part is sent.
+    could copy in time fails the copy before any part is sent. Parts go to the pool
+    SLICE_WAVES * `threads` at a time.
+
+    `condition` (conditions.py) goes on CompleteMultipartUpload, the request that writes the
+    destination object: a destination written by someone else meanwhile fails it (412), and a
+    write racing it gets 409, after which S3 wants the upload made again.
 
     Raises CopyPaused when the step's time runs out or a request fails transiently once the
-    upload exists; on any other failure the upload is aborted and the error raised.
+    upload exists; on any other failure (412 and 409 included) the upload is aborted and the
+    error raised.
     """
     upload_id = resume
+    sizes = known_sizes if fits(known_sizes, entry) else None
+    slice_size = SLICE_WAVES * max(1, threads)
+    read_tags = partial(source_s3.get_object_tagging, Bucket=source_bucket, Key=entry.key)
+    tagging = None
     try:
-        numbers = range(1, part_count(entry.etag) + 1)
-        *part_heads, tagging = yield [
-            *(partial(head_object, source_s3, source_bucket, entry.key, part_number=n) for n in numbers),
-            partial(source_s3.get_object_tagging, Bucket=source_bucket, Key=entry.key),
-        ]
-        sizes = [part["ContentLength"] for part in part_heads]
+        if sizes is None:
+            numbers = range(1, part_count(entry.etag) + 1)
+            part_heads: list[dict[str, Any]] = []
+            for at in range(0, len(numbers), slice_size):
+                heads = [
+                    partial(head_object, source_s3, source_bucket, entry.key, part_number=n)
+                    for n in numbers[at : at + slice_size]
+                ]
+                if at == 0 and upload_id is None:
+                    # A new upload needs the tags: read with the first sizes, no round trip of their own.
+                    *answers, tagging = yield [*heads, read_tags]
+                else:
+                    answers = yield heads
+                part_heads += answers
+            sizes = [part["ContentLength"] for part in part_heads]
         if sum(sizes) != entry.size:
             raise ValueError(f"part sizes add up to {sum(sizes)}, not {entry.size}")
         largest = max(range(len(sizes)), key=lambda i: sizes[i])
         reason = clock.too_long(sizes[largest], f"part {largest + 1}")
         if reason:
             raise ValueError(reason)
-        params = (
-            carried_headers(head) | checksum_parameters(head) | destination.parameters(entry.storage_class)
-        )
-        if tagging["TagSet"]:
-            params["Tagging"] = urlencode([(tag["Key"], tag["Value"]) for tag in tagging["TagSet"]])
         done: dict[int, dict[str, Any]] = {}
         if upload_id is not None:
             try:
@@ -140,10 +202,16 @@ def copy_multipart(
                     raise
                 upload_id = None  # aborted or expired meanwhile: start again
         if upload_id is None:
+            params = carried_headers(head) | checksum_parameters(head)
+            params |= destination.parameters(entry.storage_class)
+            if tagging is None:  # a resumed upload was created with them; this one is new after all
+                (tagging,) = yield [read_tags]
+            if tagging["TagSet"]:
+                params["Tagging"] = urlencode([(tag["Key"], tag["Value"]) for tag in tagging["TagSet"]])
             create = destination_s3.create_multipart_upload
             (upload,) = yield [partial(create, Bucket=destination_bucket, Key=entry.key, **params)]
             upload_id = upload["UploadId"]
-        offsets = [sum(sizes[:i]) for i in range(len(sizes))]
+        offsets = [0, *accumulate(sizes)]
 
         def copy_part(number: int) -> dict[str, Any]:
             # Asked on the worker, as the part starts: parts run copy_threads at once, and each
@@ -164,8 +232,10 @@ def copy_multipart(
 
         checksum = source_checksum(head)
         missing = [number for number in range(1, len(sizes) + 1) if number not in done]
-        results = yield [partial(copy_part, number) for number in missing]
-        done.update(zip(missing, results, strict=True))
+        for at in range(0, len(missing), slice_size):
+            numbers = missing[at : at + slice_size]
+            results = yield [partial(copy_part, number) for number in numbers]
+            done.update(zip(numbers, results, strict=True))
         parts = [
             {"ETag": done[n]["ETag"], "PartNumber": n}
             # S3 answers each part copy (and ListParts) with the part's checksum when the upload
@@ -185,18 +255,19 @@ def copy_multipart(
                 UploadId=upload_id,
                 MultipartUpload={"Parts": parts},
                 **complete,
+                **(condition or {}),
             )
         ]
     except _OutOfTime:
         # The parts under way have finished (jobs.py waits for them); the rest is a later step's.
         assert upload_id is not None  # created before any part copy asks the clock
-        raise CopyPaused(upload_id) from None
+        raise CopyPaused(upload_id, sizes=sizes) from None
     except Exception as error:
         if upload_id is None:
             raise
         if is_transient(error):
             # The parts copied so far stay; a retry (this step or a later one) lists and keeps them.
-            raise CopyPaused(upload_id, cause=error) from error
+            raise CopyPaused(upload_id, cause=error, sizes=sizes) from error
         try:
             yield [
                 partial(

@@ -2,7 +2,7 @@
 
 Change detection never compares storage classes, and an SSE-KMS copy (whose ETag is no MD5) is
 settled by checksums or taken as current once written after its source, so a re-run after an
-override copies nothing (README, "Change detection").
+override copies nothing (docs/SEMANTICS.md, "Change detection").
 """
 
 from __future__ import annotations

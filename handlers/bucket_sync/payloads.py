@@ -51,6 +51,11 @@ class RunConfig(TypedDict):
     maxDeletePercent: NotRequired[float | None]
     # The deletes the real pass may reserve (run table), once counting has set it; None: any.
     deleteLimit: NotRequired[int | None]
+    # Accounts that must own each bucket (ExpectedBucketOwner), and "requester" when the run pays
+    # for the source's requests; every step's S3 clients add them (expectations.py).
+    sourceBucketOwner: NotRequired[str | None]
+    destinationBucketOwner: NotRequired[str | None]
+    requestPayer: NotRequired[str | None]
     # When Validate started the run (seconds since the epoch): the report's copies per second.
     startedAt: NotRequired[float]
 
@@ -89,6 +94,9 @@ class PausedUpload(TypedDict):
     key: str
     etag: str
     uploadId: str
+    # The source's part sizes as [size, count] runs (multipart.run_lengths), so the step that
+    # resumes the copy need not read them again; left out when they do not fit the budget.
+    parts: NotRequired[list[list[int]]]
 
 
 class Progress(TypedDict):

@@ -6,27 +6,24 @@ import math
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import replace
-from functools import partial
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from . import backpressure
-from .budget import UPLOADS_BYTES, json_size, sample_failures
-from .compare import settle
+from .budget import json_size, sample_failures
 from .copier import CopyOptions, CopyOutcome, copy_objects
 from .copytime import STOP_MARGIN_SECONDS, usable_seconds
 from .deleter import DeleteOutcome, Reserve, delete_objects
-from .diff import Plan, merge
-from .heads import Kept, head_object
-from .jobs import Job, run_jobs, step_pool
+from .diff import merge
+from .jobs import step_pool
 from .listing import Entry, list_range
 from .multipart import abort_upload
 from .overrides import Destination
-from .payloads import Counts, Failure, KeyRange, PausedUpload, Progress, RunConfig, add_counts, zero_counts
+from .paused import known_part_sizes, paused_uploads, resumable_uploads
+from .payloads import Counts, Failure, KeyRange, Progress, RunConfig, add_counts, zero_counts
 from .report import action_lines
 from .scope import in_scope
 from .settings import Settings
+from .settling import settle_unsure
 from .verified import Verified
 
 
@@ -86,7 +83,8 @@ def sync_window(
         source_heads, remembered = settle_unsure(
             source_s3, destination_s3, run, plan, settings.copy_threads, pool, verified
         )
-        resume, later = resumable_uploads(destination_s3, run, plan, progress.get("uploads", []), window_end)
+        paused_before = progress.get("uploads", [])
+        resume, later = resumable_uploads(destination_s3, run, plan, paused_before, window_end)
         options = CopyOptions(
             threads=settings.copy_threads,
             dry_run=dry_run,
@@ -95,7 +93,10 @@ def sync_window(
             seconds_left=seconds_left,
             source_heads=source_heads,
             resume=resume,
+            part_sizes=known_part_sizes(paused_before, resume),
             invocation_seconds=usable_seconds(settings.lambda_timeout, STOP_MARGIN_SECONDS),
+            compared=plan.compared,
+            allow_unconditional=settings.allow_unconditional_copies,
         )
         copies = copy_objects(
             source_s3, destination_s3, run["source"], run["destination"], plan.to_copy, options, pool
@@ -291,114 +292,8 @@ def delete_orphans(
     return outcome
 
 
-def resumable_uploads(
-    destination_s3: Any, run: RunConfig, plan: Plan, uploads: list[PausedUpload], window_end: str | None
-) -> tuple[dict[str, str], list[PausedUpload]]:
-    """Sort the uploads earlier steps paused: those this window copies again with the same ETag
-    are resumed (key -> upload id); those past the window wait; the others (source rewritten or
-    gone, or nothing left to copy) are aborted, so no upload is left behind."""
-    to_copy = {entry.key: entry for entry in plan.to_copy}
-    resume: dict[str, str] = {}
-    later: list[PausedUpload] = []
-    for upload in uploads:
-        key = upload["key"]
-        if window_end is not None and key > window_end:
-            later.append(upload)
-        elif key in to_copy and to_copy[key].etag == upload["etag"]:
-            resume[key] = upload["uploadId"]
-        else:
-            abort_upload(
-                destination_s3,
-                run["destination"],
-                key,
-                upload["uploadId"],
-                "source changed or gone since paused",
-            )
-    return resume, later
-
-
-def paused_uploads(
-    destination_s3: Any, run: RunConfig, copies: CopyOutcome, later: list[PausedUpload]
-) -> list[PausedUpload]:
-    """The open uploads the next step resumes, in key order, as many as the payload budget
-    allows (UPLOADS_BYTES); the others are aborted and their copies start again later."""
-    etags = {entry.key: entry.etag for entry in copies.deferred}
-    paused = [PausedUpload(key=k, etag=etags[k], uploadId=u) for k, u in copies.paused.items()]
-    kept: list[PausedUpload] = []
-    for upload in sorted(paused + later, key=lambda u: u["key"]):
-        if json_size([*kept, upload]) <= UPLOADS_BYTES:
-            kept.append(upload)
-        else:
-            abort_upload(
-                destination_s3,
-                run["destination"],
-                upload["key"],
-                upload["uploadId"],
-                "too many paused copies",
-            )
-    return kept
-
-
 def scoped(run: RunConfig, entries: list[Entry]) -> list[Entry]:
     """The entries the run's include and exclude patterns cover (the window stays as listed)."""
     if not run["include"] and not run["exclude"]:
         return entries
     return [e for e in entries if in_scope(e.key, run["prefix"], run["include"], run["exclude"])]
-
-
-def kept_by(run: RunConfig) -> Kept:
-    """What this run's copies carry over (heads.Kept)."""
-    return Kept(redirects=run["readRedirects"], storage_class=run["storageClass"] is None)
-
-
-def settle_unsure(
-    source_s3: Any,
-    destination_s3: Any,
-    run: RunConfig,
-    plan: Plan,
-    threads: int,
-    pool: Executor,
-    verified: Verified | None = None,
-) -> tuple[dict[str, dict], int]:
-    """Decide the pairs the listings could not: those `verified` remembers as equal at once,
-    the others from both objects' headers (two HEADs a pair, on the step's `pool`, at most
-    `threads` pairs at once), remembering the ones found equal.
-
-    Returns the source headers read for the pairs that go to be copied, so the copy does not
-    read them again, and how many pairs the memory settled.
-    """
-    kept = kept_by(run)
-    known = verified.known(plan.unsure) if verified is not None and plan.unsure else set()
-    plan.unchanged.extend(source.key for source, _ in plan.unsure if source.key in known)
-    pairs = [pair for pair in plan.unsure if pair[0].key not in known]
-
-    def decide(pair: tuple[Entry, Entry]) -> Job[tuple[bool, dict | None]]:
-        source, destination = pair
-        try:
-            source_head, destination_head = yield [
-                partial(head_object, source_s3, run["source"], source.key, source.etag),
-                partial(head_object, destination_s3, run["destination"], destination.key, destination.etag),
-            ]
-        except ClientError:
-            # Unreadable headers cannot prove equality; the copy reports why it fails, if it does.
-            return False, None
-        return settle(source_head, destination_head, kept), source_head
-
-    source_heads: dict[str, dict] = {}
-    equal: list[tuple[Entry, Entry]] = []
-    results = run_jobs(pool, (decide(pair) for pair in pairs), threads)
-    for pair, done in zip(pairs, results, strict=True):
-        if done.error is not None:
-            raise done.error
-        unchanged, head = done.value
-        source = pair[0]
-        if unchanged:
-            plan.unchanged.append(source.key)
-            equal.append(pair)
-            continue
-        plan.to_copy.append(source)
-        if head is not None:
-            source_heads[source.key] = head
-    if verified is not None:
-        verified.remember(equal)
-    return source_heads, len(known)

@@ -8,11 +8,14 @@ from typing import Any
 
 from .budget import MAX_KEY_BYTES
 from .errors import AccessDenied, InvalidInput
+from .expectations import REQUESTER
+from .keylimit import longest_start
 from .overrides import check_kms_key, check_storage_class
 from .scope import check_patterns, check_scope, literal_lead
 from .settings import Settings
 
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_ACCOUNT_ID = re.compile(r"[0-9]{12}")
 # S3 reserves this suffix for directory buckets (S3 Express One Zone): name--zone-id--x-s3.
 DIRECTORY_BUCKET_SUFFIX = "--x-s3"
 
@@ -26,6 +29,9 @@ _OPTIONAL: dict[str, tuple[tuple[type, ...], str]] = {
     "maxDeletePercent": ((int, float, type(None)), "a number from 0 to 100 or null"),
     "allowEmptySource": ((bool,), "true or false"),
     "report": ((bool,), "true or false"),
+    "sourceBucketOwner": ((str, type(None)), "an AWS account ID (12 digits) or null"),
+    "destinationBucketOwner": ((str, type(None)), "an AWS account ID (12 digits) or null"),
+    "requestPayer": ((str, type(None)), '"requester" or null'),
 }
 
 
@@ -57,6 +63,20 @@ def _is_ip_address(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def check_account_id(field: str, value: str | None) -> str | None:
+    """Return `value` when it is None or a 12-digit AWS account ID, else raise InvalidInput."""
+    if value is not None and not _ACCOUNT_ID.fullmatch(value):
+        raise InvalidInput(f"'{field}' must be an AWS account ID (12 digits) or null, not {value[:40]!r}")
+    return value
+
+
+def check_request_payer(value: str | None) -> str | None:
+    """Return `value` when it is None or "requester" (S3's one value), else raise InvalidInput."""
+    if value is not None and value != REQUESTER:
+        raise InvalidInput(f"'requestPayer' must be \"{REQUESTER}\" or null, not {value[:40]!r}")
+    return value
 
 
 def wants_report(event: dict[str, Any], settings: Settings) -> bool:
@@ -120,9 +140,19 @@ def parse_input(event: Any, settings: Settings) -> dict[str, Any]:
         "report": wants_report(event, settings),
         "include": include,
         "exclude": exclude,
-        "listPrefix": prefix + literal_lead(include),
+        # A key is at most 1,024 bytes, so a longer list prefix matches nothing its first 1,024
+        # bytes would not: those are listed, and the patterns settle the rest.
+        "listPrefix": longest_start(prefix + literal_lead(include)),
         "storageClass": check_storage_class(event.get("storageClass", settings.default_storage_class)),
         "sseKmsKeyId": check_kms_key(
             event.get("sseKmsKeyId", settings.default_sse_kms_key_id), settings.destination_kms_keys
         ),
+        "sourceBucketOwner": check_account_id(
+            "sourceBucketOwner", event.get("sourceBucketOwner", settings.default_source_bucket_owner)
+        ),
+        "destinationBucketOwner": check_account_id(
+            "destinationBucketOwner",
+            event.get("destinationBucketOwner", settings.default_destination_bucket_owner),
+        ),
+        "requestPayer": check_request_payer(event.get("requestPayer", settings.default_request_payer)),
     }

@@ -49,9 +49,19 @@ class Settings:
     report_prefix: str = ""
     # DynamoDB table that holds each run's range bounds, cursors and failures (runstore).
     run_table: str = ""
+    # Accounts that must own the source / destination bucket (ExpectedBucketOwner on every
+    # request), and "requester" to pay for the source's requests (Requester Pays), for runs that
+    # do not say (expectations.py); None: no such expectation.
+    default_source_bucket_owner: str | None = None
+    default_destination_bucket_owner: str | None = None
+    default_request_payer: str | None = None
     # Delete orphans without the ETag condition when the runtime's SDK cannot send it (a risk:
     # an object rewritten since it was listed is lost). Off: such orphans are kept and named.
     allow_unconditional_deletes: bool = False
+    # Copy without the destination condition (If-Match / If-None-Match) when the runtime's SDK
+    # cannot send it (a risk: a destination object written since it was listed is overwritten).
+    # Off: such copies are not made and their keys are named.
+    allow_unconditional_copies: bool = False
 
 
 def _flag(raw: str | None, default: bool) -> bool:
@@ -92,7 +102,13 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         destination_kms_keys=tuple(json.loads(env.get("DESTINATION_KMS_KEYS", "[]"))),
         default_include=tuple(json.loads(env.get("DEFAULT_INCLUDE", "[]"))),
         default_exclude=tuple(json.loads(env.get("DEFAULT_EXCLUDE", "[]"))),
+        default_source_bucket_owner=env.get("SOURCE_BUCKET_OWNER") or None,
+        default_destination_bucket_owner=env.get("DESTINATION_BUCKET_OWNER") or None,
+        default_request_payer=env.get("REQUEST_PAYER") or None,
         allow_unconditional_deletes=_flag(
             env.get("ALLOW_UNCONDITIONAL_DELETES"), base.allow_unconditional_deletes
+        ),
+        allow_unconditional_copies=_flag(
+            env.get("ALLOW_UNCONDITIONAL_COPIES"), base.allow_unconditional_copies
         ),
     )

@@ -50,6 +50,14 @@ OTHER_TRANSIENT_CODES = frozenset(
 )
 
 
+# S3 answers 409 ConditionalRequestConflict when a conditional write or delete races another
+# write of the same key, and asks the caller to try again. It is not transient in the sense
+# above: it says something about the key (someone else is writing it), not about S3's load, so
+# it must neither slow the step's requests nor fail the step as TransientError; the copier and
+# the deleter retry the one key themselves, and the retry's own answer (412, or success) decides.
+CONFLICT_CODES = frozenset({"ConditionalRequestConflict", "409"})
+
+
 def error_code(error: BaseException) -> str:
     """The AWS error code of a ClientError ('' for anything else)."""
     if isinstance(error, ClientError):

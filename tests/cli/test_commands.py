@@ -8,6 +8,7 @@ import re
 import shlex
 
 from harness.buckets import put_objects
+from harness.fill import fill_objects
 from tests.cli.conftest import run_args, run_in_pipe, run_in_terminal, subprocess_env
 from tests.cli.test_terraform import fake_terraform
 from tests.deployment import DST, SRC
@@ -42,7 +43,7 @@ def test_watch_follows_a_run_started_with_no_wait_to_the_same_output_as_run(sync
 
 
 def test_stop_stops_a_running_execution_and_watch_then_exits_1(sync):
-    put_objects(sync.s3, SRC, {f"obj/{i:05}": b"x" for i in range(1500)})
+    fill_objects(sync.emulator, SRC, {f"obj/{i:05}": b"x" for i in range(1500)})
     env = subprocess_env(sync.emulator.endpoint)
     started = run_in_pipe([*run_args(sync.state_machine_arn, SRC, DST), "--no-wait"], env)
     arn = started.stdout.strip()

@@ -8,6 +8,7 @@ import re
 import shlex
 
 from harness.buckets import put_objects
+from harness.fill import fill_objects
 from tests.cli.conftest import run_args, run_in_pipe, run_in_terminal, subprocess_env
 from tests.deployment import DST, SRC
 
@@ -24,7 +25,7 @@ def frames(stderr: str) -> list[str]:
 def test_on_a_terminal_progress_is_drawn_on_stderr_then_erased_and_the_table_goes_to_stdout(sync):
     # Long enough (about 8 s) that the CLI's 2-second progress poll surely sees a round running:
     # 400 objects now finish within the first poll.
-    put_objects(sync.s3, SRC, {f"obj/{i:05}": b"x" * 100 for i in range(1500)})
+    fill_objects(sync.emulator, SRC, {f"obj/{i:05}": b"x" * 100 for i in range(1500)})
     screen = run_in_terminal(
         run_args(sync.state_machine_arn, SRC, DST), subprocess_env(sync.emulator.endpoint)
     )
@@ -43,7 +44,7 @@ def test_on_a_terminal_progress_is_drawn_on_stderr_then_erased_and_the_table_goe
 
 
 def test_on_a_terminal_json_stdout_is_only_the_document(sync):
-    put_objects(sync.s3, SRC, {f"obj/{i:05}": b"x" for i in range(200)})
+    fill_objects(sync.emulator, SRC, {f"obj/{i:05}": b"x" for i in range(200)})
     env = subprocess_env(sync.emulator.endpoint)
     screen = run_in_terminal([*run_args(sync.state_machine_arn, SRC, DST), "--json"], env)
     assert screen.code == 0, screen.out + screen.err
@@ -59,7 +60,7 @@ def test_on_a_terminal_json_stdout_is_only_the_document(sync):
 
 def test_a_guarded_run_names_its_counting_pass(sync):
     # Enough keys for a counting pass of two rounds (ranges stop after 8 steps of 40 keys).
-    put_objects(sync.s3, SRC, {f"obj/{i:05}": b"x" for i in range(1400)})
+    fill_objects(sync.emulator, SRC, {f"obj/{i:05}": b"x" for i in range(1400)})
     put_objects(sync.s3, DST, {f"old/{i:03}": b"o" for i in range(5)})
     screen = run_in_terminal(
         [*run_args(sync.state_machine_arn, SRC, DST), "--max-deletes", "10"],
@@ -84,7 +85,7 @@ def test_quiet_draws_nothing_and_verbose_says_which_execution(sync):
 
 
 def test_ctrl_c_leaves_the_run_going_and_prints_the_stop_command_that_stops_it(sync):
-    put_objects(sync.s3, SRC, {f"obj/{i:05}": b"x" for i in range(1500)})
+    fill_objects(sync.emulator, SRC, {f"obj/{i:05}": b"x" for i in range(1500)})
     env = subprocess_env(sync.emulator.endpoint)
     screen = run_in_terminal(
         run_args(sync.state_machine_arn, SRC, DST),

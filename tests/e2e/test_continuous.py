@@ -337,11 +337,6 @@ def test_a_delete_burst_beyond_the_budget_is_paused_and_alarmed(continuous):
     assert alarm["Dimensions"] == [{"Name": "Consumer", "Value": consumer_name}]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs the copier's destination condition of issue #17 (CopyOptions.compared, fed by "
-    "applykeys.compared_destinations): wired when the two branches merge",
-)
 def test_a_destination_written_concurrently_is_never_overwritten(continuous):
     mode = continuous
     mode.events_on(True)

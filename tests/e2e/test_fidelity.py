@@ -62,6 +62,26 @@ def test_mixed_bucket_is_copied_faithfully_and_never_recopied(sync):
     assert (again.output["copied"], again.output["unchanged"]) == (0, 63)
 
 
+def test_multipart_sources_of_one_two_and_three_parts_keep_their_etags_and_are_not_copied_again(sync):
+    s3 = sync.s3
+    etags = {
+        "parts/1": put_multipart(s3, SRC, "parts/1", [100]),
+        "parts/2": put_multipart(s3, SRC, "parts/2", [5 * MIB, 100]),
+        "parts/3": put_multipart(s3, SRC, "parts/3", [5 * MIB, 5 * MIB, 100]),
+    }
+    assert [etag.strip('"').rsplit("-", 1)[1] for etag in etags.values()] == ["1", "2", "3"]
+
+    first = sync.run(source=SRC, destination=DST)
+    assert first.status == "SUCCEEDED", first.cause
+    assert first.output["copied"] == 3
+    destination = sync.snapshot(DST)
+    assert {key: destination[key][1] for key in etags} == etags, "each copy has its source's ETag"
+
+    again = sync.run(source=SRC, destination=DST)
+    assert again.status == "SUCCEEDED", again.cause
+    assert (again.output["copied"], again.output["unchanged"]) == (0, 3)
+
+
 def test_same_size_edits_on_either_side_are_recopied(sync):
     put_objects(sync.s3, SRC, {"a": b"1111", "b": b"2222", "c": b"3333"})
     sync.run(source=SRC, destination=DST)

@@ -85,12 +85,15 @@ def test_a_dry_run_reports_every_action_it_would_take(wide):
 
 def test_a_multipart_copy_longer_than_a_step_is_resumed_by_the_next(slow, monkeypatch):
     """40 parts at 0.5 s each on 2 threads take about 10 s; a step of this instance has under
-    7 s for copies, so the copy pauses, and a later step resumes it from ListParts."""
+    7 s for copies, so the copy pauses, and a later step resumes it from ListParts and the part
+    sizes the paused upload carries (through the state payload and the run table)."""
     monkeypatch.setattr(moto.s3.models, "S3_UPLOAD_PART_MIN_SIZE", 1)
     put_multipart(slow.s3, SRC, "huge", [3] * 40)
-    seen = {"part copies": 0, "part listings": 0}
+    seen = {"part copies": 0, "part listings": 0, "part heads": 0}
 
     def slow_part_copies(method: str, bucket: str | None, key: str | None, query: str) -> None:
+        if bucket == SRC and key == "huge" and method == "HEAD" and "partNumber" in query:
+            seen["part heads"] += 1
         if bucket == DST and key == "huge" and "uploadId" in query:
             if method == "PUT" and "partNumber" in query:
                 seen["part copies"] += 1
@@ -104,6 +107,7 @@ def test_a_multipart_copy_longer_than_a_step_is_resumed_by_the_next(slow, monkey
     assert result.status == "SUCCEEDED", result.cause
     assert (result.output["copied"], result.output["failed"]) == (1, 0)
     assert seen["part listings"] >= 1 and seen["part copies"] >= 40
+    assert seen["part heads"] == 40, "the part sizes travel with the paused upload: read once"
     assert slow.snapshot(DST) == slow.snapshot(SRC)  # the source's multipart ETag
     assert slow.s3.list_multipart_uploads(Bucket=DST).get("Uploads", []) == []
 

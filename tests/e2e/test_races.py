@@ -1,4 +1,6 @@
-"""A concurrent writer never loses data to the sync, and a concurrent deleter never fails it."""
+"""A concurrent writer never loses data to the sync, and a concurrent deleter never fails it:
+orphan deletes are conditioned on the listed ETag, copies on the destination state the merge
+compared (If-Match / If-None-Match, enforced by the emulator as by S3)."""
 
 from __future__ import annotations
 
@@ -35,6 +37,40 @@ def test_orphans_rewritten_or_deleted_between_listing_and_delete(sync):
     assert failure["key"] == "orphan-rewritten" and "rewritten since it was listed" in failure["reason"]
     assert sync.s3.get_object(Bucket=DST, Key="orphan-rewritten")["Body"].read() == b"new content"
     assert set(sync.snapshot(DST)) == {"keep", "orphan-rewritten"}
+
+
+def test_destination_written_between_listing_and_copy_is_kept_and_named(sync):
+    put_objects(sync.s3, SRC, {"existing": b"source v2", "fresh": b"source", "plain": b"1"})
+    put_objects(sync.s3, DST, {"existing": b"destination v1"})
+    theirs = {"existing": b"their rewrite", "fresh": b"their new object"}
+    raced: set[str] = set()
+
+    def another_writer(method: str, bucket: str | None, key: str | None, query: str) -> None:
+        # Right before the sync's copy of each raced key (a PUT with x-amz-copy-source), after the
+        # listing showed it as destination v1 (existing) or absent (fresh): another writer puts
+        # its own object there.
+        if method == "PUT" and bucket == DST and key in theirs and key not in raced:
+            raced.add(key)
+            sync.s3.put_object(Bucket=DST, Key=key, Body=theirs[key])
+
+    with sync.emulator.faults(before_s3_request=another_writer):
+        result = sync.run(source=SRC, destination=DST)
+
+    assert raced == set(theirs)
+    assert (result.status, result.error) == ("FAILED", "ObjectsFailed"), result.cause
+    report = json.loads(result.cause)
+    assert (report["copied"], report["deleted"], report["failed"]) == (1, 0, 2)
+    assert {f["key"] for f in report["failures"]} == set(theirs)
+    assert all("destination changed by another writer" in f["reason"] for f in report["failures"])
+    for key, body in theirs.items():
+        assert sync.s3.get_object(Bucket=DST, Key=key)["Body"].read() == body, (
+            "the other writer's object is kept"
+        )
+
+    again = sync.run(source=SRC, destination=DST)
+    assert again.status == "SUCCEEDED", again.cause
+    assert again.output is not None and again.output["copied"] == 2, "the next run syncs them"
+    assert sync.snapshot(DST) == sync.snapshot(SRC)
 
 
 def test_a_run_on_a_destination_another_run_is_writing_is_refused(sync):

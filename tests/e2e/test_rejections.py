@@ -45,14 +45,18 @@ def test_a_non_object_input_is_invalid(sync):
 
 
 def test_an_empty_source_trips_the_delete_guard(sync):
+    # Not empty, but nothing in it is in scope: to the guard, an empty source.
+    put_objects(sync.s3, SRC, {"notes.txt": b"0"})
     put_objects(sync.s3, DST, {"precious": b"1"})
-    result = sync.run(source=SRC, destination=DST)
+    scoped = {"source": SRC, "destination": DST, "exclude": ["*.txt"]}
+    result = sync.run(**scoped)
     assert (result.status, result.error) == ("FAILED", "DeleteGuardTripped")
+    assert "exclude ['*.txt']" in result.cause
     assert set(sync.snapshot(DST)) == {"precious"}
-    allowed = sync.run(source=SRC, destination=DST, allowEmptySource=True)
+    allowed = sync.run(**scoped, allowEmptySource=True)
     assert allowed.status == "SUCCEEDED" and allowed.output["deleted"] == 1
-    # Now both sides are empty: nothing would be deleted, so the guard has nothing to guard.
-    again = sync.run(source=SRC, destination=DST)
+    # Now both sides are empty in scope: nothing would be deleted, so the guard has nothing to guard.
+    again = sync.run(**scoped)
     assert again.status == "SUCCEEDED" and (again.output["copied"], again.output["deleted"]) == (0, 0)
 
 

@@ -120,8 +120,8 @@ def test_a_layer_wins_over_an_sdk_the_driving_script_imported_first(tmp_path: Pa
         f"""
         import sys
         import botocore
-        from harness.lambda_runtime import _isolate_sys_path
-        _isolate_sys_path({str(tmp_path)!r}, {str(tmp_path / "opt")!r})
+        from harness.lambda_sandbox import isolate_sys_path
+        isolate_sys_path({str(tmp_path)!r}, {str(tmp_path / "opt")!r})
         import botocore
         print(botocore.__version__)
         """

@@ -1,8 +1,10 @@
-"""The emulator's S3 honours conditional copies and deletes, SSE-C and XML 1.0 like S3
-(harness/s3_fidelity.py), and each switch in harness/strictness.py turns one off."""
+"""The emulator's S3 honours conditional copies (source and destination conditions) and deletes,
+SSE-C and XML 1.0 like S3 (harness/s3_fidelity.py), and each switch in harness/strictness.py turns
+one off."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 from typing import Any
 
@@ -192,3 +194,138 @@ def test_xml_body_switch(emulator: Emulator, s3: Any, bucket: str) -> None:
         delete = {"Objects": [{"Key": CONTROL_KEY}]}
         _, code = error_of(lambda: s3.delete_objects(Bucket=bucket, Delete=delete))
     assert code != "MalformedXML", "moto's own answer (a 500)"
+
+
+# --- destination If-Match / If-None-Match on CopyObject and CompleteMultipartUpload --------------
+
+
+def complete(s3: Any, bucket: str, **extra: Any) -> Any:
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="target")["UploadId"]
+    etag = s3.upload_part(Bucket=bucket, Key="target", UploadId=upload, PartNumber=1, Body=b"part")["ETag"]
+    parts = {"Parts": [{"ETag": etag, "PartNumber": 1}]}
+    return s3.complete_multipart_upload(
+        Bucket=bucket, Key="target", UploadId=upload, MultipartUpload=parts, **extra
+    )
+
+
+def refusal(call: Any) -> tuple[int, str, str]:
+    with pytest.raises(ClientError) as raised:
+        call()
+    answer = raised.value.response
+    return (
+        answer["ResponseMetadata"]["HTTPStatusCode"],
+        answer["Error"]["Code"],
+        answer["Error"].get("Condition", ""),
+    )
+
+
+@pytest.mark.parametrize("operation", [copy, complete], ids=["CopyObject", "CompleteMultipartUpload"])
+def test_destination_conditions(s3: Any, bucket: str, operation: Any) -> None:
+    # Absent: If-Match has no object to match (404); If-None-Match "*" writes.
+    assert refusal(lambda: operation(s3, bucket, IfMatch='"0123456789abcdef0123456789abcdef"'))[:2] == (
+        404,
+        "NoSuchKey",
+    )
+    operation(s3, bucket, IfNoneMatch="*")
+    listed = s3.head_object(Bucket=bucket, Key="target")["ETag"]
+    # Present: If-None-Match "*" refuses; If-Match writes only over the ETag it names.
+    assert refusal(lambda: operation(s3, bucket, IfNoneMatch="*")) == (
+        412,
+        "PreconditionFailed",
+        "If-None-Match",
+    )
+    s3.put_object(Bucket=bucket, Key="target", Body=b"another writer's")
+    assert refusal(lambda: operation(s3, bucket, IfMatch=listed)) == (412, "PreconditionFailed", "If-Match")
+    assert s3.get_object(Bucket=bucket, Key="target")["Body"].read() == b"another writer's", "kept"
+    operation(s3, bucket, IfMatch=s3.head_object(Bucket=bucket, Key="target")["ETag"])
+    assert s3.get_object(Bucket=bucket, Key="target")["Body"].read() != b"another writer's"
+
+
+def test_a_failed_destination_condition_keeps_the_upload_open(s3: Any, bucket: str) -> None:
+    s3.put_object(Bucket=bucket, Key="target", Body=b"another writer's")
+    with pytest.raises(ClientError):
+        complete(s3, bucket, IfNoneMatch="*")
+    assert len(s3.list_multipart_uploads(Bucket=bucket)["Uploads"]) == 1, "the caller must abort it"
+
+
+def test_the_copy_source_condition_is_named_apart(s3: Any, bucket: str) -> None:
+    stale = '"0123456789abcdef0123456789abcdef"'
+    assert refusal(lambda: copy(s3, bucket, CopySourceIfMatch=stale, IfNoneMatch="*")) == (
+        412,
+        "PreconditionFailed",
+        "x-amz-copy-source-If-Match",
+    )
+
+
+def test_destination_conditions_switch(emulator: Emulator, s3: Any, bucket: str) -> None:
+    s3.put_object(Bucket=bucket, Key="target", Body=b"another writer's")
+    stale = '"0123456789abcdef0123456789abcdef"'
+    with emulator.lax("destination_conditions"):
+        copy(s3, bucket, IfNoneMatch="*")
+        copy(s3, bucket, IfMatch=stale)
+        complete(s3, bucket, IfMatch=stale)  # moto's own honours only If-None-Match here
+    assert s3.get_object(Bucket=bucket, Key="target")["Body"].read() == b"part"
+
+
+def multipart_etag(part_bodies: list[bytes]) -> str:
+    """S3's ETag of a multipart object: the MD5 of its parts' binary MD5s, then "-<parts>"."""
+    digests = b"".join(hashlib.md5(body).digest() for body in part_bodies)
+    return f'"{hashlib.md5(digests).hexdigest()}-{len(part_bodies)}"'
+
+
+def upload(s3: Any, bucket: str, key: str, part_bodies: list[bytes], copy_from: str | None = None) -> str:
+    """Upload `key` in the given parts (UploadPart, or UploadPartCopy of the same bytes of
+    `copy_from`); its ETag from CompleteMultipartUpload."""
+    upload_id = s3.create_multipart_upload(Bucket=bucket, Key=key)["UploadId"]
+    parts, start = [], 0
+    for number, body in enumerate(part_bodies, 1):
+        if copy_from is None:
+            etag = s3.upload_part(Bucket=bucket, Key=key, UploadId=upload_id, PartNumber=number, Body=body)[
+                "ETag"
+            ]
+        else:
+            etag = s3.upload_part_copy(
+                Bucket=bucket,
+                Key=key,
+                UploadId=upload_id,
+                PartNumber=number,
+                CopySource={"Bucket": bucket, "Key": copy_from},
+                CopySourceRange=f"bytes={start}-{start + len(body) - 1}",
+            )["CopyPartResult"]["ETag"]
+        parts.append({"ETag": etag, "PartNumber": number})
+        start += len(body)
+    done = s3.complete_multipart_upload(
+        Bucket=bucket, Key=key, UploadId=upload_id, MultipartUpload={"Parts": parts}
+    )
+    return done["ETag"]
+
+
+def test_multipart_etags_follow_s3s_formula_for_uploaded_and_copied_parts(s3: Any, bucket: str) -> None:
+    # The sync relies on a copy over the same part boundaries getting the source's ETag, one
+    # part included; moto computes it as S3 does (nothing to patch), and this keeps it so.
+    for bodies in ([b"x" * 100], [PART, b"y" * 7], [PART, PART, b"z" * 7]):
+        key = f"source-{len(bodies)}"
+        etag = upload(s3, bucket, key, bodies)
+        assert etag == multipart_etag(bodies)
+        assert s3.head_object(Bucket=bucket, Key=key)["ETag"] == etag
+        assert upload(s3, bucket, f"copy-{len(bodies)}", bodies, copy_from=key) == etag
+
+
+# --- ListObjectsV2's StartAfter no longer than a key ------------------------------------------
+
+LONGEST_KEY = "\u00e9" * 511 + "ab"  # 1,024 UTF-8 bytes
+
+
+def test_start_after_longer_than_a_key_is_refused(s3: Any, bucket: str) -> None:
+    s3.put_object(Bucket=bucket, Key=LONGEST_KEY, Body=b"1")
+    listed = s3.list_objects_v2(Bucket=bucket, StartAfter=LONGEST_KEY[:-1])["Contents"]
+    assert [row["Key"] for row in listed] == [LONGEST_KEY], "1,024 bytes are a key's length"
+
+    status, code = error_of(lambda: s3.list_objects_v2(Bucket=bucket, StartAfter=LONGEST_KEY + "c"))
+    assert (status, code) == (400, "KeyTooLongError")
+
+
+def test_start_after_length_switch(emulator: Emulator, s3: Any, bucket: str) -> None:
+    with emulator.lax("start_after_length"):
+        listed = s3.list_objects_v2(Bucket=bucket, StartAfter=LONGEST_KEY + "c")
+    assert listed["KeyCount"] == 0

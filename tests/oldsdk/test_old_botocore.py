@@ -1,5 +1,6 @@
-"""Against a real botocore from before DeleteObjects' ETag condition (pyproject's `oldsdk`):
-orphans are never deleted unconditionally unless the deployment opts in."""
+"""Against a real botocore from before DeleteObjects' ETag condition and the copies' destination
+condition (pyproject's `oldsdk`): orphans are never deleted, and keys never copied, without their
+condition unless the deployment opts in."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ import pytest
 from moto import mock_aws
 
 from bucket_sync import clients
+from bucket_sync.conditions import MULTIPART_COMPLETE, SINGLE_COPY, supports_destination_condition
 from bucket_sync.deleter import supports_etag_condition
 from bucket_sync.listing import list_range
 from bucket_sync.payloads import KeyRange
 from bucket_sync.range_step import start_progress, sync_window
 from bucket_sync.settings import Settings
-from tests.unit.support import run_config
+from tests.unit.support import MIB, put_multipart, run_config
 
 REGION = "us-east-1"
 # The oldest botocore pyproject.toml claims (boto3 and botocore share the version number).
@@ -55,31 +57,57 @@ def test_this_is_the_oldest_claimed_sdk_and_it_lacks_the_etag_condition(s3):
     assert not supports_etag_condition(s3)
 
 
-def test_a_step_copies_but_keeps_orphans_and_names_them(s3, capsys):
+def sent(s3, operation: str) -> list[dict]:
+    calls: list[dict] = []
+    s3.meta.events.register(f"provide-client-params.s3.{operation}", lambda params, **_: calls.append(params))
+    return calls
+
+
+def test_it_lacks_the_destination_condition_on_copies_too(s3):
+    assert not supports_destination_condition(s3, SINGLE_COPY)
+    assert not supports_destination_condition(s3, MULTIPART_COMPLETE)
+
+
+def test_a_step_copies_nothing_keeps_orphans_and_names_every_key(s3, capsys):
     s3.put_object(Bucket="src", Key="new", Body=b"x")
     s3.put_object(Bucket="dst", Key="orphan", Body=b"y")
-    sent = []
-    s3.meta.events.register("provide-client-params.s3.DeleteObjects", lambda params, **_: sent.append(params))
-    progress = one_step(s3)
-    assert sent == [], "no DeleteObjects may be sent without the ETag condition"
-    assert keys(s3, "dst") == {"new", "orphan"}
-    assert (progress["counts"]["copied"], progress["counts"]["deleted"], progress["counts"]["failed"]) == (
-        1,
-        0,
-        1,
+    put_multipart(s3, "src", "big", [5 * MIB, 1])
+    deletes, copies, uploads = (
+        sent(s3, "DeleteObjects"),
+        sent(s3, "CopyObject"),
+        sent(s3, "CreateMultipartUpload"),
     )
-    failure = progress["failures"][0]
-    assert failure["key"] == "orphan"
-    assert f"botocore {OLDEST_CLAIMED}" in failure["reason"]
-    assert "allow_unconditional_deletes" in failure["reason"]
-    assert '"event": "delete.refused_without_etag_condition"' in capsys.readouterr().out
+    progress = one_step(s3)
+    assert (deletes, copies, uploads) == ([], [], []), "nothing may be written without its condition"
+    assert keys(s3, "dst") == {"orphan"}
+    assert (progress["counts"]["copied"], progress["counts"]["deleted"], progress["counts"]["failed"]) == (
+        0,
+        0,
+        3,
+    )
+    reasons = {failure["key"]: failure["reason"] for failure in progress["failures"]}
+    assert all(f"botocore {OLDEST_CLAIMED}" in reason for reason in reasons.values())
+    assert "allow_unconditional_deletes" in reasons["orphan"]
+    assert "allow_unconditional_copies" in reasons["new"] and "allow_unconditional_copies" in reasons["big"]
+    out = capsys.readouterr().out
+    assert '"event": "delete.refused_without_etag_condition"' in out
+    assert '"event": "copy.refused_without_destination_condition"' in out
 
 
 def test_a_deployment_that_opts_in_deletes_without_the_condition(s3):
     s3.put_object(Bucket="dst", Key="orphan", Body=b"y")
+    s3.put_object(Bucket="dst", Key="kept", Body=b"x")
     s3.put_object(Bucket="src", Key="kept", Body=b"x")
     progress = one_step(s3, allow_unconditional_deletes=True)
     assert keys(s3, "dst") == {"kept"} and progress["counts"]["deleted"] == 1
+
+
+def test_a_deployment_that_opts_in_copies_without_the_condition(s3):
+    s3.put_object(Bucket="src", Key="new", Body=b"x")
+    copies = sent(s3, "CopyObject")
+    progress = one_step(s3, allow_unconditional_copies=True)
+    assert keys(s3, "dst") == {"new"} and progress["counts"]["copied"] == 1
+    assert "IfMatch" not in copies[0] and "IfNoneMatch" not in copies[0]
 
 
 def test_listing_on_the_old_sdk_pages_one_after_another_with_the_same_rows(s3):

@@ -15,6 +15,11 @@ def declared(kind: str, path: str) -> list[str]:
 def test_readme_tables_are_what_the_generator_writes():
     readme = (ROOT / "README.md").read_text()
     assert readme_tables.render(readme) == readme, "run python scripts/readme_tables.py"
+    architecture = readme_tables.ARCHITECTURE.read_text()
+    assert (
+        readme_tables.render(architecture, readme_tables.DOCUMENTS[readme_tables.ARCHITECTURE])
+        == architecture
+    )
 
 
 def test_generated_tables_name_every_variable_and_output_in_order():
@@ -61,3 +66,19 @@ def test_resources_table_names_every_resource_and_data_source():
     listed = re.findall(r"^\| `(?:module\.\w+\.)?([\w.]+)` \|", readme_tables.resources_table(), re.MULTILINE)
     assert set(listed) == declared_here
     assert "| `module.function.aws_lambda_function.this` | resource |" in readme_tables.resources_table()
+
+
+def test_payload_budget_figures_are_what_the_script_measures():
+    """docs/ARCHITECTURE.md "Payload budget" lists every state's worst case as scripts/payload_budget.py
+    measures it, and names the largest."""
+    from scripts import payload_budget
+
+    readme = (ROOT / "docs" / "ARCHITECTURE.md").read_text()
+    measured = payload_budget.measure()
+    states = [(label, size) for label, size in measured if label.startswith(payload_budget.STATES)]
+    for label, size in states:
+        shown = f"{size:,} characters" if "characters" in label else f"{round(size / 1000)} KB"
+        assert f"| {label} | {shown} |" in readme, (label, shown)
+    label, largest = max((s for s in states if "characters" not in s[0]), key=lambda s: s[1])
+    assert label.startswith("RecordRangeError") and f"{round(largest / 1000)} KB" in readme
+    assert largest < payload_budget.PAYLOAD_LIMIT_BYTES

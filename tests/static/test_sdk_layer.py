@@ -80,8 +80,8 @@ def test_the_layer_records_its_pins_and_has_lambdas_layout():
         assert info.compress_type == zipfile.ZIP_STORED
 
 
-def test_the_readme_states_the_layers_size_and_versions():
-    readme = (ROOT / "README.md").read_text()
+def test_the_docs_state_the_layers_size_and_versions():
+    readme = (ROOT / "docs" / "ARCHITECTURE.md").read_text()
     assert f"`dist/sdk-layer.zip`, {len(LAYER.read_bytes()):,} bytes" in readme
     for package, pinned in pins().items():
         assert f"{package} {pinned}" in readme, package

@@ -9,10 +9,11 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from harness import iam_enforcement, s3_fidelity
+from harness import iam_enforcement, s3_fidelity, s3_ownership
 from tests.unit.support import REGION, RUN_TABLE, create_run_table
 
 s3_fidelity.apply()
+s3_ownership.apply()
 
 
 @pytest.fixture(autouse=True)

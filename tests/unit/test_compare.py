@@ -1,6 +1,6 @@
 from datetime import UTC, datetime, timedelta
 
-from bucket_sync.compare import Verdict, classify, part_count, settle
+from bucket_sync.compare import Verdict, classify, is_multipart, part_count, settle
 from bucket_sync.diff import merge
 from bucket_sync.heads import Kept
 from bucket_sync.listing import Entry
@@ -23,6 +23,23 @@ KEPT = Kept()
 def test_part_count_reads_multipart_etags():
     assert part_count('"d41d8cd98f00b204e9800998ecf8427e"') == 1
     assert part_count('"d41d8cd98f00b204e9800998ecf8427e-12"') == 12
+
+
+def test_a_one_part_multipart_etag_is_multipart():
+    assert (
+        is_multipart('"d41d8cd98f00b204e9800998ecf8427e-1"')
+        and part_count('"d41d8cd98f00b204e9800998ecf8427e-1"') == 1
+    )
+    assert is_multipart('"d41d8cd98f00b204e9800998ecf8427e-10000"')
+    assert not is_multipart('"d41d8cd98f00b204e9800998ecf8427e"')
+    assert not is_multipart('"d41d8cd98f00b204e9800998ecf8427e-0"')
+    assert not is_multipart('"d41d8cd98f00b204e9800998ecf8427e-x"')
+
+
+def test_a_plain_copy_of_a_one_part_source_is_copied_again_into_its_shape():
+    # Equal content gives different ETags in the two shapes: one more copy makes them equal.
+    assert settle(head('"aa-1"'), head('"bb"'), KEPT) is False
+    assert settle(head('"bb"'), head('"aa-1"'), KEPT) is False
 
 
 def test_size_change_is_a_change_even_with_equal_etags():

@@ -233,6 +233,24 @@ def test_a_source_that_moves_while_it_is_copied_goes_back_to_the_queue(s3: Any) 
     assert s3.get_object(Bucket="dst", Key="k")["Body"].read() == b"newer"
 
 
+@pytest.mark.parametrize("existing", [None, b"old copy"])
+def test_a_destination_written_after_it_was_read_is_never_overwritten(
+    s3: Any, existing: bytes | None
+) -> None:
+    put(s3, "src", "k", b"from the source")
+    if existing is not None:
+        put(s3, "dst", "k", existing)
+
+    def other_writer(**_: Any) -> None:
+        s3.meta.events.unregister("before-call.s3.CopyObject", other_writer)
+        put(s3, "dst", "k", b"the other writer's")
+
+    s3.meta.events.register("before-call.s3.CopyObject", other_writer)
+    applied = apply(s3, ["k"])
+    assert "k" in applied.kept and not applied.copied and not applied.retry
+    assert s3.get_object(Bucket="dst", Key="k")["Body"].read() == b"the other writer's"
+
+
 def test_an_archived_source_is_named_not_retried(s3: Any) -> None:
     put(s3, "src", "cold", b"x", StorageClass="GLACIER")
     applied = apply(s3, ["cold"])

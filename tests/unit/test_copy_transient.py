@@ -145,6 +145,7 @@ def test_a_multipart_copy_failing_transiently_keeps_its_upload_and_parts(s3, tin
     assert faults.count("CreateMultipartUpload", "big") == 1
     assert faults.count("AbortMultipartUpload", "big") == 0
     assert [faults.count("UploadPartCopy", "big", n) for n in range(1, 7)] == [1, 1, 2, 1, 1, 1]
+    assert [faults.count("HeadObject", "big", n) for n in range(1, 7)] == [1] * 6, "sizes read once"
     assert uploads(s3) == [] and snapshot(s3, "dst") == snapshot(s3, "src")
 
 
@@ -157,9 +158,11 @@ def test_a_multipart_copy_still_failing_transiently_waits_open_for_the_next_wind
     assert outcome.paused == {"big": upload["UploadId"]} and [e.key for e in outcome.deferred] == ["big"]
     assert outcome.transient == {"big": "SlowDown: Please reduce your request rate."}
     assert outcome.failures == [] and faults.count("UploadPartCopy", "big", 3) == COPY_PASSES
-    faults.stop()  # S3 recovers; the next window resumes the same upload
-    outcome = copy(s3, resume=outcome.paused)
+    assert outcome.part_sizes == {"big": [4] * 6}
+    faults.stop()  # S3 recovers; the next window resumes the same upload, with the sizes kept
+    outcome = copy(s3, resume=outcome.paused, part_sizes=outcome.part_sizes)
     assert [e.key for e in outcome.copied] == ["big"] and outcome.paused == {}
+    assert [faults.count("HeadObject", "big", n) for n in range(1, 7)] == [1] * 6
     assert [faults.count("UploadPartCopy", "big", n) for n in range(1, 7)] == [1, 1, COPY_PASSES + 1, 1, 1, 1]
     assert uploads(s3) == [] and snapshot(s3, "dst") == snapshot(s3, "src")
 

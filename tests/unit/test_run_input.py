@@ -32,6 +32,9 @@ def test_2017_input_gets_the_defaults():
         "storageClass": None,
         "sseKmsKeyId": None,
         "report": False,
+        "sourceBucketOwner": None,
+        "destinationBucketOwner": None,
+        "requestPayer": None,
     }
 
 
@@ -68,6 +71,19 @@ def test_module_defaults_apply_when_the_run_is_silent():
             "unknown input field(s): deleteOrphan",
         ),
         ({"source": "src", "destination": "src"}, "same bucket"),
+        ({"source": "src", "destination": "dst", "sourceBucketOwner": "12345678901"}, "'sourceBucketOwner'"),
+        ({"source": "src", "destination": "dst", "sourceBucketOwner": 123456789012}, "'sourceBucketOwner'"),
+        ({"source": "src", "destination": "dst", "sourceBucketOwner": "123456789012\n"}, "12 digits"),
+        (
+            {
+                "source": "src",
+                "destination": "dst",
+                "destinationBucketOwner": "arn:aws:iam::123456789012:root",
+            },
+            "'destinationBucketOwner' must be an AWS account ID",
+        ),
+        ({"source": "src", "destination": "dst", "requestPayer": "Requester"}, "'requestPayer'"),
+        ({"source": "src", "destination": "dst", "requestPayer": True}, "'requestPayer'"),
     ],
 )
 def test_bad_input_is_named(event, message):
@@ -100,3 +116,24 @@ def test_a_general_purpose_bucket_with_a_similar_name_is_accepted():
     bucket = "photos--x-s3-archive"
     options = parse_input({"source": bucket, "destination": "dst"}, settings(source_buckets=(bucket,)))
     assert options["source"] == bucket
+
+
+def test_owners_and_request_payer_come_from_the_run_or_the_module():
+    module = settings(
+        default_source_bucket_owner="111122223333",
+        default_destination_bucket_owner="444455556666",
+        default_request_payer="requester",
+    )
+    defaults = parse_input({"source": "src", "destination": "dst"}, module)
+    assert (defaults["sourceBucketOwner"], defaults["destinationBucketOwner"]) == (
+        "111122223333",
+        "444455556666",
+    )
+    assert defaults["requestPayer"] == "requester"
+    given = {"sourceBucketOwner": "777788889999", "destinationBucketOwner": None, "requestPayer": None}
+    options = parse_input({"source": "src", "destination": "dst", **given}, module)
+    assert (options["sourceBucketOwner"], options["destinationBucketOwner"], options["requestPayer"]) == (
+        "777788889999",
+        None,
+        None,
+    )

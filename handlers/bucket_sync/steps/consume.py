@@ -17,6 +17,7 @@ from ..clients import s3_client, stepfunctions_client
 from ..copytime import STOP_MARGIN_SECONDS, usable_seconds
 from ..deletebudget import DeleteBudget
 from ..emf import publish
+from ..expectations import rules_for
 from ..follow import Follow, load_follow
 from ..handoff import hand_off
 from ..heads import Kept
@@ -48,9 +49,19 @@ class SqsEvent(TypedDict):
 def target_for(follow: Follow, settings: Settings, seconds_left: Any) -> Target:
     """How this deployment applies keys: the run's defaults for what a copy keeps and overrides."""
     redirects = settings.keep_website_redirects != "false"
+    # The deployment's expected owners and Requester Pays, as its runs apply them by default.
+    rules = rules_for(
+        {
+            "source": follow.source,
+            "destination": follow.destination,
+            "sourceBucketOwner": settings.default_source_bucket_owner,
+            "destinationBucketOwner": settings.default_destination_bucket_owner,
+            "requestPayer": settings.default_request_payer,
+        }
+    )
     return Target(
-        source_s3=s3_client(None),
-        destination_s3=s3_client(None),
+        source_s3=s3_client(None, rules=rules),
+        destination_s3=s3_client(None, rules=rules),
         source=follow.source,
         destination=follow.destination,
         # The source's HEAD is read anyway, so redirects are carried at no extra request.
@@ -67,6 +78,7 @@ def target_for(follow: Follow, settings: Settings, seconds_left: Any) -> Target:
             follow.destination,
             delete_orphans=follow.delete_orphans,
         ),
+        allow_unconditional=settings.allow_unconditional_copies,
         seconds_left=seconds_left,
         invocation_seconds=usable_seconds(settings.lambda_timeout, STOP_MARGIN_SECONDS),
     )

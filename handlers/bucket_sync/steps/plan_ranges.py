@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..clients import s3_client, stepfunctions_client
+from ..expectations import rules_for
 from ..leftovers import abort_leftover_uploads
 from ..logs import log
 from ..payloads import KeyRange, PausedUpload, RunState
@@ -153,11 +154,11 @@ def handler(event: RunState, context: Any) -> RunState:
     if event["round"] == 0 and not run["dryRun"]:
         # The run's first step that may write: copies that stopped runs left half done go first.
         registry = PausedUploads(run_table(settings.run_table), run["destination"])
-        destination_s3 = s3_client(run["destinationRegion"])
+        destination_s3 = s3_client(run["destinationRegion"], rules=rules_for(run))
         abort_leftover_uploads(
             destination_s3, stepfunctions_client(), registry, run["destination"], run["execution"]
         )
-    s3 = s3_client(run["sourceRegion"], threads=SPLIT_CONNECTIONS)
+    s3 = s3_client(run["sourceRegion"], threads=SPLIT_CONNECTIONS, rules=rules_for(run))
     state = plan_ranges(event, s3, store, settings, splitting_time(context))
     log(
         "round.planned",

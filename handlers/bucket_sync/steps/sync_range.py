@@ -11,13 +11,15 @@ from ..clients import s3_client
 from ..copytime import STOP_MARGIN_SECONDS
 from ..deleter import Reserve
 from ..errors import DeleteGuardTripped, TransientError
+from ..expectations import rules_for
 from ..listing import Entry
 from ..logs import log
 from ..payloads import Progress, RangeState, RunConfig
-from ..range_step import kept_by, start_progress, sync_window
+from ..range_step import start_progress, sync_window
 from ..report import write_window
 from ..runstore import PausedUploads, RunStore, run_table
 from ..settings import load_settings
+from ..settling import kept_by
 from ..transient import is_transient, named_transient
 from ..verified import Verified
 
@@ -52,7 +54,9 @@ def handler(event: RangeState, context: Any) -> RangeState | dict:
     def seconds_left() -> float:
         return context.get_remaining_time_in_millis() / 1000 - margin
 
-    source_s3, destination_s3 = s3_client(run["sourceRegion"]), s3_client(run["destinationRegion"])
+    rules = rules_for(run)
+    source_s3 = s3_client(run["sourceRegion"], rules=rules)
+    destination_s3 = s3_client(run["destinationRegion"], rules=rules)
     # Windows one after another while the invocation's time lasts: each costs Step Functions
     # nothing, where a step per window costs three state transitions, the larger part of a no-op
     # run's bill. A window starts only with twice the longest one so far still left.
