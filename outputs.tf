@@ -47,8 +47,8 @@ output "schedule_arns" {
 }
 
 output "alarm_arns" {
-  description = "ARNs of the CloudWatch alarms, by metric: executions_failed, executions_timed_out, executions_aborted and <step>_errors; empty when alarms are off."
-  value       = { for key, alarm in aws_cloudwatch_metric_alarm.this : key => alarm.arn }
+  description = "ARNs of the CloudWatch alarms, by metric: executions_failed, executions_timed_out, executions_aborted and <step>_errors, and with continuous_sync changes_oldest_message_age, changes_dead_letters, changes_failed_invocations and changes_deletes_paused; empty when alarms are off."
+  value       = { for key, alarm in merge(aws_cloudwatch_metric_alarm.this, aws_cloudwatch_metric_alarm.continuous) : key => alarm.arn }
 }
 
 output "run_table_name" {
@@ -69,4 +69,16 @@ output "lambda_policy_json" {
 output "state_machine_policy_json" {
   description = "The IAM policy (JSON) the state machine's role needs: attached to the role the module creates, or for you to attach to the role given in state_machine_role_arn."
   value       = data.aws_iam_policy_document.state_machine.json
+}
+
+output "continuous_sync" {
+  description = "Continuous sync's resources (null when continuous_sync is off): queue_arn and queue_url (point the source bucket's S3 Event Notifications here instead of EventBridge if you must; the queue policy admits the bucket), dlq_arn, dlq_url, rule_name (the EventBridge rule), consumer_function_arn."
+  value = local.continuous ? {
+    queue_arn             = aws_sqs_queue.continuous[0].arn
+    queue_url             = aws_sqs_queue.continuous[0].id
+    dlq_arn               = aws_sqs_queue.continuous_dlq[0].arn
+    dlq_url               = aws_sqs_queue.continuous_dlq[0].id
+    rule_name             = aws_cloudwatch_event_rule.continuous[0].name
+    consumer_function_arn = module.consumer[0].arn
+  } : null
 }

@@ -623,3 +623,122 @@ variable "report_prefix" {
     error_message = "report_prefix must be at most 512 characters and must not start with '/'."
   }
 }
+
+variable "continuous_sync" {
+  description = <<-EOT
+    Continuous sync (README, "Continuous sync"): the destination follows the source's changes
+    within a minute. null (the default): off, and nothing of it is created. When set, the module
+    creates an SQS queue (with a dead-letter queue), an EventBridge rule for the source bucket's
+    Object Created / Object Deleted / Object Restore Completed events under prefix, and a consumer
+    function that reads both sides' live state for each changed key and copies or deletes with the
+    same code as a run. The bucket owner turns on EventBridge delivery for the source bucket
+    (`eventbridge = true` on aws_s3_bucket_notification); the module never takes over the bucket's
+    notification configuration. Keep a schedule of the ordinary sync as reconcile: it repairs
+    what events miss. source and destination must be in source_bucket_names and
+    destination_bucket_names and must differ (a destination that is also the watched source
+    would loop). include/exclude are globs relative to prefix, as for runs. An object larger than
+    inline_copy_max_bytes is handed to the state machine (a run scoped to that key). At most
+    delete_budget deletes per delete_window_seconds: beyond, deletes pause (their messages go
+    back to the queue) and the delete-budget alarm fires. Alarms (when var.alarms is on): the
+    oldest message older than oldest_message_age_alarm_seconds, any message in the dead-letter
+    queue, EventBridge failed invocations, deletes paused.
+  EOT
+  type = object({
+    source                           = string
+    destination                      = string
+    prefix                           = optional(string, "")
+    include                          = optional(list(string), [])
+    exclude                          = optional(list(string), [])
+    delete_orphans                   = optional(bool, true)
+    inline_copy_max_bytes            = optional(number, 1073741824)
+    delete_budget                    = optional(number, 1000)
+    delete_window_seconds            = optional(number, 300)
+    batch_size                       = optional(number, 100)
+    maximum_batching_window_seconds  = optional(number, 5)
+    consumer_timeout                 = optional(number, 120)
+    consumer_memory_size             = optional(number, 512)
+    max_receive_count                = optional(number, 5)
+    message_retention_seconds        = optional(number, 345600)
+    kms_master_key_id                = optional(string)
+    oldest_message_age_alarm_seconds = optional(number, 300)
+  })
+  default = null
+
+  validation {
+    condition = var.continuous_sync == null ? true : alltrue([for b in [var.continuous_sync.source, var.continuous_sync.destination] :
+    can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", b)) && !strcontains(b, "..")])
+    error_message = "continuous_sync.source and continuous_sync.destination must be valid S3 bucket names."
+  }
+
+  validation {
+    # One prefix applies to both sides, so the same bucket always overlaps itself: every copy
+    # would be an event on the watched source, an event loop.
+    condition     = var.continuous_sync == null ? true : var.continuous_sync.source != var.continuous_sync.destination
+    error_message = "continuous_sync.destination must not be the watched source bucket: the consumer's own writes would be events on the source it watches (an event loop)."
+  }
+
+  validation {
+    condition     = var.continuous_sync == null ? true : length(var.continuous_sync.prefix) <= 1024 && !startswith(var.continuous_sync.prefix, "/")
+    error_message = "continuous_sync.prefix must be at most 1,024 characters and must not start with '/'."
+  }
+
+  validation {
+    condition     = var.continuous_sync == null ? true : alltrue([for p in concat(var.continuous_sync.include, var.continuous_sync.exclude) : length(p) >= 1 && length(p) <= 1024])
+    error_message = "continuous_sync.include and exclude patterns must be 1 to 1,024 characters each."
+  }
+
+  validation {
+    condition     = var.continuous_sync == null ? true : var.continuous_sync.inline_copy_max_bytes >= 0 && floor(var.continuous_sync.inline_copy_max_bytes) == var.continuous_sync.inline_copy_max_bytes
+    error_message = "continuous_sync.inline_copy_max_bytes must be a whole number >= 0."
+  }
+
+  validation {
+    condition = var.continuous_sync == null ? true : (
+      var.continuous_sync.delete_budget >= 0 && floor(var.continuous_sync.delete_budget) == var.continuous_sync.delete_budget &&
+      var.continuous_sync.delete_window_seconds >= 60 && var.continuous_sync.delete_window_seconds <= 86400 && floor(var.continuous_sync.delete_window_seconds) == var.continuous_sync.delete_window_seconds
+    )
+    error_message = "continuous_sync.delete_budget must be a whole number >= 0 and delete_window_seconds a whole number from 60 to 86400."
+  }
+
+  validation {
+    # Lambda's SQS event source: up to 10,000 records a batch for a standard queue, and a
+    # batching window of at least 1 s once the batch size exceeds 10.
+    condition = var.continuous_sync == null ? true : (
+      var.continuous_sync.batch_size >= 1 && var.continuous_sync.batch_size <= 10000 && floor(var.continuous_sync.batch_size) == var.continuous_sync.batch_size &&
+      var.continuous_sync.maximum_batching_window_seconds >= (var.continuous_sync.batch_size > 10 ? 1 : 0) && var.continuous_sync.maximum_batching_window_seconds <= 300
+    )
+    error_message = "continuous_sync.batch_size must be a whole number from 1 to 10000, and maximum_batching_window_seconds from 0 to 300 (at least 1 when batch_size is above 10)."
+  }
+
+  validation {
+    # The queue's visibility timeout is 6 x the consumer's timeout plus the batching window (AWS's
+    # advice for Lambda consumers) and SQS allows at most 12 hours.
+    condition     = var.continuous_sync == null ? true : var.continuous_sync.consumer_timeout >= 10 && var.continuous_sync.consumer_timeout <= 900 && floor(var.continuous_sync.consumer_timeout) == var.continuous_sync.consumer_timeout
+    error_message = "continuous_sync.consumer_timeout must be a whole number of seconds from 10 to 900."
+  }
+
+  validation {
+    condition     = var.continuous_sync == null ? true : var.continuous_sync.consumer_memory_size >= 128 && var.continuous_sync.consumer_memory_size <= 10240
+    error_message = "continuous_sync.consumer_memory_size must be from 128 to 10240 MB."
+  }
+
+  validation {
+    condition     = var.continuous_sync == null ? true : var.continuous_sync.max_receive_count >= 1 && var.continuous_sync.max_receive_count <= 1000 && floor(var.continuous_sync.max_receive_count) == var.continuous_sync.max_receive_count
+    error_message = "continuous_sync.max_receive_count must be a whole number from 1 to 1000."
+  }
+
+  validation {
+    condition     = var.continuous_sync == null ? true : var.continuous_sync.message_retention_seconds >= 60 && var.continuous_sync.message_retention_seconds <= 1209600
+    error_message = "continuous_sync.message_retention_seconds must be from 60 to 1209600 (14 days)."
+  }
+
+  validation {
+    condition     = var.continuous_sync == null ? true : var.continuous_sync.kms_master_key_id == null ? true : can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.continuous_sync.kms_master_key_id))
+    error_message = "continuous_sync.kms_master_key_id must be null (SQS-managed encryption) or a KMS key ARN whose key policy lets events.amazonaws.com use it."
+  }
+
+  validation {
+    condition     = var.continuous_sync == null ? true : var.continuous_sync.oldest_message_age_alarm_seconds >= 60
+    error_message = "continuous_sync.oldest_message_age_alarm_seconds must be at least 60."
+  }
+}

@@ -70,6 +70,7 @@ _PREWARM_BACKENDS = (
     "sns",
     "kms",
     "dynamodb",
+    "sqs",
 )
 
 _MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}

@@ -25,6 +25,7 @@ from moto.stepfunctions.parser.asl.eval.event.event_manager import EventManager
 from moto.stepfunctions.responses import StepFunctionResponse
 
 from harness import (
+    event_delivery,
     iam_enforcement,
     lambda_logging,
     s3_fidelity,
@@ -270,4 +271,5 @@ def apply() -> None:
         lambda_logging.apply()
         iam_enforcement.apply()
         throttling.apply()
+        event_delivery.apply()
         _applied = True

@@ -70,6 +70,9 @@ class Strictness:
     # IAM: every request is authorized against the caller's policies, and the handlers call AWS
     # as their function's role (harness/iam_enforcement.py says what moto does and does not check).
     iam: bool = True
+    # EventBridge: a rule delivers to an SQS queue only when the queue's policy lets
+    # events.amazonaws.com send to it (harness/event_delivery.py); otherwise the event is dropped.
+    event_delivery_policy: bool = True
 
     @classmethod
     def names(cls) -> tuple[str, ...]:

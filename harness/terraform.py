@@ -22,6 +22,7 @@ TERRAFORM_BIN = os.environ.get("TERRAFORM_BIN", "terraform")
 
 # Every service the module (or the provider's reads) may touch.
 ENDPOINT_SERVICES = (
+    "sqs",
     "iam",
     "lambda",
     "sfn",

@@ -4,7 +4,7 @@ with the buckets and the per-test fixtures the end-to-end and command-line tests
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ GHOST = "e2e-ghost"  # configured, never created
 OUTSIDE = "e2e-outside"  # exists, not configured
 VSRC, VDST = "e2e-vsrc", "e2e-vdst"  # a pair with versioning enabled, for test_features.py
 REPORTS = "e2e-reports"  # where the `wide` instance writes run reports
+CSRC, CDST = "e2e-csrc", "e2e-cdst"  # the pair continuous sync follows (test_continuous.py)
 # Two windows a child before it hands its range back: a few thousand objects take many windows,
 # several ranges and several rounds.
 CHUNK_SIZE, MAX_CONCURRENCY, MAX_STEPS_PER_RANGE = 40, 4, 2
@@ -42,6 +43,9 @@ class Deployment:
     slow_state_machine_arn: str = ""
     # The fifth, at the default copy_threads and chunk_size and max_concurrency 10 (see `scale`).
     scale_state_machine_arn: str = ""
+    # The first instance's continuous-sync resources (queue_url, consumer_function_arn, ...).
+    continuous: dict = field(default_factory=dict)
+    run_table_name: str = ""
 
     def run(self, **run_input: Any) -> Execution:
         return run_execution(self.sfn, self.state_machine_arn, run_input)
@@ -53,14 +57,16 @@ class Deployment:
 @pytest.fixture(scope="session")
 def deployment(emulator: Emulator) -> Iterator[Deployment]:
     s3 = emulator.client("s3")
-    for bucket in (SRC, DST, OUTSIDE, VSRC, VDST, REPORTS):
+    for bucket in (SRC, DST, OUTSIDE, VSRC, VDST, REPORTS, CSRC, CDST):
         ensure_bucket(s3, bucket)
     for bucket in (VSRC, VDST):
         s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
     ensure_bucket(emulator.client("s3", region="us-west-2"), FAR, region="us-west-2")
     variables = {
-        "source_bucket_names": [SRC, GHOST, VSRC],
-        "destination_bucket_names": [DST, FAR, GHOST, VDST],
+        "source_bucket_names": [SRC, GHOST, VSRC, CSRC],
+        "destination_bucket_names": [DST, FAR, GHOST, VDST, CDST],
+        "continuous_source": CSRC,
+        "continuous_destination": CDST,
         "chunk_size": CHUNK_SIZE,
         "max_concurrency": MAX_CONCURRENCY,
         "max_steps_per_range": MAX_STEPS_PER_RANGE,
@@ -77,6 +83,8 @@ def deployment(emulator: Emulator) -> Iterator[Deployment]:
             wide_state_machine_arn=outputs["wide_state_machine_arn"],
             slow_state_machine_arn=outputs["slow_state_machine_arn"],
             scale_state_machine_arn=outputs["scale_state_machine_arn"],
+            continuous=outputs["continuous_sync"],
+            run_table_name=outputs["run_table_name"],
         )
 
 

@@ -391,3 +391,94 @@ run "grants_no_report_key_without_one" {
     error_message = "Without report_kms_key_arn there is no KMS grant for reports."
   }
 }
+
+run "continuous_sync_off_creates_none_of_it" {
+  command = plan
+
+  assert {
+    condition     = length(aws_sqs_queue.continuous) == 0 && length(aws_sqs_queue.continuous_dlq) == 0 && length(aws_cloudwatch_event_rule.continuous) == 0 && length(module.consumer) == 0 && length(aws_lambda_event_source_mapping.continuous) == 0 && length(aws_iam_role.consumer) == 0 && length(aws_cloudwatch_metric_alarm.continuous) == 0
+    error_message = "With continuous_sync null nothing of it exists."
+  }
+}
+
+run "continuous_sync_follows_the_source_through_a_queue" {
+  command = apply
+
+  variables {
+    continuous_sync = {
+      source      = "photos-src"
+      destination = "photos-dst"
+      prefix      = "albums/"
+      include     = ["*.jpg"]
+    }
+    alarms = { enabled = true }
+  }
+
+  assert {
+    condition = jsondecode(aws_cloudwatch_event_rule.continuous[0].event_pattern) == {
+      source        = ["aws.s3"]
+      "detail-type" = ["Object Created", "Object Deleted", "Object Restore Completed"]
+      detail        = { bucket = { name = ["photos-src"] }, object = { key = [{ prefix = "albums/" }] } }
+    }
+    error_message = "The rule matches the source bucket's created, deleted and restored objects under the prefix."
+  }
+
+  assert {
+    condition     = aws_sqs_queue.continuous[0].visibility_timeout_seconds == 6 * 120 + 5 && aws_sqs_queue.continuous[0].max_message_size == 262144 && aws_sqs_queue.continuous[0].sqs_managed_sse_enabled
+    error_message = "The queue is encrypted, takes 256 KiB messages and hides a batch 6 x the consumer's timeout plus the batching window."
+  }
+
+  assert {
+    condition     = jsondecode(aws_sqs_queue.continuous[0].redrive_policy).maxReceiveCount == 5
+    error_message = "Messages go to the dead-letter queue after max_receive_count receives."
+  }
+
+  assert {
+    condition     = aws_lambda_event_source_mapping.continuous[0].function_response_types == toset(["ReportBatchItemFailures"]) && aws_lambda_event_source_mapping.continuous[0].batch_size == 100 && aws_lambda_event_source_mapping.continuous[0].maximum_batching_window_in_seconds == 5
+    error_message = "The consumer reports batch item failures and takes batches of batch_size within the batching window."
+  }
+
+  assert {
+    condition     = module.consumer[0].name == "nightly-consume" && output.continuous_sync.rule_name == "nightly-changes" && output.continuous_sync.queue_arn == aws_sqs_queue.continuous[0].arn
+    error_message = "The consumer, rule and queue are named after var.name and output."
+  }
+
+  assert {
+    condition     = toset(keys(aws_cloudwatch_metric_alarm.continuous)) == toset(["changes_oldest_message_age", "changes_dead_letters", "changes_failed_invocations", "changes_deletes_paused"])
+    error_message = "Alarms watch the oldest message's age, the dead-letter queue, failed deliveries and paused deletes."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.continuous["changes_deletes_paused"].namespace == "BucketSync/Continuous" && aws_cloudwatch_metric_alarm.continuous["changes_deletes_paused"].dimensions.Consumer == "nightly-consume"
+    error_message = "The delete-budget alarm watches the metric the consumer publishes."
+  }
+}
+
+run "refuses_continuous_sync_from_an_unlisted_source" {
+  command = plan
+  variables {
+    continuous_sync = { source = "elsewhere", destination = "photos-dst" }
+  }
+  expect_failures = [terraform_data.continuous_checks]
+}
+
+run "refuses_continuous_sync_into_an_unlisted_destination" {
+  command = plan
+  variables {
+    continuous_sync = { source = "photos-src", destination = "videos-src" }
+  }
+  expect_failures = [terraform_data.continuous_checks]
+}
+
+run "refuses_a_schedule_that_syncs_the_destination_back_into_the_watched_source" {
+  command = plan
+  variables {
+    source_bucket_names      = ["photos-src", "photos-dst"]
+    destination_bucket_names = ["photos-dst", "photos-src"]
+    continuous_sync          = { source = "photos-src", destination = "photos-dst" }
+    schedules = {
+      back = { source = "photos-dst", destination = "photos-src", schedule_expression = "rate(1 day)" }
+    }
+  }
+  expect_failures = [terraform_data.continuous_checks]
+}

@@ -466,3 +466,27 @@ run "accepts_the_largest_chunk_size_with_memory_and_time_for_it" {
     lambda_memory_size = 512
   }
 }
+
+run "rejects_continuous_sync_into_the_watched_source" {
+  command = plan
+  variables {
+    continuous_sync = { source = "photos-src", destination = "photos-src" }
+  }
+  expect_failures = [var.continuous_sync]
+}
+
+run "rejects_continuous_sync_with_a_bad_batching_window" {
+  command = plan
+  variables {
+    continuous_sync = { source = "photos-src", destination = "photos-dst", batch_size = 100, maximum_batching_window_seconds = 0 }
+  }
+  expect_failures = [var.continuous_sync]
+}
+
+run "rejects_continuous_sync_with_a_short_delete_window" {
+  command = plan
+  variables {
+    continuous_sync = { source = "photos-src", destination = "photos-dst", delete_window_seconds = 10 }
+  }
+  expect_failures = [var.continuous_sync]
+}

@@ -45,3 +45,9 @@ mock_resource "aws_scheduler_schedule" {
 mock_resource "aws_cloudwatch_metric_alarm" {
   defaults = { arn = "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:mocked" }
 }
+mock_resource "aws_sqs_queue" {
+  defaults = {
+    arn = "arn:aws:sqs:eu-west-1:123456789012:nightly-changes"
+    id  = "https://sqs.eu-west-1.amazonaws.com/123456789012/nightly-changes"
+  }
+}

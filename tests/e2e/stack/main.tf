@@ -16,6 +16,20 @@ module "bucket_sync" {
   max_steps_per_range      = var.max_steps_per_range
   lambda_timeout           = 120
   task_retry               = { interval_seconds = 1, max_attempts = 2, crash_max_attempts = 1, transient_max_attempts = 6, max_delay_seconds = 4 }
+
+  # test_continuous.py: objects above 64 KiB go to the state machine; a one-second batching window.
+  continuous_sync = {
+    source                          = var.continuous_source
+    destination                     = var.continuous_destination
+    inline_copy_max_bytes           = 65536
+    delete_budget                   = 1000
+    delete_window_seconds           = 60
+    batch_size                      = 100
+    maximum_batching_window_seconds = 1
+    consumer_timeout                = 30
+  }
+  # Alarms without a topic, so that continuous sync's alarms exist to be looked at.
+  alarms = { enabled = true }
 }
 
 # The same module with allow_cross_region = true, for runs whose buckets are in different
@@ -95,6 +109,16 @@ variable "destination_bucket_names" {
   type        = list(string)
 }
 
+variable "continuous_source" {
+  description = "The bucket continuous sync watches."
+  type        = string
+}
+
+variable "continuous_destination" {
+  description = "The bucket continuous sync writes."
+  type        = string
+}
+
 variable "chunk_size" {
   description = "Keys per step."
   type        = number
@@ -138,4 +162,14 @@ output "scale_state_machine_arn" {
 output "slow_state_machine_arn" {
   description = "The state machine of the instance with 10-second steps."
   value       = module.bucket_sync_slow.state_machine_arn
+}
+
+output "continuous_sync" {
+  description = "The continuous-sync queue, rule and consumer of the instance under test."
+  value       = module.bucket_sync.continuous_sync
+}
+
+output "run_table_name" {
+  description = "The run table of the instance under test (continuous sync's delete budget)."
+  value       = module.bucket_sync.run_table_name
 }
