@@ -19,6 +19,7 @@ from bucket_sync_cli.arguments import (
     EXIT_LOST,
     EXIT_OBJECTS_FAILED,
     EXIT_OK,
+    EXIT_REJECTED,
     EXIT_USAGE,
     INTERVAL_ENV,
     build_parser,
@@ -27,6 +28,7 @@ from bucket_sync_cli.arguments import (
 from bucket_sync_cli.inputs import bucket_checks, build_input, execution_name, start_execution
 from bucket_sync_cli.planned import format_planned, planned_actions
 from bucket_sync_cli.progress import DEFAULT_INTERVAL, ProgressDisplay
+from bucket_sync_cli.rejection import rejected_before_writes
 from bucket_sync_cli.runner import Outcome, describe, follow
 from bucket_sync_cli.summary import error_line, format_table, json_document, report_of
 from bucket_sync_cli.terraform import TerraformOutputError, state_machine_arn_from_terraform
@@ -37,6 +39,7 @@ __all__ = [
     "EXIT_LOST",
     "EXIT_OBJECTS_FAILED",
     "EXIT_OK",
+    "EXIT_REJECTED",
     "EXIT_USAGE",
     "build_parser",
     "exit_status",
@@ -54,11 +57,20 @@ def _region_of(arn: str) -> str | None:
 
 
 def _client(args: argparse.Namespace, arn: str | None, service: str = "stepfunctions") -> Any:
-    region = args.region or (_region_of(arn) if arn else None)
+    # boto3 reads only AWS_DEFAULT_REGION; AWS_REGION is what the other SDKs and our own
+    # messages name, so it comes first, then AWS_DEFAULT_REGION, then the profile's.
+    region = (
+        args.region
+        or (_region_of(arn) if arn else None)
+        or os.environ.get("AWS_REGION")
+        or os.environ.get("AWS_DEFAULT_REGION")
+        or None
+    )
     session = boto3.session.Session(profile_name=args.profile, region_name=region)
     if session.region_name is None:
         raise UsageError(
-            "no AWS region: pass --region, set AWS_REGION (or a profile's region), or give the full ARN"
+            "no AWS region: pass --region, set AWS_REGION (or AWS_DEFAULT_REGION, or a profile's region), "
+            "or give the full ARN"
         )
     return session.client(service, endpoint_url=args.endpoint_url or None)
 
@@ -85,13 +97,14 @@ def _interval(args: argparse.Namespace) -> float:
         raise UsageError(f"{INTERVAL_ENV}: {error}") from None
 
 
-def exit_status(outcome: Outcome) -> int:
-    """0 succeeded (or still running), 4 ObjectsFailed, 1 any other end."""
+def exit_status(outcome: Outcome, rejected: bool = False) -> int:
+    """0 succeeded (or still running), 4 ObjectsFailed, 5 ``rejected`` before any write, 1 any
+    other end."""
     if outcome.status in ("SUCCEEDED", "RUNNING"):
         return EXIT_OK
     if outcome.status == "FAILED" and outcome.error == "ObjectsFailed":
         return EXIT_OBJECTS_FAILED
-    return EXIT_FAILED
+    return EXIT_REJECTED if rejected else EXIT_FAILED
 
 
 def _command(args: argparse.Namespace, verb: str, execution_arn: str) -> str:
@@ -184,24 +197,28 @@ def _follow(
         _say_error(stderr, f"lost track of execution {execution_arn}: {error}")
         return EXIT_LOST
     display.close()
-    return _report(outcome, run_input, args, stdout, stderr)
+    return _report(sfn, outcome, run_input, args, stdout, stderr)
 
 
 def _report(
+    sfn: Any,
     outcome: Outcome,
     run_input: dict[str, Any] | None,
     args: argparse.Namespace,
     stdout: TextIO,
     stderr: TextIO,
 ) -> int:
+    rejected = rejected_before_writes(sfn, outcome)
     if args.json:
         print(json.dumps(json_document(outcome, run_input)), file=stdout)
     else:
         print(format_table(outcome, run_input, verbose=args.verbose), file=stdout)
         _show_planned(outcome, args, stdout, stderr)
+        if rejected:
+            print("rejected before any write: nothing was copied or deleted", file=stderr)
         if outcome.status != "SUCCEEDED":
             print(error_line(outcome), file=stderr)
-    return exit_status(outcome)
+    return exit_status(outcome, rejected)
 
 
 def _show_planned(outcome: Outcome, args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> None:
@@ -232,7 +249,7 @@ def _watch(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     except (BotoCoreError, ClientError) as error:
         raise UsageError(f"could not read execution {args.execution_arn}: {error}") from None
     if current.status not in ("RUNNING", "PENDING_REDRIVE"):
-        return _report(current, None, args, stdout, stderr)
+        return _report(sfn, current, None, args, stdout, stderr)
     return _follow(args, sfn, args.execution_arn, current.run_input, interval, stdout, stderr)
 
 
