@@ -26,7 +26,7 @@ from bucket_sync_cli.arguments import (
     seconds_value,
 )
 from bucket_sync_cli.inputs import bucket_checks, build_input, execution_name, start_execution
-from bucket_sync_cli.planned import format_planned, planned_actions
+from bucket_sync_cli.planned import COPY, DELETE, MAX_PLANNED_SHOWN, format_planned, planned_actions
 from bucket_sync_cli.progress import DEFAULT_INTERVAL, ProgressDisplay
 from bucket_sync_cli.rejection import rejected_before_writes
 from bucket_sync_cli.runner import Outcome, describe, follow
@@ -222,7 +222,8 @@ def _report(
 
 
 def _show_planned(outcome: Outcome, args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> None:
-    """After a dry run's table: the first copies and deletes it would make, from its report."""
+    """After a dry run's table: the first deletes and copies it would make (-v: all), from its
+    report."""
     report = report_of(outcome) or {}
     if not report.get("dryRun"):
         return
@@ -234,11 +235,13 @@ def _show_planned(outcome: Outcome, args: argparse.Namespace, stdout: TextIO, st
         )
         return
     try:
-        actions, more = planned_actions(_client(args, outcome.execution_arn, "s3"), location)
+        expected = {DELETE: int(report.get("deleted") or 0), COPY: int(report.get("copied") or 0)}
+        limit = None if args.verbose else MAX_PLANNED_SHOWN
+        planned = planned_actions(_client(args, outcome.execution_arn, "s3"), location, expected, limit)
     except (BotoCoreError, ClientError) as error:
         _say_error(stderr, f"could not read the run report at {location}: {error}")
         return
-    print("\n" + format_planned(actions, more, location), file=stdout)
+    print("\n" + format_planned(planned, location), file=stdout)
 
 
 def _watch(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:

@@ -146,9 +146,12 @@ def test_a_dry_run_shows_what_it_would_copy_and_delete_and_where_the_full_list_i
     put_objects(wide.s3, DST, {"orphan": b"o"})
     result = cli(*run_args(wide.state_machine_arn, SRC, DST), "--dry-run")
     assert result.code == 0, result.stderr
-    planned = result.stdout.split("planned (first 20 shown):\n", 1)[1].splitlines()
-    assert planned[0].startswith("  would copy    obj/0") and planned[0].endswith("(64 bytes)")
-    assert sum(line.startswith("  would ") for line in planned) == 20
+    planned = result.stdout.split("would delete (1):\n", 1)[1].splitlines()
+    assert planned[:2] == ["  would delete  orphan", "would copy (first 20 of 30; -v lists all):"]
+    assert planned[2].startswith("  would copy    obj/0") and planned[2].endswith("(64 bytes)")
+    assert sum(line.startswith("  would copy ") for line in planned) == 20
+    every = cli(*run_args(wide.state_machine_arn, SRC, DST), "--dry-run", "-v")
+    assert sum(line.startswith("  would copy ") for line in every.stdout.splitlines()) == 30
     location = re.search(r"^full list: (s3://e2e-reports/runs/\S+/actions/)$", result.stdout, re.MULTILINE)
     assert location, result.stdout
     as_json = cli(*run_args(wide.state_machine_arn, SRC, DST), "--dry-run", "--json").json()
