@@ -80,6 +80,12 @@ def _common_options() -> argparse.ArgumentParser:
     aws.add_argument(
         "--endpoint-url", metavar="URL", help="Step Functions endpoint (default: AWS_ENDPOINT_URL)"
     )
+    aws.add_argument(
+        "--run-table",
+        metavar="NAME",
+        help="the module's run table (output run_table_name), for counts that move while a round runs "
+        "(default: looked up from the state machine's functions; unreadable: counts move per round)",
+    )
     out = common.add_argument_group("output")
     out.add_argument("-j", "--json", action="store_true", help="print exactly one JSON document on stdout")
     loudness = out.add_mutually_exclusive_group()

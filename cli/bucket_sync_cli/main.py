@@ -26,6 +26,7 @@ from bucket_sync_cli.arguments import (
     seconds_value,
 )
 from bucket_sync_cli.inputs import bucket_checks, build_input, execution_name, start_execution
+from bucket_sync_cli.livecounts import LiveCounts, run_table_of
 from bucket_sync_cli.planned import COPY, DELETE, MAX_PLANNED_SHOWN, format_planned, planned_actions
 from bucket_sync_cli.progress import DEFAULT_INTERVAL, ProgressDisplay
 from bucket_sync_cli.rejection import rejected_before_writes
@@ -107,6 +108,18 @@ def exit_status(outcome: Outcome, rejected: bool = False) -> int:
     return EXIT_REJECTED if rejected else EXIT_FAILED
 
 
+def _live_counts(args: argparse.Namespace, sfn: Any, execution_arn: str) -> LiveCounts | None:
+    """The run table reader for the progress line, or None (counts then move per round)."""
+    try:
+        table = args.run_table
+        if not table:
+            state_machine_arn = sfn.describe_execution(executionArn=execution_arn)["stateMachineArn"]
+            table = run_table_of(sfn, _client(args, execution_arn, "lambda"), state_machine_arn)
+        return LiveCounts(_client(args, execution_arn, "dynamodb"), table, execution_arn) if table else None
+    except (BotoCoreError, ClientError, UsageError, KeyError, ValueError):
+        return None  # no permission to look, or an older module: progress per round still works
+
+
 def _command(args: argparse.Namespace, verb: str, execution_arn: str) -> str:
     """The ``bucket-sync <verb> ARN`` line to type, with the options that reach the same place."""
     words = ["bucket-sync", verb, execution_arn]
@@ -182,7 +195,8 @@ def _follow(
     if args.verbose or (display.active and not display.terminal):
         display.note(f"following {execution_arn}")
     try:
-        outcome = follow(sfn, execution_arn, display.update if display.active else None)
+        live = _live_counts(args, sfn, execution_arn) if display.active else None
+        outcome = follow(sfn, execution_arn, display.update if display.active else None, live=live)
     except KeyboardInterrupt:
         display.close()
         print(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
+import threading
 
 from harness.buckets import put_objects
 from harness.fill import fill_objects
@@ -85,21 +86,35 @@ def test_quiet_draws_nothing_and_verbose_says_which_execution(sync):
 
 
 def test_ctrl_c_leaves_the_run_going_and_prints_the_stop_command_that_stops_it(sync):
-    fill_objects(sync.emulator, SRC, {f"obj/{i:05}": b"x" for i in range(1500)})
+    put_objects(sync.s3, SRC, {f"obj/{i:05}": b"x" for i in range(50)})
     env = subprocess_env(sync.emulator.endpoint)
-    screen = run_in_terminal(
-        run_args(sync.state_machine_arn, SRC, DST),
-        env,
-        interrupt_when=lambda stderr: b"round 1" in stderr,
-    )
-    assert screen.code == 130, screen.out + screen.err
-    assert screen.out == ""
-    match = re.search(r"stop it: +(bucket-sync stop \S+)", screen.err)
-    assert match, screen.err
-    assert re.search(r"follow it: +bucket-sync watch \S+", screen.err)
-    arn = shlex.split(match.group(1))[2]
-    assert sync.sfn.describe_execution(executionArn=arn)["status"] == "RUNNING"
+    # Every write to the destination waits until the test is done, so the run cannot end before
+    # Ctrl-C, however loaded the machine (a run left to itself once won that race).
+    copying, release = threading.Event(), threading.Event()
 
-    stopped = run_in_pipe(shlex.split(match.group(1))[1:], env)
-    assert (stopped.code, stopped.stdout) == (0, f"stopped: {arn} (ABORTED)\n"), stopped.stderr
+    def hold_the_copies(method: str, bucket: str | None, key: str | None, query: str) -> None:
+        if method == "PUT" and bucket == DST:
+            copying.set()
+            release.wait(300)
+
+    with sync.emulator.faults(before_s3_request=hold_the_copies):
+        try:
+            screen = run_in_terminal(
+                run_args(sync.state_machine_arn, SRC, DST),
+                env,
+                interrupt_when=lambda stderr: copying.is_set() and b"round 1" in stderr,
+            )
+            assert screen.code == 130, screen.out + screen.err
+            assert screen.out == ""
+            match = re.search(r"stop it: +(bucket-sync stop \S+)", screen.err)
+            assert match, screen.err
+            assert re.search(r"follow it: +bucket-sync watch \S+", screen.err)
+            arn = shlex.split(match.group(1))[2]
+            assert sync.sfn.describe_execution(executionArn=arn)["status"] == "RUNNING"
+
+            stopped = run_in_pipe(shlex.split(match.group(1))[1:], env)
+        finally:
+            release.set()
+    assert stopped.code == 0, stopped.stderr
+    assert stopped.stdout.startswith(f"stopped: {arn} (ABORTED)\n"), stopped.stdout
     assert sync.sfn.describe_execution(executionArn=arn)["status"] == "ABORTED"
