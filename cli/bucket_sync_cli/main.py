@@ -30,7 +30,8 @@ from bucket_sync_cli.livecounts import LiveCounts, run_table_of
 from bucket_sync_cli.planned import COPY, DELETE, MAX_PLANNED_SHOWN, format_planned, planned_actions
 from bucket_sync_cli.progress import DEFAULT_INTERVAL, ProgressDisplay
 from bucket_sync_cli.rejection import rejected_before_writes
-from bucket_sync_cli.runner import Outcome, describe, follow
+from bucket_sync_cli.runner import Outcome, ProgressProbe, describe, follow
+from bucket_sync_cli.stopped import counts_so_far, format_stopped
 from bucket_sync_cli.summary import error_line, format_table, json_document, report_of
 from bucket_sync_cli.terraform import TerraformOutputError, state_machine_arn_from_terraform
 
@@ -290,11 +291,21 @@ def _stop(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             current = _until_stopped(sfn, args.execution_arn)
     except (BotoCoreError, ClientError) as error:
         raise UsageError(f"could not stop execution {args.execution_arn}: {error}") from None
+    # What it had done: the history's tallies and, when readable, the running round's items.
+    progress = (
+        ProgressProbe(sfn, args.execution_arn, _live_counts(args, sfn, args.execution_arn)).poll()
+        if stopped
+        else None
+    )
     if args.json:
-        print(json.dumps(json_document(current)), file=stdout)
+        document = json_document(current)
+        if progress is not None:
+            document.update(counts_so_far(progress) or {})
+        print(json.dumps(document), file=stdout)
+    elif progress is not None:
+        print(format_stopped(current, progress), file=stdout)
     else:
-        verb = "stopped" if stopped else "not running"
-        print(f"{verb}: {args.execution_arn} ({current.status})", file=stdout)
+        print(f"not running: {args.execution_arn} ({current.status})", file=stdout)
     return EXIT_OK
 
 
