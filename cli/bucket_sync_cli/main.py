@@ -124,7 +124,12 @@ def _live_counts(args: argparse.Namespace, sfn: Any, execution_arn: str) -> Live
 def _command(args: argparse.Namespace, verb: str, execution_arn: str) -> str:
     """The ``bucket-sync <verb> ARN`` line to type, with the options that reach the same place."""
     words = ["bucket-sync", verb, execution_arn]
-    for option, value in (("--profile", args.profile), ("--endpoint-url", args.endpoint_url)):
+    options = (
+        ("--profile", args.profile),
+        ("--endpoint-url", args.endpoint_url),
+        ("--run-table", args.run_table),
+    )
+    for option, value in options:
         if value:
             words += [option, value]
     return shlex.join(words)

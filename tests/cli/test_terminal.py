@@ -10,7 +10,7 @@ import threading
 
 from harness.buckets import put_objects
 from harness.fill import fill_objects
-from tests.cli.conftest import run_args, run_in_pipe, run_in_terminal, subprocess_env
+from tests.cli.conftest import run_args, run_in_pipe, run_in_terminal, stop_requested, subprocess_env
 from tests.deployment import DST, SRC
 
 CLEAR = "\r\x1b[K"
@@ -91,11 +91,14 @@ def test_ctrl_c_leaves_the_run_going_and_prints_the_stop_command_that_stops_it(s
     # The copy of the last key waits until the test is done, so round 1 cannot end before Ctrl-C
     # however loaded the machine (a run left to itself once won that race); the windows before
     # it end, so copies counted while round 1 runs come from the run table, not a tally.
-    release = threading.Event()
+    # The stop below is let through: moto aborts only once the task in flight returns.
+    release, interrupted = threading.Event(), []
 
     def hold_the_last_copy(method: str, bucket: str | None, key: str | None, query: str) -> None:
         if method == "PUT" and bucket == DST and key == "obj/00049":
-            release.wait(300)
+            while not release.wait(0.2):
+                if interrupted and stop_requested(interrupted[0]):
+                    return
 
     def copies_counted_in_round_1(stderr: bytes) -> bool:
         return re.search(rb"copied [1-9][\d,]* .*round 1 ", stderr) is not None
@@ -112,6 +115,7 @@ def test_ctrl_c_leaves_the_run_going_and_prints_the_stop_command_that_stops_it(s
             assert re.search(r"follow it: +bucket-sync watch \S+", screen.err)
             arn = shlex.split(match.group(1))[2]
             assert sync.sfn.describe_execution(executionArn=arn)["status"] == "RUNNING"
+            interrupted.append(arn)
 
             stopped = run_in_pipe(shlex.split(match.group(1))[1:], env)
         finally:
