@@ -30,7 +30,8 @@ SOURCE, DESTINATION, REPORTS = "try-source", "try-destination", "try-reports"
 LOG_ENV = "BUCKET_SYNC_EMULATOR_LOG"
 SAMPLES = {"photos/2024/a.jpg": b"a" * 2048, "photos/2024/b.jpg": b"b" * 4096, "notes.txt": b"hello\n"}
 ORPHAN = {"old/stale.txt": b"left over\n"}
-# examples/basic has no report bucket: an override file gives its module call one, and an extra
+# examples/basic has no report bucket: an override file of our own (the harness writes
+# emulator_override.tf for the provider) gives its module call one, and an extra
 # output names the run table.
 OVERRIDE = f'module "bucket_sync" {{\n  report_bucket = "{REPORTS}"\n}}\n'
 EXTRA_OUTPUTS = 'output "run_table_name" {\n  value = module.bucket_sync.run_table_name\n}\n'
@@ -92,8 +93,8 @@ def main() -> int:
             variables = {"name": "try", "source_bucket_name": SOURCE, "destination_bucket_name": DESTINATION}
             stack = TerraformStack(ROOT / "examples" / "basic", variables, emulator)
             workdir = stack.prepare()
-            (workdir / "emulator_override.tf").write_text(OVERRIDE)
-            (workdir / "emulator_outputs.tf").write_text(EXTRA_OUTPUTS)
+            (workdir / "report_override.tf").write_text(OVERRIDE)
+            (workdir / "run_table_output.tf").write_text(EXTRA_OUTPUTS)
             with stack:
                 outputs = stack.outputs()
                 banner = _banner(

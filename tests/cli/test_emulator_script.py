@@ -21,18 +21,19 @@ SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "emulator.py"
 
 
 def read_until(proc: subprocess.Popen, marker: str, timeout: float) -> str:
-    """The script's console (stdout) up to the line holding `marker`."""
+    """The script's console (stdout) up to the text `marker`, read unbuffered (a buffered
+    readline would leave the rest of a multi-line print where select cannot see it)."""
     assert proc.stdout is not None
+    fd = proc.stdout.fileno()
     selector = selectors.DefaultSelector()
-    selector.register(proc.stdout, selectors.EVENT_READ)
-    text, deadline = "", time.monotonic() + timeout
-    while marker not in text:
-        assert proc.poll() is None, f"the script ended early:\n{text}"
-        assert time.monotonic() < deadline, f"no {marker!r} within {timeout} s:\n{text}"
+    selector.register(fd, selectors.EVENT_READ)
+    data, deadline = b"", time.monotonic() + timeout
+    while marker.encode() not in data:
+        assert proc.poll() is None, f"the script ended early:\n{data.decode()}"
+        assert time.monotonic() < deadline, f"no {marker!r} within {timeout} s:\n{data.decode()}"
         if selector.select(timeout=1.0):
-            line = proc.stdout.readline()
-            text += line
-    return text
+            data += os.read(fd, 65536)
+    return data.decode()
 
 
 def test_the_console_is_quiet_and_the_suggested_dry_run_lists_keys(tmp_path: Path) -> None:
@@ -44,7 +45,7 @@ def test_the_console_is_quiet_and_the_suggested_dry_run_lists_keys(tmp_path: Pat
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         stdin=subprocess.DEVNULL,
-        text=True,
+        bufsize=0,
         env=env,
         start_new_session=True,
     )
@@ -62,7 +63,7 @@ def test_the_console_is_quiet_and_the_suggested_dry_run_lists_keys(tmp_path: Pat
         assert log.stat().st_size > 0, "handler logs and emulator output went to the log"
     finally:
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=600)
+        out, err = (stream.decode() for stream in proc.communicate(timeout=600))
     assert proc.returncode == 0, out + err
     everything = console + out
     assert "Destroying the stack ..." in out and out.rstrip().endswith("Done.")
