@@ -1,10 +1,10 @@
-"""Live counts from the run table (moto in-process): written by the handlers' own RunStore, read
-by the CLI with one bounded BatchGetItem a poll, added to the progress line while a round runs."""
+"""The CLI's live counts from the run table (moto in-process, so with the handler tests): written
+by the handlers' own RunStore, read with one bounded BatchGetItem a poll, added to the progress
+line while a round runs."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
@@ -12,13 +12,13 @@ import pytest
 from bucket_sync_cli.livecounts import LiveCounts, run_table_of
 from bucket_sync_cli.progress import render_line
 from bucket_sync_cli.runner import ProgressProbe
-from moto import mock_aws
 
 from bucket_sync.payloads import KeyRange, Progress, zero_counts
 from bucket_sync.runstore import RunStore
 from tests.cli.test_progress import EXECUTION, FakeStepFunctions, lambda_succeeded
+from tests.unit.support import REGION, RUN_TABLE
 
-TABLE = "sync-runs"
+TABLE = RUN_TABLE
 
 
 class CountingDynamoDB:
@@ -31,24 +31,9 @@ class CountingDynamoDB:
 
 
 @pytest.fixture
-def store(aws_env: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[RunStore, CountingDynamoDB]]:
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    with mock_aws():
-        client = boto3.client("dynamodb", region_name="us-east-1")
-        client.create_table(
-            TableName=TABLE,
-            BillingMode="PAY_PER_REQUEST",
-            KeySchema=[
-                {"AttributeName": "run", "KeyType": "HASH"},
-                {"AttributeName": "item", "KeyType": "RANGE"},
-            ],
-            AttributeDefinitions=[
-                {"AttributeName": "run", "AttributeType": "S"},
-                {"AttributeName": "item", "AttributeType": "S"},
-            ],
-        )
-        table = boto3.resource("dynamodb", region_name="us-east-1").Table(TABLE)
-        yield RunStore(table, EXECUTION), CountingDynamoDB(client)
+def store(run_table: Any) -> tuple[RunStore, CountingDynamoDB]:
+    """The handlers' RunStore on the unit tests' run table (moto in-process), and the CLI's client."""
+    return RunStore(run_table, EXECUTION), CountingDynamoDB(boto3.client("dynamodb", region_name=REGION))
 
 
 RANGES = [KeyRange(after=f"k{i}", upTo=f"k{i + 1}") for i in range(5)]

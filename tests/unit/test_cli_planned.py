@@ -4,13 +4,10 @@ first, each row labelled, the first 20 of each unless -v."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 from bucket_sync_cli.planned import COPY, DELETE, format_planned, planned_actions
-from moto import mock_aws
 
 LOCATION = "s3://reports/runs/e/"
 
@@ -30,12 +27,9 @@ class CountingS3:
 
 
 @pytest.fixture
-def s3(aws_env: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[CountingS3]:
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    with mock_aws():
-        client = boto3.client("s3", region_name="us-east-1")
-        client.create_bucket(Bucket="reports")
-        yield CountingS3(client)
+def reports(s3: Any) -> CountingS3:
+    s3.create_bucket(Bucket="reports")
+    return CountingS3(s3)
 
 
 def put_report(s3: CountingS3, files: list[list[tuple[str, str]]]) -> None:
@@ -51,12 +45,14 @@ def copies(first: int, count: int) -> list[tuple[str, str]]:
     return [(COPY, f"obj/{i:05}") for i in range(first, first + count)]
 
 
-def test_deletes_come_first_even_when_the_report_lists_them_after_many_copies(s3: CountingS3) -> None:
-    put_report(s3, [copies(0, 25), copies(25, 25) + [(DELETE, "old/a"), (DELETE, "old/b")], copies(50, 5)])
-    planned = planned_actions(s3, LOCATION, {DELETE: 2, COPY: 55})
+def test_deletes_come_first_even_when_the_report_lists_them_after_many_copies(reports: CountingS3) -> None:
+    put_report(
+        reports, [copies(0, 25), copies(25, 25) + [(DELETE, "old/a"), (DELETE, "old/b")], copies(50, 5)]
+    )
+    planned = planned_actions(reports, LOCATION, {DELETE: 2, COPY: 55})
     assert [action["key"] for action in planned.deletes] == ["old/a", "old/b"]
     assert len(planned.copies) == 20 and planned.more
-    assert s3.gets == 2, "reading stops once the first deletes and copies are in"
+    assert reports.gets == 2, "reading stops once the first deletes and copies are in"
     lines = format_planned(planned, LOCATION).splitlines()
     assert lines[:4] == [
         "would delete (2):",
@@ -69,16 +65,16 @@ def test_deletes_come_first_even_when_the_report_lists_them_after_many_copies(s3
     assert lines[-1] == f"full list: {LOCATION}actions/"
 
 
-def test_verbose_lists_every_action(s3: CountingS3) -> None:
-    put_report(s3, [copies(0, 25), [(DELETE, f"old/{i:02}") for i in range(30)]])
-    planned = planned_actions(s3, LOCATION, {DELETE: 30, COPY: 25}, limit=None)
+def test_verbose_lists_every_action(reports: CountingS3) -> None:
+    put_report(reports, [copies(0, 25), [(DELETE, f"old/{i:02}") for i in range(30)]])
+    planned = planned_actions(reports, LOCATION, {DELETE: 30, COPY: 25}, limit=None)
     assert (len(planned.deletes), len(planned.copies), planned.more) == (30, 25, False)
     text = format_planned(planned, LOCATION)
     assert "would delete (30):" in text and "would copy (25):" in text
     assert text.index("would delete  old/29") < text.index("would copy    obj/00000")
 
 
-def test_nothing_planned_says_so(s3: CountingS3) -> None:
-    planned = planned_actions(s3, LOCATION, {DELETE: 0, COPY: 0})
+def test_nothing_planned_says_so(reports: CountingS3) -> None:
+    planned = planned_actions(reports, LOCATION, {DELETE: 0, COPY: 0})
     assert format_planned(planned, LOCATION).splitlines()[0] == "nothing to copy or delete"
-    assert s3.gets == 0
+    assert reports.gets == 0
