@@ -9,18 +9,22 @@ from bucket_sync_cli.inputs import BUCKET_DEFAULT_KEY, KEEP_SOURCE_CLASS, STORAG
 from bucket_sync_cli.progress import DEFAULT_INTERVAL
 from bucket_sync_cli.terraform import OUTPUT_NAME
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOST, EXIT_OBJECTS_FAILED = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOST, EXIT_OBJECTS_FAILED, EXIT_REJECTED = 0, 1, 2, 3, 4, 5
 EXIT_INTERRUPTED = 130
 INTERVAL_ENV = "BUCKET_SYNC_PROGRESS_INTERVAL"
 
 EXIT_STATUSES = """\
 exit status:
   0    the execution SUCCEEDED (run --no-wait: it started; stop: it is not running any more)
-  1    the execution FAILED (other than ObjectsFailed), TIMED_OUT or was ABORTED
+  1    the execution FAILED (other than ObjectsFailed or a rejection before any write),
+       TIMED_OUT or was ABORTED: objects may have been copied or deleted
   2    usage or configuration error before anything started: bad arguments, no such Terraform
        output or state machine, no region, AWS credentials or client errors
   3    the execution started but could not be followed to its end (it may still be running)
   4    ObjectsFailed: some objects could not be synced, everything else was
+  5    rejected, nothing written: the execution failed InvalidInput, BucketNotFound,
+       AccessDenied, BucketRegionsNotEqual, DeleteGuardTripped or RunInProgress before its
+       first copy or delete (a DeleteGuardTripped after deletes exits 1)
   130  interrupted (Ctrl-C): the execution keeps running; the stop command is printed
 """
 
@@ -33,7 +37,8 @@ progress goes to stderr: a line redrawn in place on a terminal, otherwise a plai
 
 AWS access uses boto3's standard credential chain (environment, --profile, SSO, instance role).
 --endpoint-url or AWS_ENDPOINT_URL points it elsewhere, e.g. at a local emulator. The region is
---region, else the state machine ARN's region, else the profile's or environment's.
+--region, else the state machine ARN's region, else AWS_REGION, else AWS_DEFAULT_REGION,
+else the profile's.
 """
 )
 
@@ -66,12 +71,20 @@ def seconds_value(text: str) -> float:
 
 def _common_options() -> argparse.ArgumentParser:
     """Options every command takes: AWS access, output and progress."""
-    common = argparse.ArgumentParser(add_help=False)
+    common = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
     aws = common.add_argument_group("AWS access")
-    aws.add_argument("--region", help="AWS region (default: the ARN's, else the profile's or environment's)")
+    aws.add_argument(
+        "--region", help="AWS region (default: the ARN's, else AWS_REGION, AWS_DEFAULT_REGION, the profile's)"
+    )
     aws.add_argument("--profile", help="named profile of the AWS config and credentials files")
     aws.add_argument(
         "--endpoint-url", metavar="URL", help="Step Functions endpoint (default: AWS_ENDPOINT_URL)"
+    )
+    aws.add_argument(
+        "--run-table",
+        metavar="NAME",
+        help="the module's run table (output run_table_name), for counts that move while a round runs "
+        "(default: looked up from the state machine's functions; unreadable: counts move per round)",
     )
     out = common.add_argument_group("output")
     out.add_argument("-j", "--json", action="store_true", help="print exactly one JSON document on stdout")
@@ -97,6 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The ``bucket-sync`` argument parser."""
     parser = argparse.ArgumentParser(
         prog="bucket-sync",
+        # "--output json" must not pass as "--output-name json": no abbreviated options anywhere.
+        allow_abbrev=False,
         description="Run and follow bucket-sync executions (S3 bucket to bucket sync).",
         epilog=EXIT_STATUSES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -104,7 +119,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     common = _common_options()
-    layout = {"epilog": EPILOG, "formatter_class": argparse.RawDescriptionHelpFormatter, "parents": [common]}
+    layout = {
+        "allow_abbrev": False,
+        "epilog": EPILOG,
+        "formatter_class": argparse.RawDescriptionHelpFormatter,
+        "parents": [common],
+    }
     run = commands.add_parser(
         "run",
         help="start a sync execution and follow it to its end",

@@ -19,15 +19,19 @@ from bucket_sync_cli.arguments import (
     EXIT_LOST,
     EXIT_OBJECTS_FAILED,
     EXIT_OK,
+    EXIT_REJECTED,
     EXIT_USAGE,
     INTERVAL_ENV,
     build_parser,
     seconds_value,
 )
 from bucket_sync_cli.inputs import bucket_checks, build_input, execution_name, start_execution
-from bucket_sync_cli.planned import format_planned, planned_actions
+from bucket_sync_cli.livecounts import LiveCounts, run_table_of
+from bucket_sync_cli.planned import COPY, DELETE, MAX_PLANNED_SHOWN, format_planned, planned_actions
 from bucket_sync_cli.progress import DEFAULT_INTERVAL, ProgressDisplay
-from bucket_sync_cli.runner import Outcome, describe, follow
+from bucket_sync_cli.rejection import rejected_before_writes
+from bucket_sync_cli.runner import Outcome, ProgressProbe, describe, follow
+from bucket_sync_cli.stopped import counts_so_far, format_stopped
 from bucket_sync_cli.summary import error_line, format_table, json_document, report_of
 from bucket_sync_cli.terraform import TerraformOutputError, state_machine_arn_from_terraform
 
@@ -37,6 +41,7 @@ __all__ = [
     "EXIT_LOST",
     "EXIT_OBJECTS_FAILED",
     "EXIT_OK",
+    "EXIT_REJECTED",
     "EXIT_USAGE",
     "build_parser",
     "exit_status",
@@ -54,11 +59,20 @@ def _region_of(arn: str) -> str | None:
 
 
 def _client(args: argparse.Namespace, arn: str | None, service: str = "stepfunctions") -> Any:
-    region = args.region or (_region_of(arn) if arn else None)
+    # boto3 reads only AWS_DEFAULT_REGION; AWS_REGION is what the other SDKs and our own
+    # messages name, so it comes first, then AWS_DEFAULT_REGION, then the profile's.
+    region = (
+        args.region
+        or (_region_of(arn) if arn else None)
+        or os.environ.get("AWS_REGION")
+        or os.environ.get("AWS_DEFAULT_REGION")
+        or None
+    )
     session = boto3.session.Session(profile_name=args.profile, region_name=region)
     if session.region_name is None:
         raise UsageError(
-            "no AWS region: pass --region, set AWS_REGION (or a profile's region), or give the full ARN"
+            "no AWS region: pass --region, set AWS_REGION (or AWS_DEFAULT_REGION, or a profile's region), "
+            "or give the full ARN"
         )
     return session.client(service, endpoint_url=args.endpoint_url or None)
 
@@ -85,19 +99,37 @@ def _interval(args: argparse.Namespace) -> float:
         raise UsageError(f"{INTERVAL_ENV}: {error}") from None
 
 
-def exit_status(outcome: Outcome) -> int:
-    """0 succeeded (or still running), 4 ObjectsFailed, 1 any other end."""
+def exit_status(outcome: Outcome, rejected: bool = False) -> int:
+    """0 succeeded (or still running), 4 ObjectsFailed, 5 ``rejected`` before any write, 1 any
+    other end."""
     if outcome.status in ("SUCCEEDED", "RUNNING"):
         return EXIT_OK
     if outcome.status == "FAILED" and outcome.error == "ObjectsFailed":
         return EXIT_OBJECTS_FAILED
-    return EXIT_FAILED
+    return EXIT_REJECTED if rejected else EXIT_FAILED
+
+
+def _live_counts(args: argparse.Namespace, sfn: Any, execution_arn: str) -> LiveCounts | None:
+    """The run table reader for the progress line, or None (counts then move per round)."""
+    try:
+        table = args.run_table
+        if not table:
+            state_machine_arn = sfn.describe_execution(executionArn=execution_arn)["stateMachineArn"]
+            table = run_table_of(sfn, _client(args, execution_arn, "lambda"), state_machine_arn)
+        return LiveCounts(_client(args, execution_arn, "dynamodb"), table, execution_arn) if table else None
+    except (BotoCoreError, ClientError, UsageError, KeyError, ValueError):
+        return None  # no permission to look, or an older module: progress per round still works
 
 
 def _command(args: argparse.Namespace, verb: str, execution_arn: str) -> str:
     """The ``bucket-sync <verb> ARN`` line to type, with the options that reach the same place."""
     words = ["bucket-sync", verb, execution_arn]
-    for option, value in (("--profile", args.profile), ("--endpoint-url", args.endpoint_url)):
+    options = (
+        ("--profile", args.profile),
+        ("--endpoint-url", args.endpoint_url),
+        ("--run-table", args.run_table),
+    )
+    for option, value in options:
         if value:
             words += [option, value]
     return shlex.join(words)
@@ -169,7 +201,8 @@ def _follow(
     if args.verbose or (display.active and not display.terminal):
         display.note(f"following {execution_arn}")
     try:
-        outcome = follow(sfn, execution_arn, display.update if display.active else None)
+        live = _live_counts(args, sfn, execution_arn) if display.active else None
+        outcome = follow(sfn, execution_arn, display.update if display.active else None, live=live)
     except KeyboardInterrupt:
         display.close()
         print(
@@ -184,28 +217,33 @@ def _follow(
         _say_error(stderr, f"lost track of execution {execution_arn}: {error}")
         return EXIT_LOST
     display.close()
-    return _report(outcome, run_input, args, stdout, stderr)
+    return _report(sfn, outcome, run_input, args, stdout, stderr)
 
 
 def _report(
+    sfn: Any,
     outcome: Outcome,
     run_input: dict[str, Any] | None,
     args: argparse.Namespace,
     stdout: TextIO,
     stderr: TextIO,
 ) -> int:
+    rejected = rejected_before_writes(sfn, outcome)
     if args.json:
         print(json.dumps(json_document(outcome, run_input)), file=stdout)
     else:
         print(format_table(outcome, run_input, verbose=args.verbose), file=stdout)
         _show_planned(outcome, args, stdout, stderr)
+        if rejected:
+            print("rejected before any write: nothing was copied or deleted", file=stderr)
         if outcome.status != "SUCCEEDED":
             print(error_line(outcome), file=stderr)
-    return exit_status(outcome)
+    return exit_status(outcome, rejected)
 
 
 def _show_planned(outcome: Outcome, args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> None:
-    """After a dry run's table: the first copies and deletes it would make, from its report."""
+    """After a dry run's table: the first deletes and copies it would make (-v: all), from its
+    report."""
     report = report_of(outcome) or {}
     if not report.get("dryRun"):
         return
@@ -217,11 +255,13 @@ def _show_planned(outcome: Outcome, args: argparse.Namespace, stdout: TextIO, st
         )
         return
     try:
-        actions, more = planned_actions(_client(args, outcome.execution_arn, "s3"), location)
+        expected = {DELETE: int(report.get("deleted") or 0), COPY: int(report.get("copied") or 0)}
+        limit = None if args.verbose else MAX_PLANNED_SHOWN
+        planned = planned_actions(_client(args, outcome.execution_arn, "s3"), location, expected, limit)
     except (BotoCoreError, ClientError) as error:
         _say_error(stderr, f"could not read the run report at {location}: {error}")
         return
-    print("\n" + format_planned(actions, more, location), file=stdout)
+    print("\n" + format_planned(planned, location), file=stdout)
 
 
 def _watch(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -232,7 +272,7 @@ def _watch(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     except (BotoCoreError, ClientError) as error:
         raise UsageError(f"could not read execution {args.execution_arn}: {error}") from None
     if current.status not in ("RUNNING", "PENDING_REDRIVE"):
-        return _report(current, None, args, stdout, stderr)
+        return _report(sfn, current, None, args, stdout, stderr)
     return _follow(args, sfn, args.execution_arn, current.run_input, interval, stdout, stderr)
 
 
@@ -256,11 +296,21 @@ def _stop(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             current = _until_stopped(sfn, args.execution_arn)
     except (BotoCoreError, ClientError) as error:
         raise UsageError(f"could not stop execution {args.execution_arn}: {error}") from None
+    # What it had done: the history's tallies and, when readable, the running round's items.
+    progress = (
+        ProgressProbe(sfn, args.execution_arn, _live_counts(args, sfn, args.execution_arn)).poll()
+        if stopped
+        else None
+    )
     if args.json:
-        print(json.dumps(json_document(current)), file=stdout)
+        document = json_document(current)
+        if progress is not None:
+            document.update(counts_so_far(progress) or {})
+        print(json.dumps(document), file=stdout)
+    elif progress is not None:
+        print(format_stopped(current, progress), file=stdout)
     else:
-        verb = "stopped" if stopped else "not running"
-        print(f"{verb}: {args.execution_arn} ({current.status})", file=stdout)
+        print(f"not running: {args.execution_arn} ({current.status})", file=stdout)
     return EXIT_OK
 
 

@@ -12,7 +12,7 @@ from typing import TextIO
 from bucket_sync_cli.runner import Progress, objects_of
 from bucket_sync_cli.summary import format_duration, human_bytes
 
-__all__ = ["DEFAULT_INTERVAL", "ProgressDisplay", "render_line"]
+__all__ = ["DEFAULT_INTERVAL", "ProgressDisplay", "counts_shown", "render_line"]
 
 # Seconds between two plain progress lines when stderr is not a terminal (CI logs).
 DEFAULT_INTERVAL = 30.0
@@ -24,20 +24,36 @@ def _rate(progress: Progress) -> str:
     return f"{progress.rate:,.0f}/s" if progress.rate is not None else ""
 
 
+def _with_running(counts: dict[str, int] | None, running: dict[str, int] | None) -> dict[str, int] | None:
+    """Finished rounds' counts plus the running round's so far (either may be unknown)."""
+    if running is None:
+        return counts
+    base = counts or {}
+    return {name: base.get(name, 0) + running.get(name, 0) for name in {*base, *running}}
+
+
+def counts_shown(progress: Progress) -> dict[str, int] | None:
+    """The counts of the pass that runs (orphan counting or sync), the running round's
+    included when the run table could be read."""
+    running = progress.running if progress.running_counting == progress.counting else None
+    return _with_running(progress.counted if progress.counting else progress.totals, running)
+
+
 def render_line(elapsed: float, progress: Progress | None) -> str:
     """One line, most telling first (it is cut at the terminal's width).
 
     Elapsed time; the failed count; the sync counts, their rate and what is left; then rounds
     and key ranges (live, from the Distributed Map runs). While a guarded run counts its orphans
-    first, that pass is named and its figures kept apart from the sync counts.
+    first, that pass is named and its figures kept apart from the sync counts. The counts
+    include the running round's so far when the run table could be read.
     """
     parts = [format_duration(elapsed)]
     if progress is None or (progress.rounds == 0 and progress.totals is None and not progress.counting):
         parts.append("starting")
         return "  ".join(parts)
-    totals = progress.totals
+    totals = None if progress.counting else counts_shown(progress)
     if progress.counting:
-        counted = progress.counted or {}
+        counted = counts_shown(progress) or {}
         listed = objects_of(counted) if counted else 0
         rate = _rate(progress)
         parts.append(

@@ -4,7 +4,8 @@ Following polls ``DescribeExecution``; when a progress display is active it also
 Distributed Map runs (``ListMapRuns`` + ``DescribeMapRun``: one map run per round, one item per
 key range) and the parent execution's history, where each finished ``TallyRound`` step carries the
 run's running ``totals``. The history is read newest-first and only down to the last event already
-seen, so a long run costs one history page per poll.
+seen, so a long run costs one history page per poll. With the run table's name, the running
+round's counts come from its range items as well (livecounts.py), so they move before it ends.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bucket_sync_cli.livecounts import LiveCounts
+
 __all__ = [
     "Outcome",
     "describe",
@@ -25,7 +28,7 @@ __all__ = [
     "follow",
 ]
 
-TALLY_STATE = "TallyRound"
+TALLY_STATE, PLAN_STATE = "TallyRound", "PlanRanges"
 _TASK_SUCCEEDED = {
     "LambdaFunctionSucceeded": "lambdaFunctionSucceededEventDetails",
     "TaskSucceeded": "taskSucceededEventDetails",
@@ -41,7 +44,9 @@ class Progress:
     those of the orphan-counting pass a guarded run (``maxDeletes``) makes first, kept apart so
     the sync counts never jump backwards when that pass ends. ``rate`` is objects per second as
     of the last finished round; ``eta`` the seconds left at that rate, known only after a
-    counting pass (which gives the number of objects in scope).
+    counting pass (which gives the number of objects in scope). ``running`` are the counts the
+    running round's ranges have stored so far (the run table; None when it cannot be read),
+    part of the counting pass when ``running_counting``.
     """
 
     rounds: int = 0
@@ -54,6 +59,8 @@ class Progress:
     counted: dict[str, int] | None = None
     rate: float | None = None
     eta: float | None = None
+    running: dict[str, int] | None = None
+    running_counting: bool = False
 
     @property
     def ranges_done(self) -> int:
@@ -122,6 +129,7 @@ class ProgressProbe:
 
     sfn: Any
     execution_arn: str
+    live: LiveCounts | None = None
     progress: Progress = field(default_factory=Progress)
     _finished_runs: dict[str, dict[str, int]] = field(default_factory=dict)
     _last_event_id: int = 0
@@ -138,6 +146,12 @@ class ProgressProbe:
             self._poll_history()
         except Exception:
             pass
+        if self.live is not None:
+            try:
+                self.progress.running = self.live.poll()
+                self.progress.running_counting = self.live.counting
+            except Exception:
+                pass
         return self.progress
 
     def _poll_map_runs(self) -> None:
@@ -220,6 +234,7 @@ class ProgressProbe:
         counting = _counting_flag(state)
         if counting is True:
             progress.counting = True
+        self._follow_rounds(state, counting)
         totals = _totals_of(state) if self._current_state == TALLY_STATE else None
         if counting is False and progress.counting and isinstance(state.get("counted"), dict):
             # The tally that ends the counting pass hands on what the whole pass found.
@@ -245,6 +260,17 @@ class ProgressProbe:
         if not progress.counting and progress.counted is not None and progress.rate:
             left = max(objects_of(progress.counted) - objects_of(current), 0)
             progress.eta = left / progress.rate
+
+    def _follow_rounds(self, state: dict[str, Any], counting: bool | None) -> None:
+        """Tell the live counts which round runs (PlanRanges) and which one was folded in."""
+        round_number = state.get("round")
+        if self.live is None or not isinstance(round_number, int):
+            return
+        if self._current_state == PLAN_STATE and isinstance(state.get("ranges"), list):
+            self.live.round_started(round_number, len(state["ranges"]), counting is True)
+        elif self._current_state == TALLY_STATE:
+            self.live.round_tallied(round_number)
+            self.progress.running = None
 
 
 def describe(sfn: Any, execution_arn: str) -> Outcome:
@@ -292,15 +318,17 @@ def follow(
     progress_seconds: float = 2.0,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
+    live: LiveCounts | None = None,
 ) -> Outcome:
     """Wait for the execution to end and return its outcome.
 
     ``on_tick(elapsed, progress)`` is called every ``tick_seconds`` (the display's refresh); the
-    progress probes run only when it is given, every ``progress_seconds``; the status is read
-    every ``status_seconds``. AWS errors from DescribeExecution propagate.
+    progress probes run only when it is given, every ``progress_seconds`` (``live`` adds the
+    running round's counts); the status is read every ``status_seconds``. AWS errors from
+    DescribeExecution propagate.
     """
     started = clock()
-    probe = ProgressProbe(sfn, execution_arn) if on_tick is not None else None
+    probe = ProgressProbe(sfn, execution_arn, live) if on_tick is not None else None
     next_status = next_progress = next_tick = started
     progress: Progress | None = None
     while True:

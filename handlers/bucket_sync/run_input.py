@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
+import json
 import re
 from typing import Any
 
@@ -38,7 +40,7 @@ _OPTIONAL: dict[str, tuple[tuple[type, ...], str]] = {
 def check_bucket_name(field: str, value: Any) -> str:
     """Return `value` when it is a valid S3 bucket name, else raise InvalidInput."""
     if not isinstance(value, str) or not value:
-        raise InvalidInput(f"'{field}' must be a non-empty string (a bucket name)")
+        raise InvalidInput(f"'{field}' must be a non-empty string (a bucket name), not {_shown(value)}")
     valid = (
         _BUCKET_NAME.match(value)
         and ".." not in value
@@ -79,6 +81,25 @@ def check_request_payer(value: str | None) -> str | None:
     return value
 
 
+_FIELDS = ("source", "destination", "include", "exclude", "storageClass", "sseKmsKeyId", *_OPTIONAL)
+
+
+def _shown(value: Any) -> str:
+    """A bad value as the input spelled it (JSON), cut short."""
+    text = json.dumps(value, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _unknown_field(name: str) -> str:
+    """``name``, and the field it probably meant (a typo or a CLI flag's spelling)."""
+    spelled = re.sub(r"[-_](\w)", lambda match: match.group(1).upper(), name.lstrip("-"))
+    folded = {field.lower(): field for field in _FIELDS}
+    near = folded.get(spelled.lower()) or next(
+        iter(difflib.get_close_matches(spelled, _FIELDS, 1, 0.6)), None
+    )
+    return f"{name} (did you mean {near}?)" if near else name
+
+
 def wants_report(event: dict[str, Any], settings: Settings) -> bool:
     """Whether the run writes a report: as it says, by default whenever report_bucket is set."""
     wanted = event.get("report", settings.report_bucket is not None)
@@ -97,16 +118,18 @@ def parse_input(event: Any, settings: Settings) -> dict[str, Any]:
         if name in event and (
             not isinstance(value, types) or (isinstance(value, bool) and bool not in types)
         ):
-            raise InvalidInput(f"'{name}' must be {described}")
+            raise InvalidInput(f"'{name}' must be {described}, not {_shown(value)}")
     for name in ("prefix", "startAfter"):
         if len(event.get(name, "").encode("utf-8", "surrogatepass")) > MAX_KEY_BYTES:
             raise InvalidInput(f"'{name}' is longer than an S3 key can be ({MAX_KEY_BYTES} bytes in UTF-8)")
     max_deletes = event.get("maxDeletes", settings.default_max_deletes)
     if max_deletes is not None and max_deletes < 0:
-        raise InvalidInput("'maxDeletes' must be a whole number >= 0 or null")
+        raise InvalidInput(f"'maxDeletes' must be a whole number >= 0 or null, not {max_deletes}")
     max_delete_percent = event.get("maxDeletePercent", settings.default_max_delete_percent)
     if max_delete_percent is not None and not 0 <= max_delete_percent <= 100:
-        raise InvalidInput("'maxDeletePercent' must be a number from 0 to 100 or null")
+        raise InvalidInput(
+            f"'maxDeletePercent' must be a number from 0 to 100 or null, not {max_delete_percent}"
+        )
     check_buckets(source, destination, settings)
     include = check_patterns("include", event.get("include", list(settings.default_include)))
     exclude = check_patterns("exclude", event.get("exclude", list(settings.default_exclude)))
@@ -147,12 +170,10 @@ def check_fields(event: Any) -> None:
     """Raise InvalidInput unless `event` is an object of known fields with the required ones."""
     if not isinstance(event, dict):
         raise InvalidInput("the execution input must be a JSON object")
-    unknown = sorted(
-        set(event)
-        - {"source", "destination", "include", "exclude", "storageClass", "sseKmsKeyId", *_OPTIONAL}
-    )
+    unknown = sorted(set(event) - set(_FIELDS))
     if unknown:
-        raise InvalidInput(f"unknown input field(s): {', '.join(unknown)}")
+        named = ", ".join(_unknown_field(name) for name in unknown)
+        raise InvalidInput(f"unknown input field(s): {named}; the fields are {', '.join(_FIELDS)}")
     for name in ("source", "destination"):
         if name not in event:
             raise InvalidInput(f"'{name}' is required")
@@ -161,7 +182,9 @@ def check_fields(event: Any) -> None:
 def check_buckets(source: str, destination: str, settings: Settings) -> None:
     """Raise unless the two buckets differ and this deployment may use each in its role."""
     if source == destination:
-        raise InvalidInput("source and destination are the same bucket: one run would overwrite itself")
+        raise InvalidInput(
+            f"source and destination are the same bucket ({source}): one run would overwrite itself"
+        )
     if source not in settings.source_buckets:
         raise AccessDenied(f"bucket '{source}' is not in this deployment's source_bucket_names")
     if destination not in settings.destination_buckets:

@@ -84,7 +84,8 @@ def tally_round(state: RunState, records: list[RangeRecord]) -> RunState:
             f"deleting stopped at the run's limit of {limit} deletes (maxDeletes/maxDeletePercent): "
             f"{totals['deleted']} destination objects were deleted and more orphans were found than "
             "the guard allows (the source changed since the orphans were counted?). Check the source, "
-            "then run again, with a higher limit if the deletes are wanted"
+            "then run again, with a higher limit if the deletes are wanted (maxDeletes; bucket-sync run "
+            "--max-deletes N)"
         )
     base = {key: value for key, value in state.items() if key != "ranges"}
     next_state = RunState(
@@ -112,7 +113,8 @@ def _after_counting(state: RunState) -> RunState:
         raise DeleteGuardTripped(
             f"{orphans} destination objects would be deleted, more than "
             f"{_guard_words(run, state['totals'])}; "
-            "nothing was written. Raise the limit or pass deleteOrphans: false"
+            "nothing was written. Raise the limit (maxDeletes; bucket-sync run --max-deletes N) or "
+            "keep the orphans with deleteOrphans: false (--no-delete)"
         )
     run = {**run, "deleteLimit": limit}  # type: ignore[typeddict-item]
     if run["dryRun"]:
@@ -145,10 +147,11 @@ def delete_limit(run: RunConfig, counted: Counts) -> int | None:
 def _guard_words(run: RunConfig, counted: Counts) -> str:
     parts = []
     if run["maxDeletes"] is not None:
-        parts.append(f"maxDeletes={run['maxDeletes']}")
+        parts.append(f"maxDeletes={run['maxDeletes']} (--max-deletes)")
     if run.get("maxDeletePercent") is not None:
         parts.append(
-            f"maxDeletePercent={run['maxDeletePercent']}% of {counted['inDestination']} destination objects"
+            f"maxDeletePercent={run['maxDeletePercent']}% of {counted['inDestination']} destination "
+            "objects (the module's max_delete_percent unless the input sets it)"
         )
     return " and ".join(parts)
 

@@ -196,3 +196,21 @@ def run_in_pipe(argv: list[str], env: dict[str, str], timeout: float = 300) -> R
         check=False,
     )
     return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+def stop_requested(execution_arn: str) -> bool:
+    """Whether StopExecution reached the emulator for this execution.
+
+    AWS ends an execution ABORTED at once; moto only once the task in flight returns, so a test
+    that holds a task must let it go when (and only when) the stop has arrived. moto keeps that
+    in the execution's program state, not in anything its API shows.
+    """
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.stepfunctions.parser.models import stepfunctions_parser_backends
+
+    for backend in stepfunctions_parser_backends[DEFAULT_ACCOUNT_ID].values():
+        for execution in backend._get_executions():
+            if execution.execution_arn == execution_arn:
+                worker = execution.exec_worker
+                return worker is not None and worker.env is not None and not worker.env.is_running()
+    return False

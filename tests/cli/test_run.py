@@ -146,22 +146,32 @@ def test_a_dry_run_shows_what_it_would_copy_and_delete_and_where_the_full_list_i
     put_objects(wide.s3, DST, {"orphan": b"o"})
     result = cli(*run_args(wide.state_machine_arn, SRC, DST), "--dry-run")
     assert result.code == 0, result.stderr
-    planned = result.stdout.split("planned (first 20 shown):\n", 1)[1].splitlines()
-    assert planned[0].startswith("  would copy    obj/0") and planned[0].endswith("(64 bytes)")
-    assert sum(line.startswith("  would ") for line in planned) == 20
+    planned = result.stdout.split("would delete (1):\n", 1)[1].splitlines()
+    assert planned[:2] == ["  would delete  orphan", "would copy (first 20 of 30; -v lists all):"]
+    assert planned[2].startswith("  would copy    obj/0") and planned[2].endswith("(64 bytes)")
+    assert sum(line.startswith("  would copy ") for line in planned) == 20
+    every = cli(*run_args(wide.state_machine_arn, SRC, DST), "--dry-run", "-v")
+    assert sum(line.startswith("  would copy ") for line in every.stdout.splitlines()) == 30
     location = re.search(r"^full list: (s3://e2e-reports/runs/\S+/actions/)$", result.stdout, re.MULTILINE)
     assert location, result.stdout
     as_json = cli(*run_args(wide.state_machine_arn, SRC, DST), "--dry-run", "--json").json()
     assert as_json["reportLocation"].startswith("s3://e2e-reports/runs/") and as_json["deleted"] == 1
 
 
-def test_a_rejected_run_exits_1_and_names_the_error(sync, cli):
+def test_a_rejected_run_exits_5_and_names_the_error(sync, cli):
     result = cli(*run_args(sync.state_machine_arn, OUTSIDE, DST))
-    assert result.code == 1
+    assert result.code == 5
     assert row(result.stdout, "status") == "FAILED"
     assert row(result.stdout, "error") == "AccessDenied"
     assert result.stderr.splitlines()[-1].startswith("error: AccessDenied: ")
     assert "source_bucket_names" in result.stderr
+    assert "rejected before any write: nothing was copied or deleted" in result.stderr
+    # The guard of a counting pass trips in TallyRound, still before any write.
+    put_objects(sync.s3, SRC, bodies(2))
+    put_objects(sync.s3, DST, {f"orphan/{i}": b"o" for i in range(3)})
+    guarded = cli(*run_args(sync.state_machine_arn, SRC, DST), "--max-deletes", "1")
+    assert (guarded.code, row(guarded.stdout, "error")) == (5, "DeleteGuardTripped"), guarded.stderr
+    assert sync.s3.list_objects_v2(Bucket=DST)["KeyCount"] == 3
 
 
 def test_a_rejected_run_in_json_has_the_same_keys_with_null_counts(sync, cli):
@@ -169,7 +179,7 @@ def test_a_rejected_run_in_json_has_the_same_keys_with_null_counts(sync, cli):
         *run_args(sync.state_machine_arn, GHOST, DST),
         "--json",
     )
-    assert result.code == 1
+    assert result.code == 5
     document = result.json()
     assert set(document) == SCHEMA
     assert (document["status"], document["error"]) == ("FAILED", "BucketNotFound")
@@ -265,7 +275,7 @@ def test_as_a_subprocess_exit_codes_and_plain_progress_lines_on_stderr(sync):
     assert re.fullmatch(r"bucket-sync: following arn:aws:states:\S+\n", ok.stderr)
 
     failed = run_in_pipe(run_args(sync.state_machine_arn, OUTSIDE, DST), env)
-    assert failed.code == 1
+    assert failed.code == 5
     assert failed.stderr.splitlines()[-1].startswith("error: AccessDenied: ")
 
     quiet = run_in_pipe(

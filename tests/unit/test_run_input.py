@@ -137,3 +137,45 @@ def test_owners_and_request_payer_come_from_the_run_or_the_module():
         None,
         None,
     )
+
+
+@pytest.mark.parametrize(
+    ("field", "meant"),
+    [
+        ("deleteOrphan", "deleteOrphans"),
+        ("max-deletes", "maxDeletes"),
+        ("--dry-run", "dryRun"),
+        ("startafter", "startAfter"),
+        ("sse_kms_key_id", "sseKmsKeyId"),
+        ("prefx", "prefix"),
+    ],
+)
+def test_an_unknown_field_names_the_field_it_probably_meant(field, meant):
+    with pytest.raises(InvalidInput) as refused:
+        parse_input({"source": "src", "destination": "dst", field: 1}, settings())
+    assert f"unknown input field(s): {field} (did you mean {meant}?)" in str(refused.value)
+
+
+def test_an_unknown_field_far_from_any_lists_the_fields():
+    with pytest.raises(InvalidInput) as refused:
+        parse_input({"source": "src", "destination": "dst", "colour": "red"}, settings())
+    message = str(refused.value)
+    assert "unknown input field(s): colour; the fields are source, destination, " in message
+    assert "did you mean" not in message
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "shown"),
+    [
+        ("dryRun", "yes", 'not "yes"'),
+        ("maxDeletes", -3, "not -3"),
+        ("maxDeletes", "10", 'not "10"'),
+        ("maxDeletePercent", 150, "not 150"),
+        ("prefix", ["a/"], 'not ["a/"]'),
+        ("source", "", 'not ""'),
+    ],
+)
+def test_a_bad_value_is_shown_as_given(field, value, shown):
+    with pytest.raises(InvalidInput) as refused:
+        parse_input({"source": "src", "destination": "dst", field: value}, settings())
+    assert f"'{field}' must be " in str(refused.value) and str(refused.value).endswith(shown)

@@ -153,3 +153,12 @@ def test_max_delete_percent_trips_on_the_share_of_destination_objects_in_scope()
     both = run_config(maxDeletes=4, maxDeletePercent=10, countingOnly=True)
     state = tally_round(round_state(run=both, ranges=1), [record(0, R1, deleted=3, inDestination=100)])
     assert state["run"]["deleteLimit"] == 4
+
+
+def test_the_guard_names_the_input_field_and_the_cli_flag():
+    run = run_config(maxDeletes=2, countingOnly=True)
+    with pytest.raises(DeleteGuardTripped) as tripped:
+        tally_round(round_state(run=run, ranges=1), [record(0, R1, deleted=3)])
+    message = str(tripped.value)
+    assert "maxDeletes=2 (--max-deletes)" in message and "nothing was written" in message
+    assert "bucket-sync run --max-deletes N" in message and "deleteOrphans: false (--no-delete)" in message
