@@ -68,7 +68,7 @@ def _iso(moment: Any) -> str | None:
 
 
 def json_document(outcome: Outcome, run_input: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The ``--json`` object: the same keys whatever the outcome (README, "Command line").
+    """The ``--json`` object: the same keys whatever the outcome (docs/CLI.md).
 
     ``status``, ``error``, ``cause``, ``executionArn``, ``stateMachineArn``, ``start``, ``stop``
     (ISO 8601), ``seconds``; what was synced (``source``, ``destination``, ``prefix``,

@@ -11,7 +11,7 @@ from tests.cli.conftest import run_args, run_in_pipe, subprocess_env
 from tests.deployment import DST, GHOST, OUTSIDE, SRC
 
 NAME = re.compile(r":execution:[^:]+:bucket-sync-\d{8}T\d{6}Z-[0-9a-f]{6}$")
-# The --json document has these keys whatever the outcome (README, "Command line").
+# The --json document has these keys whatever the outcome (docs/CLI.md).
 SCHEMA = {
     "status",
     "error",
