@@ -86,7 +86,15 @@ def release(repo: Path, version: str, date: str) -> None:
     readme_path.write_text(repin(readme_path.read_text(), current.group(1), version))
     git(repo, "commit", "--quiet", "--all", "--message", f"Release {version}")
     section = released_section(changelog, version)
-    git(repo, "tag", "--annotate", f"v{version}", "--message", section or f"Release {version}")
+    git(
+        repo,
+        "tag",
+        "--annotate",
+        "--cleanup=verbatim",
+        f"v{version}",
+        "--message",
+        section or f"Release {version}",
+    )
     print(f"released {version}: commit {git(repo, 'rev-parse', 'HEAD').strip()}, tag v{version}")
 
 
