@@ -5,11 +5,11 @@ Keys travel through URL paths (GET/PUT/COPY), query strings (StartAfter, Prefix)
 payload's JSON; each of those encodes differently, so each character class below stresses one.
 
 Left out, because moto (5.2.5) cannot serve them, checked directly with boto3:
-- ASCII control characters such as U+0001: PutObject, GetObject and ListObjectsV2 work, but
-  ListObjectsV2 with such a StartAfter and DeleteObjects naming such a key answer 500 (moto
-  builds and parses those XML documents as XML 1.0, which cannot hold them). S3 itself only
-  lists them with EncodingType=url, which the handlers do not use: a gap worth knowing about,
-  not something this emulator can exercise.
+- ASCII control characters such as U+0001 as range bounds: ListObjectsV2 with such a StartAfter
+  answers 500 in moto (it parses the query into XML 1.0). Listing such keys works: botocore asks
+  for EncodingType=url on every ListObjectsV2 and decodes the keys, as S3 needs. Deleting them is
+  covered elsewhere: DeleteObjects cannot carry them (the emulator answers 400 MalformedXML as S3
+  does), so the deleter sends DeleteObject with If-Match one at a time (tests/unit/test_delete_xml_keys.py).
 """
 
 from __future__ import annotations
