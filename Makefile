@@ -50,7 +50,8 @@ $(OLDSDK_STAMP): pyproject.toml
 demo: setup-main
 	$(BIN)/python scripts/demo.py
 
-# The emulator and a deployed examples/basic stay up until Ctrl-C, to try `bucket-sync` against.
+# The emulator and a deployed examples/basic (with a report bucket) stay up until Ctrl-C, to try
+# `bucket-sync` against; handler and emulator logs go to build/emulator.log.
 emulator: setup-main
 	$(BIN)/python scripts/emulator.py $(PORT)
 
