@@ -65,6 +65,15 @@ module "bucket_sync" {
   source_kms_key_arns      = var.source_kms_key_arns
   destination_kms_key_arns = var.destination_kms_key_arns
 
+  # Continuous sync (docs/CONTINUOUS.md): events keep the destination within seconds of the
+  # source between the scheduled runs, which stay as the reconcile.
+  continuous_sync = var.continuous_sync ? {
+    source        = var.source_bucket_name
+    destination   = var.destination_bucket_name
+    exclude       = ["tmp/*", "*.partial"]
+    delete_budget = 500
+  } : null
+
   # Run reports: every action of every run, as JSON lines under reports/<execution name>/.
   report_bucket      = var.report_bucket_name
   report_prefix      = "reports/"

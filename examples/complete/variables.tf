@@ -36,6 +36,12 @@ variable "report_kms_key_arn" {
   default     = null
 }
 
+variable "continuous_sync" {
+  description = "Also follow the source continuously (S3 events through EventBridge to a queue and a consumer; the source bucket must send events to EventBridge). The nightly schedule stays as the reconcile run."
+  type        = bool
+  default     = false
+}
+
 variable "request_payer" {
   description = "\"requester\" when the source is a Requester Pays bucket of another account (this account then pays for its requests and transfer); null: the source's owner pays."
   type        = string

@@ -22,7 +22,7 @@ from .archived import ARCHIVED_CLASSES, not_restored, refusal, restore_of, resto
 from .compare import is_multipart, part_count
 from .conditions import MULTIPART_COMPLETE, SINGLE_COPY, destination_condition, note_sdk
 from .copy_options import CopyOptions, CopyOutcome
-from .copy_reasons import describe, is_bare_400, probe_bare_400, reason_for
+from .copy_reasons import describe, is_bare_400, is_destination_precondition, probe_bare_400, reason_for
 from .copytime import CopyClock, copy_rate
 from .heads import head_object
 from .jobs import Job, run_jobs
@@ -157,20 +157,43 @@ def _attempt(
     except ValueError as error:
         return str(error)
     except Exception as error:
-        if is_transient(error):
-            return _Retry(describe(error, overwrite))
-        if error_code(error) in CONFLICT_CODES:
-            # Another write of the key raced the copy's: S3 asks to try again (a multipart copy's
-            # upload was aborted: it starts over). The retry's condition still holds the
-            # compared state, so it copies, or fails 412 and the other writer's object is kept.
-            return _Retry(describe(error, overwrite))
-        if is_bare_400(error):
-            reason = yield from probe_bare_400(source_s3, source_bucket, entry)
-            return _Retry(describe(error)) if reason is None else reason
-        if isinstance(error, ClientError):
-            return reason_for(error, overwrite)
-        raise  # not an S3 answer about this object: the step fails and is retried
+        target = (source_s3, destination_s3, source_bucket, destination_bucket)
+        return (yield from _answered(error, target, entry, overwrite))
     return None
+
+
+def _answered(
+    error: Exception, target: tuple[Any, Any, str, str], entry: Entry, overwrite: bool
+) -> Job[_Result]:
+    """How a copy that raised `error` ended: to retry, copied after all, or failed with a reason.
+    `target` is (source client, destination client, source bucket, destination bucket)."""
+    source_s3, destination_s3, source_bucket, destination_bucket = target
+    if is_transient(error):
+        return _Retry(describe(error, overwrite))
+    if error_code(error) in CONFLICT_CODES:
+        # Another write of the key raced the copy's: S3 asks to try again (a multipart copy's
+        # upload was aborted: it starts over). The retry's condition still holds the
+        # compared state, so it copies, or fails 412 and the other writer's object is kept.
+        return _Retry(describe(error, overwrite))
+    if is_destination_precondition(error) and (yield from landed(destination_s3, destination_bucket, entry)):
+        return None  # this copy's own earlier attempt landed; only its answer was lost
+    if is_bare_400(error):
+        reason = yield from probe_bare_400(source_s3, source_bucket, entry)
+        return _Retry(describe(error)) if reason is None else reason
+    if isinstance(error, ClientError):
+        return reason_for(error, overwrite)
+    raise error  # not an S3 answer about this object: the step fails and is retried
+
+
+def landed(destination_s3: Any, destination_bucket: str, entry: Entry) -> Job[bool]:
+    """Whether the destination holds exactly the listed source version: S3 completed an earlier
+    attempt of this copy whose answer was lost (a timeout, a connection reset), so the retry's
+    destination condition fails against the copy's own object. One HEAD, only after a 412."""
+    try:
+        (head,) = yield [partial(destination_s3.head_object, Bucket=destination_bucket, Key=entry.key)]
+    except ClientError:
+        return False
+    return head.get("ETag") == entry.etag and head.get("ContentLength") == entry.size
 
 
 def first_request_size(entry: Entry) -> int:

@@ -76,6 +76,15 @@ def _precondition(condition: str) -> str:
     return EITHER_CHANGED
 
 
+def is_destination_precondition(error: BaseException) -> bool:
+    """True for a 412 that is not the source's condition: the destination's If-Match or
+    If-None-Match (or a 412 that does not say which)."""
+    if not isinstance(error, ClientError):
+        return False
+    code, _, condition = _details(error)
+    return code == "PreconditionFailed" and not condition.lower().startswith("x-amz-copy-source")
+
+
 def reason_for(error: ClientError, overwrite: bool = False) -> str:
     """A sentence an operator can act on, for an S3 error on one object's copy. `overwrite`:
     the copy was conditioned on an existing destination object (If-Match), so a NoSuchKey may

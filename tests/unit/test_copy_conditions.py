@@ -145,6 +145,23 @@ def test_a_key_written_to_the_destination_after_the_listing_showed_it_absent_is_
     assert progress["failures"] == [{"key": "k", "reason": DESTINATION_CHANGED}]
 
 
+def test_a_retry_that_meets_its_own_landed_copy_counts_it_copied(s3: Any) -> None:
+    # S3 completed an earlier attempt whose answer was lost (a timeout): the retry's
+    # If-None-Match fails against the copy's own object, which holds exactly the source.
+    put(s3, "src", "k", b"source")
+    before(s3, "CopyObject", lambda: put(s3, "dst", "k", b"source"))
+    progress = sync_all(s3)
+    assert (progress["counts"]["copied"], progress["counts"]["failed"]) == (1, 0)
+    assert progress["failures"] == []
+
+
+def test_an_equal_size_object_of_another_writer_is_not_taken_for_the_copy(s3: Any) -> None:
+    put(s3, "src", "k", b"source")
+    before(s3, "CopyObject", lambda: put(s3, "dst", "k", b"theirs"))
+    progress = sync_all(s3)
+    assert progress["failures"] == [{"key": "k", "reason": DESTINATION_CHANGED}]
+
+
 def test_a_multipart_copy_beaten_to_the_destination_is_aborted_and_named(s3: Any) -> None:
     put_multipart(s3, "src", "big", [5 * MIB, 10])
     before(s3, "CompleteMultipartUpload", lambda: put(s3, "dst", "big", b"theirs"))
