@@ -29,10 +29,21 @@ SINGLE_COPY = "CopyObject"
 MULTIPART_COMPLETE = "CompleteMultipartUpload"
 
 
+def sdk_accepts(s3: Any, shape: str, *members: str) -> bool:
+    """Whether this SDK's S3 model has every one of `members` in `shape`: an operation's input
+    (by operation name, "CopyObject") or a shape of the model ("ObjectIdentifier"). An SDK
+    without one, as a Lambda runtime may bundle, rejects the parameter before sending anything."""
+    model = s3.meta.service_model
+    if shape in model.operation_names:
+        found = model.operation_model(shape).input_shape
+    else:
+        found = model.shape_for(shape)
+    return all(member in found.members for member in members)
+
+
 def supports_destination_condition(s3: Any, operation: str) -> bool:
     """Whether this SDK can send `operation` with If-Match and If-None-Match."""
-    members = s3.meta.service_model.operation_model(operation).input_shape.members
-    return "IfMatch" in members and "IfNoneMatch" in members
+    return sdk_accepts(s3, operation, "IfMatch", "IfNoneMatch")
 
 
 def condition_for(entry: Entry, compared: Mapping[str, str | None]) -> dict[str, str]:

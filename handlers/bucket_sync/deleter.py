@@ -17,6 +17,7 @@ from typing import Any
 import botocore
 from botocore.exceptions import ClientError
 
+from .conditions import sdk_accepts
 from .jobs import Job, run_jobs
 from .listing import Entry
 from .logs import log
@@ -77,15 +78,13 @@ def xml_can_carry(key: str) -> bool:
 def supports_etag_condition(s3: Any) -> bool:
     """Whether this SDK can send DeleteObjects' per-object ETag condition (S3 model of
     21 November 2024 on). Older SDKs, as a Lambda runtime may bundle, reject the parameter."""
-    shape = s3.meta.service_model.shape_for("ObjectIdentifier")
-    return "ETag" in shape.members
+    return sdk_accepts(s3, "ObjectIdentifier", "ETag")
 
 
 def supports_if_match(s3: Any) -> bool:
     """Whether this SDK can send DeleteObject's If-Match header (the single delete's condition);
     an SDK without it rejects the parameter before sending anything."""
-    shape = s3.meta.service_model.operation_model("DeleteObject").input_shape
-    return "IfMatch" in shape.members
+    return sdk_accepts(s3, "DeleteObject", "IfMatch")
 
 
 def unconditional_refusal() -> str:
