@@ -9,6 +9,7 @@ from botocore.exceptions import ClientError
 
 from .errors import AccessDenied, BucketNotFound
 from .keylimit import SHORTENED_SLACK, storable_bound
+from .transient import error_code
 
 _DENIED = ("403", "AccessDenied", "Forbidden")
 
@@ -31,7 +32,7 @@ def bucket_region(s3: Any, bucket: str, owner: str | None = None) -> str:
     try:
         response = s3.head_bucket(Bucket=bucket)
     except ClientError as error:
-        code = str(error.response.get("Error", {}).get("Code"))
+        code = error_code(error)
         if code in ("404", "NoSuchBucket", "NotFound"):
             raise BucketNotFound(f"bucket '{bucket}' does not exist") from error
         if code in _DENIED:
@@ -51,7 +52,7 @@ def has_website(s3: Any, bucket: str) -> bool:
     try:
         s3.get_bucket_website(Bucket=bucket)
     except ClientError as error:
-        return str(error.response.get("Error", {}).get("Code")) != "NoSuchWebsiteConfiguration"
+        return error_code(error) != "NoSuchWebsiteConfiguration"
     return True
 
 
@@ -64,7 +65,7 @@ def check_readable(s3: Any, bucket: str, prefix: str, owner: str | None, pays: b
     try:
         s3.list_objects_v2(Bucket=bucket, Prefix=prefix, MaxKeys=1)
     except ClientError as error:
-        if str(error.response.get("Error", {}).get("Code")) not in _DENIED:
+        if error_code(error) not in _DENIED:
             raise
         hint = (
             ""

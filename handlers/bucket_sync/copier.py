@@ -31,7 +31,7 @@ from .multipart import CopyPaused, copy_multipart
 from .payloads import Failure
 from .transient import CONFLICT_CODES, error_code, is_transient
 
-__all__ = ["CopyOptions", "CopyOutcome", "copy_objects", "describe", "reason_for"]
+__all__ = ["CopyOptions", "CopyOutcome", "copy_objects"]
 
 # Passes over a window's copies: the first, then retries of the ones that failed transiently
 # (the step's back-pressure limiter has slowed its requests meanwhile).

@@ -38,7 +38,7 @@ from .jobs import Call, Job
 from .listing import Entry
 from .logs import log
 from .overrides import Destination
-from .transient import is_transient
+from .transient import error_code, is_transient
 
 
 class CopyPaused(Exception):
@@ -113,7 +113,7 @@ def abort_upload(s3: Any, bucket: str, key: str, upload_id: str, why: str) -> No
     try:
         s3.abort_multipart_upload(Bucket=bucket, Key=key, UploadId=upload_id)
     except ClientError as error:
-        if error.response.get("Error", {}).get("Code") != "NoSuchUpload":
+        if error_code(error) != "NoSuchUpload":
             raise
     log("copy.upload_aborted", bucket=bucket, key=key, uploadId=upload_id, reason=why)
 
@@ -247,7 +247,7 @@ def parts_kept(
     try:
         done = yield from uploaded_parts(s3, bucket, key, upload_id)
     except ClientError as error:
-        if error.response.get("Error", {}).get("Code") != "NoSuchUpload":
+        if error_code(error) != "NoSuchUpload":
             raise
         return {}, None
     return done, upload_id
