@@ -57,11 +57,12 @@ def paused_uploads(
     sizes go with them, in key order, while the budget still holds them; an upload whose part
     sizes do not fit keeps its place and is resumed after reading them again."""
     etags = {entry.key: entry.etag for entry in copies.deferred}
-    paused = [PausedUpload(key=k, etag=etags[k], uploadId=u) for k, u in copies.paused.items()]
     layouts = {k: run_lengths(sizes) for k, sizes in copies.part_sizes.items() if k in copies.paused}
     layouts |= {upload["key"]: upload.get("parts") for upload in later}
     kept: list[PausedUpload] = []
-    bare = [PausedUpload(key=u["key"], etag=u["etag"], uploadId=u["uploadId"]) for u in paused + later]
+    # Without their part sizes first: those are added below, only where the budget still holds them.
+    bare = [PausedUpload(key=k, etag=etags[k], uploadId=u) for k, u in copies.paused.items()]
+    bare += [PausedUpload(key=u["key"], etag=u["etag"], uploadId=u["uploadId"]) for u in later]
     for upload in sorted(bare, key=lambda u: u["key"]):
         if json_size([*kept, upload]) <= UPLOADS_BYTES:
             kept.append(upload)
