@@ -65,7 +65,7 @@ from werkzeug.datastructures import Headers
 
 from harness import s3_conditions, strictness, wsgi_io
 
-__all__ = ["MALFORMED_XML_MESSAGE", "SSE_C_REQUIRED_MESSAGE", "apply", "refuse_malformed_xml"]
+__all__ = ["MALFORMED_XML_MESSAGE", "SSE_C_REQUIRED_MESSAGE", "apply", "copy_source", "refuse_malformed_xml"]
 
 _applied = False
 _lock = threading.Lock()
@@ -255,15 +255,24 @@ def _bounded_start_after(original: Any) -> Any:
 # --- copies: CopySourceIfMatch and SSE-C sources --------------------------------------------
 
 
-def _copy_source_key(response: S3Response) -> FakeKey | None:
-    copy_source = response.headers.get("x-amz-copy-source")
-    if isinstance(copy_source, bytes):
-        copy_source = copy_source.decode("utf-8")
-    if not copy_source:
+def copy_source(response: S3Response) -> tuple[str, str, str | None] | None:
+    """The bucket, key and version id the request's ``x-amz-copy-source`` names (CopyObject,
+    UploadPartCopy), or None without one. harness/s3_ownership.py reads its bucket too."""
+    header = response.headers.get("x-amz-copy-source")
+    if isinstance(header, bytes):
+        header = header.decode("utf-8")
+    if not header:
         return None
-    parsed = urlparse(copy_source)
+    parsed = urlparse(header)
     src_bucket, _, src_key = unquote(parsed.path).lstrip("/").partition("/")
-    version_id = parse_qs(parsed.query).get("versionId", [None])[0]
+    return src_bucket, src_key, parse_qs(parsed.query).get("versionId", [None])[0]
+
+
+def _copy_source_key(response: S3Response) -> FakeKey | None:
+    named = copy_source(response)
+    if named is None:
+        return None
+    src_bucket, src_key, version_id = named
     try:
         return response.backend.get_object(src_bucket, src_key, version_id=version_id)
     except S3ClientError:

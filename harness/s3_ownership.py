@@ -31,14 +31,13 @@ from __future__ import annotations
 
 import threading
 from typing import Any
-from urllib.parse import unquote, urlparse
 from xml.etree import ElementTree
 
 from moto.s3.exceptions import S3AccessDeniedError, S3ClientError
 from moto.s3.models import FakeBucket
 from moto.s3.responses import S3Response
 
-from harness import strictness
+from harness import s3_fidelity, strictness
 
 __all__ = ["apply"]
 
@@ -48,7 +47,6 @@ _lock = threading.Lock()
 _EXPECTED_OWNER = "x-amz-expected-bucket-owner"
 _EXPECTED_SOURCE_OWNER = "x-amz-source-expected-bucket-owner"
 _REQUEST_PAYER = "x-amz-request-payer"
-_COPY_SOURCE = "x-amz-copy-source"
 _REQUESTER = "Requester"
 # Query parameters of the listings (ListObjects, ListObjectsV2, ListObjectVersions,
 # ListMultipartUploads): a bucket GET with no other parameter reads the bucket's keys.
@@ -83,12 +81,8 @@ def _bucket(response: S3Response, name: str | None) -> FakeBucket | None:
 
 
 def _copy_source_bucket(response: S3Response) -> FakeBucket | None:
-    copy_source = response.headers.get(_COPY_SOURCE)
-    if isinstance(copy_source, bytes):
-        copy_source = copy_source.decode("utf-8")
-    if not copy_source:
-        return None
-    return _bucket(response, unquote(urlparse(copy_source).path).lstrip("/").partition("/")[0])
+    named = s3_fidelity.copy_source(response)
+    return _bucket(response, named[0]) if named is not None else None
 
 
 def _refused(response: S3Response, bucket: FakeBucket | None, reads_objects: bool) -> bool:

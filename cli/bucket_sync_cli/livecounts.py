@@ -22,11 +22,12 @@ from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer
 
-__all__ = ["KEYS_PER_POLL", "LiveCounts", "run_table_of"]
+__all__ = ["COUNT_FIELDS", "KEYS_PER_POLL", "LiveCounts", "run_table_of"]
 
 # BatchGetItem's own cap: one request a poll.
 KEYS_PER_POLL = 100
-_COUNT_FIELDS = ("copied", "copiedBytes", "deleted", "unchanged", "failed")
+# The counts a range keeps and a round's tally adds up (runner.py and stopped.py read the same).
+COUNT_FIELDS = ("copied", "copiedBytes", "deleted", "unchanged", "failed")
 _DESERIALIZE = TypeDeserializer().deserialize
 
 
@@ -46,7 +47,7 @@ def _counts(item: dict[str, Any]) -> dict[str, int]:
     progress = _DESERIALIZE(item["progress"]) if "progress" in item else {}
     counts = progress.get("counts") if isinstance(progress, dict) else None
     counts = counts if isinstance(counts, dict) else {}
-    return {name: int(counts.get(name, 0)) for name in _COUNT_FIELDS}
+    return {name: int(counts.get(name, 0)) for name in COUNT_FIELDS}
 
 
 class LiveCounts:
@@ -98,8 +99,8 @@ class LiveCounts:
             counts = _counts(item)
             before = self._ranges.get(index, {})
             self._ranges[index] = {name: max(before.get(name, 0), value) for name, value in counts.items()}
-        total = dict.fromkeys(_COUNT_FIELDS, 0)
+        total = dict.fromkeys(COUNT_FIELDS, 0)
         for counts in self._ranges.values():
-            for name in _COUNT_FIELDS:
+            for name in COUNT_FIELDS:
                 total[name] += counts[name]
         return total

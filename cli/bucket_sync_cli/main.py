@@ -109,12 +109,17 @@ def exit_status(outcome: Outcome, rejected: bool = False) -> int:
     return EXIT_REJECTED if rejected else EXIT_FAILED
 
 
-def _live_counts(args: argparse.Namespace, sfn: Any, execution_arn: str) -> LiveCounts | None:
-    """The run table reader for the progress line, or None (counts then move per round)."""
+def _live_counts(
+    args: argparse.Namespace, sfn: Any, execution_arn: str, state_machine_arn: str | None
+) -> LiveCounts | None:
+    """The run table reader for the progress line, or None (counts then move per round).
+
+    ``state_machine_arn`` is the execution's, when the caller already has it (else it is read)."""
     try:
         table = args.run_table
         if not table:
-            state_machine_arn = sfn.describe_execution(executionArn=execution_arn)["stateMachineArn"]
+            if not state_machine_arn:
+                state_machine_arn = sfn.describe_execution(executionArn=execution_arn)["stateMachineArn"]
             table = run_table_of(sfn, _client(args, execution_arn, "lambda"), state_machine_arn)
         return LiveCounts(_client(args, execution_arn, "dynamodb"), table, execution_arn) if table else None
     except (BotoCoreError, ClientError, UsageError, KeyError, ValueError):
@@ -185,13 +190,14 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         else:
             print(execution_arn, file=stdout)
         return EXIT_OK
-    return _follow(args, sfn, execution_arn, run_input, interval, stdout, stderr)
+    return _follow(args, sfn, execution_arn, state_machine_arn, run_input, interval, stdout, stderr)
 
 
 def _follow(
     args: argparse.Namespace,
     sfn: Any,
     execution_arn: str,
+    state_machine_arn: str | None,
     run_input: dict[str, Any] | None,
     interval: float,
     stdout: TextIO,
@@ -201,7 +207,7 @@ def _follow(
     if args.verbose or (display.active and not display.terminal):
         display.note(f"following {execution_arn}")
     try:
-        live = _live_counts(args, sfn, execution_arn) if display.active else None
+        live = _live_counts(args, sfn, execution_arn, state_machine_arn) if display.active else None
         outcome = follow(sfn, execution_arn, display.update if display.active else None, live=live)
     except KeyboardInterrupt:
         display.close()
@@ -273,7 +279,9 @@ def _watch(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         raise UsageError(f"could not read execution {args.execution_arn}: {error}") from None
     if current.status not in ("RUNNING", "PENDING_REDRIVE"):
         return _report(sfn, current, None, args, stdout, stderr)
-    return _follow(args, sfn, args.execution_arn, current.run_input, interval, stdout, stderr)
+    return _follow(
+        args, sfn, args.execution_arn, current.state_machine_arn, current.run_input, interval, stdout, stderr
+    )
 
 
 def _until_stopped(sfn: Any, execution_arn: str, seconds: float = 10.0) -> Outcome:
@@ -298,7 +306,9 @@ def _stop(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         raise UsageError(f"could not stop execution {args.execution_arn}: {error}") from None
     # What it had done: the history's tallies and, when readable, the running round's items.
     progress = (
-        ProgressProbe(sfn, args.execution_arn, _live_counts(args, sfn, args.execution_arn)).poll()
+        ProgressProbe(
+            sfn, args.execution_arn, _live_counts(args, sfn, args.execution_arn, current.state_machine_arn)
+        ).poll()
         if stopped
         else None
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bucket_sync_cli.runner import Outcome
+from bucket_sync_cli.runner import TALLY_STATE, Outcome
 
 __all__ = ["REJECTIONS", "rejected_before_writes"]
 
@@ -26,7 +26,7 @@ REJECTIONS = frozenset(
         "RunInProgress",
     }
 )
-VALIDATE_STATE, TALLY_STATE = "ValidateInput", "TallyRound"
+VALIDATE_STATE = "ValidateInput"
 # The Fail, Pass and Task events after the failing task's entry are a handful; a page of this
 # many, newest first, always reaches it.
 _HISTORY_EVENTS = 50

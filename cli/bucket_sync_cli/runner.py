@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bucket_sync_cli.livecounts import LiveCounts
+from bucket_sync_cli.livecounts import COUNT_FIELDS, LiveCounts
 
 __all__ = [
     "Outcome",
@@ -33,7 +33,6 @@ _TASK_SUCCEEDED = {
     "LambdaFunctionSucceeded": "lambdaFunctionSucceededEventDetails",
     "TaskSucceeded": "taskSucceededEventDetails",
 }
-_COUNT_FIELDS = ("copied", "copiedBytes", "deleted", "unchanged", "failed")
 
 
 @dataclass
@@ -120,7 +119,7 @@ def _counting_flag(state: dict[str, Any]) -> bool | None:
 def _totals_of(state: dict[str, Any]) -> dict[str, int] | None:
     if not isinstance(state.get("totals"), dict):
         return None
-    return {name: _as_int(state["totals"].get(name)) for name in _COUNT_FIELDS}
+    return {name: _as_int(state["totals"].get(name)) for name in COUNT_FIELDS}
 
 
 @dataclass

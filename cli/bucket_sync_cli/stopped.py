@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from bucket_sync_cli.livecounts import COUNT_FIELDS
 from bucket_sync_cli.progress import counts_shown
 from bucket_sync_cli.runner import Outcome, Progress
 from bucket_sync_cli.summary import human_bytes
 
 __all__ = ["counts_so_far", "format_stopped"]
-
-_FIELDS = ("copied", "copiedBytes", "deleted", "unchanged", "failed")
 
 
 def counts_so_far(progress: Progress) -> dict[str, int] | None:
@@ -18,7 +17,7 @@ def counts_so_far(progress: Progress) -> dict[str, int] | None:
     if progress.counting:
         return None
     totals = counts_shown(progress)
-    return {name: totals.get(name, 0) for name in _FIELDS} if totals is not None else None
+    return {name: totals.get(name, 0) for name in COUNT_FIELDS} if totals is not None else None
 
 
 def format_stopped(outcome: Outcome, progress: Progress) -> str:

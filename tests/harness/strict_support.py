@@ -8,6 +8,9 @@ import uuid
 import zipfile
 from typing import Any
 
+import pytest
+from botocore.exceptions import ClientError
+
 from harness import Emulator
 from harness.executions import Execution, run_execution
 
@@ -26,6 +29,13 @@ _TRUST = {
 def unique(prefix: str) -> str:
     """A resource name no other test uses."""
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+def error_of(call: Any) -> tuple[int, str]:
+    """The HTTP status and error code of the ClientError `call()` raises (it must raise one)."""
+    with pytest.raises(ClientError) as raised:
+        call()
+    return raised.value.response["ResponseMetadata"]["HTTPStatusCode"], raised.value.response["Error"]["Code"]
 
 
 def role_arn(emulator: Emulator) -> str:

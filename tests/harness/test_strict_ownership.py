@@ -7,10 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
 
 from harness import Emulator
-from tests.harness.strict_support import unique
+from tests.harness.strict_support import error_of, unique
 
 OWNER = "123456789012"  # moto's account owns every emulated bucket
 STRANGER = "111122223333"
@@ -29,12 +28,6 @@ def buckets(s3: Any) -> tuple[str, str]:
         s3.create_bucket(Bucket=name)
     s3.put_object(Bucket=source, Key="a", Body=b"1")
     return source, destination
-
-
-def error_of(call: Any) -> tuple[int, str]:
-    with pytest.raises(ClientError) as raised:
-        call()
-    return raised.value.response["ResponseMetadata"]["HTTPStatusCode"], raised.value.response["Error"]["Code"]
 
 
 def owner_checked_requests(s3: Any, source: str, destination: str, owner: str) -> list[Any]:

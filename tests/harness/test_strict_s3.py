@@ -13,7 +13,7 @@ from botocore.exceptions import ClientError
 
 from harness import Emulator
 from harness.s3_fidelity import SSE_C_REQUIRED_MESSAGE
-from tests.harness.strict_support import unique
+from tests.harness.strict_support import error_of, unique
 
 CUSTOMER_KEY = os.urandom(32)
 SSE_C = {"SSECustomerAlgorithm": "AES256", "SSECustomerKey": CUSTOMER_KEY}
@@ -32,12 +32,6 @@ def bucket(s3: Any) -> str:
     s3.create_bucket(Bucket=name)
     s3.put_object(Bucket=name, Key="source", Body=PART)
     return name
-
-
-def error_of(call: Any) -> tuple[int, str]:
-    with pytest.raises(ClientError) as raised:
-        call()
-    return raised.value.response["ResponseMetadata"]["HTTPStatusCode"], raised.value.response["Error"]["Code"]
 
 
 def copy(s3: Any, bucket: str, **extra: Any) -> Any:
