@@ -241,20 +241,11 @@ data "aws_iam_policy_document" "consumer" {
   }
 
   dynamic "statement" {
-    for_each = length(var.source_kms_key_arns) > 0 ? [1] : []
+    for_each = local.kms_statements
     content {
-      sid       = "DecryptSourceObjects"
-      actions   = ["kms:Decrypt"]
-      resources = var.source_kms_key_arns
-    }
-  }
-
-  dynamic "statement" {
-    for_each = length(local.destination_kms_keys) > 0 ? [1] : []
-    content {
-      sid       = "EncryptDestinationObjects"
-      actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
-      resources = local.destination_kms_keys
+      sid       = statement.value.sid
+      actions   = statement.value.actions
+      resources = statement.value.resources
     }
   }
 

@@ -18,6 +18,13 @@ locals {
   # of a destination object (change detection) and is what S3 also requires for a delete
   # conditional on the ETag (DeleteObjects with ETag).
   destination_object_actions = ["s3:PutObject", "s3:PutObjectTagging", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:GetObject"]
+  # The keys objects are read and written with, for every role that copies (the handlers' and
+  # continuous sync's consumer). Writing needs a data key; completing a multipart copy and
+  # reading checksums needs Decrypt.
+  kms_statements = concat(
+    length(var.source_kms_key_arns) > 0 ? [{ sid = "DecryptSourceObjects", actions = ["kms:Decrypt"], resources = var.source_kms_key_arns }] : [],
+    length(local.destination_kms_keys) > 0 ? [{ sid = "EncryptDestinationObjects", actions = ["kms:GenerateDataKey", "kms:Decrypt"], resources = local.destination_kms_keys }] : [],
+  )
 }
 
 # Each role is created here unless the consumer brings its own (var.lambda_role_arn,
@@ -91,21 +98,11 @@ data "aws_iam_policy_document" "lambda" {
   }
 
   dynamic "statement" {
-    for_each = length(var.source_kms_key_arns) > 0 ? [1] : []
+    for_each = local.kms_statements
     content {
-      sid       = "DecryptSourceObjects"
-      actions   = ["kms:Decrypt"]
-      resources = var.source_kms_key_arns
-    }
-  }
-
-  dynamic "statement" {
-    # Writing needs a data key; completing a multipart copy and reading checksums needs Decrypt.
-    for_each = length(local.destination_kms_keys) > 0 ? [1] : []
-    content {
-      sid       = "EncryptDestinationObjects"
-      actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
-      resources = local.destination_kms_keys
+      sid       = statement.value.sid
+      actions   = statement.value.actions
+      resources = statement.value.resources
     }
   }
 

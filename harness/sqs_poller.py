@@ -19,6 +19,7 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import TracebackType
 from typing import Any
 
@@ -54,7 +55,9 @@ class SqsPoller:
     _threads: list[threading.Thread] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
+    @cached_property
     def _queue_arn(self) -> str:
+        """The queue's ARN, asked once: every batch's records carry it."""
         attributes = self.sqs.get_queue_attributes(QueueUrl=self.queue_url, AttributeNames=["QueueArn"])
         return str(attributes["Attributes"]["QueueArn"])
 
@@ -100,8 +103,9 @@ class SqsPoller:
         messages = self._receive()
         if not messages:
             return None
-        queue_arn = self._queue_arn()
-        records = [self._record(m, queue_arn, queue_arn.split(":")[3]) for m in messages]
+        queue_arn = self._queue_arn
+        region = queue_arn.split(":")[3]
+        records = [self._record(m, queue_arn, region) for m in messages]
         invoked = time.monotonic()
         response = self.lambda_client.invoke(
             FunctionName=self.function_name, Payload=json.dumps({"Records": records}).encode()

@@ -59,9 +59,11 @@ def target_for(follow: Follow, settings: Settings, seconds_left: Any) -> Target:
             "requestPayer": settings.default_request_payer,
         }
     )
+    # One client serves both sides: the rules tell the buckets apart.
+    s3 = s3_client(None, rules=rules)
     return Target(
-        source_s3=s3_client(None, rules=rules),
-        destination_s3=s3_client(None, rules=rules),
+        source_s3=s3,
+        destination_s3=s3,
         source=follow.source,
         destination=follow.destination,
         # The source's HEAD is read anyway, so redirects are carried at no extra request.
@@ -84,7 +86,7 @@ def target_for(follow: Follow, settings: Settings, seconds_left: Any) -> Target:
     )
 
 
-def failures_of(hints: Hints, retry: dict[tuple[str, str], str]) -> list[ItemFailure]:
+def failures_of(hints: Hints, retry: list[tuple[str, str]]) -> list[ItemFailure]:
     """The messages that named a key to try again (each once, in batch order of first naming)."""
     ids: list[str] = []
     for pair in retry:
@@ -100,25 +102,18 @@ def lags_ms(hints: Hints, pairs: list[tuple[str, str]], now: datetime) -> list[f
 
 def publish_metrics(follow: Follow, function_name: str, applied: Applied, lags: list[float]) -> None:
     """Lag per applied key, and what the batch did, as EMF lines (no API call)."""
+    counts = {
+        "Copied": applied.copied,
+        "Deleted": applied.deleted,
+        "HandedOff": applied.handed_off,
+        "Requeued": applied.retry,
+        "DeletesPaused": applied.paused,
+    }
     publish(
         follow.metric_namespace,
         {"Consumer": function_name},
-        {
-            "Lag": lags,
-            "Copied": [len(applied.copied)],
-            "Deleted": [len(applied.deleted)],
-            "HandedOff": [len(applied.handed_off)],
-            "Requeued": [len(applied.retry)],
-            "DeletesPaused": [len(applied.paused)],
-        },
-        {
-            "Lag": "Milliseconds",
-            "Copied": "Count",
-            "Deleted": "Count",
-            "HandedOff": "Count",
-            "Requeued": "Count",
-            "DeletesPaused": "Count",
-        },
+        {"Lag": lags, **{name: [len(keys)] for name, keys in counts.items()}},
+        {"Lag": "Milliseconds", **dict.fromkeys(counts, "Count")},
     )
 
 
@@ -137,7 +132,6 @@ def handler(event: SqsEvent, context: Any) -> BatchResponse:
     keys = sorted(key for _, key in ours)
     with step_pool(settings.copy_threads) as pool:
         applied = apply_keys(target_for(follow, settings, seconds_left), keys, budget.reserve, pool)
-    retry = {(follow.source, key): reason for key, reason in applied.retry.items()}
     now = datetime.now(UTC)
     settled = [(follow.source, key) for key in applied.settled()]
     function_name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "consumer")
@@ -157,4 +151,5 @@ def handler(event: SqsEvent, context: Any) -> BatchResponse:
         paused=len(applied.paused),
         at=time.time(),
     )
+    retry = [(follow.source, key) for key in applied.retry]
     return BatchResponse(batchItemFailures=failures_of(hints, retry))
