@@ -23,7 +23,9 @@ locals {
     CONTINUOUS_DELETE_BUDGET         = tostring(local.cs.delete_budget)
     CONTINUOUS_DELETE_WINDOW_SECONDS = tostring(local.cs.delete_window_seconds)
     CONTINUOUS_METRIC_NAMESPACE      = local.continuous_metric_namespace
-    STATE_MACHINE_ARN                = local.state_machine_arn
+    # The consumer's own timeout, not the sync functions': copies start only if they fit in it.
+    LAMBDA_TIMEOUT    = tostring(local.cs.consumer_timeout)
+    STATE_MACHINE_ARN = local.state_machine_arn
   }) : {}
 }
 

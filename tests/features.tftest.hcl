@@ -439,6 +439,11 @@ run "continuous_sync_follows_the_source_through_a_queue" {
   }
 
   assert {
+    condition     = local.continuous_environment.LAMBDA_TIMEOUT == "120" && local.environment.LAMBDA_TIMEOUT == tostring(var.lambda_timeout)
+    error_message = "The consumer judges its copies by its own timeout, not the sync functions'."
+  }
+
+  assert {
     condition     = module.consumer[0].name == "nightly-consume" && output.continuous_sync.rule_name == "nightly-changes" && output.continuous_sync.queue_arn == aws_sqs_queue.continuous[0].arn
     error_message = "The consumer, rule and queue are named after var.name and output."
   }
