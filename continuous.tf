@@ -12,7 +12,9 @@ locals {
   # The custom metrics the consumer publishes in embedded metric format (steps/consume.py).
   continuous_metric_namespace = "BucketSync/Continuous"
 
-  continuous_environment = local.continuous ? merge(local.environment, {
+  # What the consumer follows. The sync functions get it too: a finished run over exactly this
+  # pair publishes its copies and deletes as what the event path missed (reconcile.py).
+  continuous_follow_environment = local.continuous ? {
     CONTINUOUS_SOURCE                = local.cs.source
     CONTINUOUS_DESTINATION           = local.cs.destination
     CONTINUOUS_PREFIX                = local.cs.prefix
@@ -23,8 +25,13 @@ locals {
     CONTINUOUS_DELETE_BUDGET         = tostring(local.cs.delete_budget)
     CONTINUOUS_DELETE_WINDOW_SECONDS = tostring(local.cs.delete_window_seconds)
     CONTINUOUS_METRIC_NAMESPACE      = local.continuous_metric_namespace
+    CONTINUOUS_CONSUMER              = local.consumer_function_name
+  } : {}
+
+  continuous_environment = local.continuous ? merge(local.environment, {
     # The consumer's own timeout, not the sync functions': copies start only if they fit in it.
-    LAMBDA_TIMEOUT    = tostring(local.cs.consumer_timeout)
+    LAMBDA_TIMEOUT = tostring(local.cs.consumer_timeout)
+    # Only the consumer: the sync functions are part of the state machine's definition.
     STATE_MACHINE_ARN = local.state_machine_arn
   }) : {}
 }
@@ -313,6 +320,7 @@ locals {
       metric_name = "ApproximateAgeOfOldestMessage"
       dimensions  = { QueueName = aws_sqs_queue.continuous[0].name }
       statistic   = "Maximum"
+      periods     = var.alarms.evaluation_periods
       threshold   = local.cs.oldest_message_age_alarm_seconds
       description = "A change to ${local.cs.source} has waited over ${local.cs.oldest_message_age_alarm_seconds} s to be applied: the consumer is behind or failing."
     }
@@ -321,6 +329,7 @@ locals {
       metric_name = "ApproximateNumberOfMessagesVisible"
       dimensions  = { QueueName = aws_sqs_queue.continuous_dlq[0].name }
       statistic   = "Maximum"
+      periods     = var.alarms.evaluation_periods
       threshold   = 1
       description = "Changes to ${local.cs.source} were given up on (dead-letter queue); the scheduled reconcile run repairs them."
     }
@@ -329,6 +338,7 @@ locals {
       metric_name = "FailedInvocations"
       dimensions  = { RuleName = aws_cloudwatch_event_rule.continuous[0].name }
       statistic   = "Sum"
+      periods     = var.alarms.evaluation_periods
       threshold   = 1
       description = "EventBridge could not deliver changes of ${local.cs.source} to the queue (its policy or key?)."
     }
@@ -337,8 +347,20 @@ locals {
       metric_name = "DeletesPaused"
       dimensions  = { Consumer = local.consumer_function_name }
       statistic   = "Sum"
+      periods     = var.alarms.evaluation_periods
       threshold   = 1
       description = "Deletes in ${local.cs.destination} went beyond ${local.cs.delete_budget} per ${local.cs.delete_window_seconds} s and are paused: check the source before they resume."
+    }
+    # Published by the state machine's TallyRound when a reconcile run ends (reconcile.py).
+    changes_missed = {
+      namespace   = local.continuous_metric_namespace
+      metric_name = "MissedChanges"
+      dimensions  = { Consumer = local.consumer_function_name }
+      statistic   = "Sum"
+      # One datapoint per reconcile run: more periods would never all breach.
+      periods     = 1
+      threshold   = local.cs.missed_changes_alarm_threshold
+      description = "A reconcile run copied or deleted at least ${local.cs.missed_changes_alarm_threshold} objects of ${local.cs.source} that continuous sync had not applied: events are lost or the consumer is far behind."
     }
   } : {}
 }
@@ -353,7 +375,7 @@ resource "aws_cloudwatch_metric_alarm" "continuous" {
   dimensions          = each.value.dimensions
   statistic           = each.value.statistic
   period              = var.alarms.period_seconds
-  evaluation_periods  = var.alarms.evaluation_periods
+  evaluation_periods  = each.value.periods
   comparison_operator = "GreaterThanOrEqualToThreshold"
   threshold           = each.value.threshold
   treat_missing_data  = "notBreaching"

@@ -12,7 +12,7 @@ locals {
     record_range_error = { handler = "bucket_sync.steps.record_range_error.handler", description = "Stores the error that stopped a range in the run table." }
   }
 
-  environment = {
+  environment = merge(local.continuous_follow_environment, {
     SOURCE_BUCKETS             = jsonencode(var.source_bucket_names)
     DESTINATION_BUCKETS        = jsonencode(var.destination_bucket_names)
     DEFAULT_DELETE_ORPHANS     = tostring(var.delete_orphans)
@@ -40,7 +40,7 @@ locals {
     ALLOW_UNCONDITIONAL_DELETES = tostring(var.allow_unconditional_deletes)
     # Read by SyncRange only when the runtime's SDK cannot condition copies on the destination.
     ALLOW_UNCONDITIONAL_COPIES = tostring(var.allow_unconditional_copies)
-  }
+  })
 }
 
 # The pinned boto3/botocore the tests run (scripts/build_sdk_layer.py): Lambda puts /opt/python ahead

@@ -47,7 +47,7 @@ output "schedule_arns" {
 }
 
 output "alarm_arns" {
-  description = "ARNs of the CloudWatch alarms, by metric: executions_failed, executions_timed_out, executions_aborted and <step>_errors, and with continuous_sync changes_oldest_message_age, changes_dead_letters, changes_failed_invocations and changes_deletes_paused; empty when alarms are off."
+  description = "ARNs of the CloudWatch alarms, by metric: executions_failed, executions_timed_out, executions_aborted and <step>_errors, and with continuous_sync changes_oldest_message_age, changes_dead_letters, changes_failed_invocations, changes_deletes_paused and changes_missed; empty when alarms are off."
   value       = { for key, alarm in merge(aws_cloudwatch_metric_alarm.this, aws_cloudwatch_metric_alarm.continuous) : key => alarm.arn }
 }
 

@@ -641,7 +641,10 @@ variable "continuous_sync" {
     delete_budget deletes per delete_window_seconds: beyond, deletes pause (their messages go
     back to the queue) and the delete-budget alarm fires. Alarms (when var.alarms is on): the
     oldest message older than oldest_message_age_alarm_seconds, any message in the dead-letter
-    queue, EventBridge failed invocations, deletes paused.
+    queue, EventBridge failed invocations, deletes paused, and a reconcile run (a finished run
+    over exactly source, destination, prefix, include and exclude) that copied or deleted at
+    least missed_changes_alarm_threshold objects: what the event path missed, plus changes still
+    in flight when that run listed them (about the change rate times the lag).
   EOT
   type = object({
     source                           = string
@@ -661,6 +664,7 @@ variable "continuous_sync" {
     message_retention_seconds        = optional(number, 345600)
     kms_master_key_id                = optional(string)
     oldest_message_age_alarm_seconds = optional(number, 300)
+    missed_changes_alarm_threshold   = optional(number, 100)
   })
   default = null
 
@@ -740,5 +744,10 @@ variable "continuous_sync" {
   validation {
     condition     = var.continuous_sync == null ? true : var.continuous_sync.oldest_message_age_alarm_seconds >= 60
     error_message = "continuous_sync.oldest_message_age_alarm_seconds must be at least 60."
+  }
+
+  validation {
+    condition     = var.continuous_sync == null ? true : var.continuous_sync.missed_changes_alarm_threshold >= 1 && floor(var.continuous_sync.missed_changes_alarm_threshold) == var.continuous_sync.missed_changes_alarm_threshold
+    error_message = "continuous_sync.missed_changes_alarm_threshold must be a whole number of objects, at least 1."
   }
 }

@@ -7,6 +7,7 @@ from typing import Any
 from ..clients import s3_client
 from ..logs import log
 from ..payloads import RunState
+from ..reconcile import publish_missed
 from ..report import mark_report_incomplete, write_summary
 from ..runstore import RunStore, run_table
 from ..settings import load_settings
@@ -25,6 +26,7 @@ def handler(event: RunState, context: Any) -> RunState:
         # after its retries is logged, and the run's output says the report is incomplete.
         if not write_summary(s3_client(None), target, dict(state["report"])):
             state = mark_report_incomplete(state)
+    publish_missed(state)
     log(
         "round.tallied",
         execution=state["run"]["execution"],
