@@ -18,6 +18,13 @@ locals {
   window_list_seconds = ceil(var.chunk_size / 1000) * local.list_page_seconds
   step_usable_seconds = var.lambda_timeout - min(local.stop_margin_seconds, var.lambda_timeout / 3)
   window_memory_mb    = ceil(local.step_base_memory_mb + var.chunk_size * local.window_memory_mb_per_key)
+  # Lambda refuses a function whose environment variables exceed 4 KB, measured as their JSON
+  # object in UTF-8. base64 gives the byte count; jsonencode writes <, > and & as \u003c..., so
+  # those count 6 bytes here (1 on AWS): the check errs on the refusing side only for them.
+  lambda_environment_bytes = max([
+    for env in [local.environment, local.continuous_environment] :
+    length(base64encode(jsonencode(env))) / 4 * 3 - length(regexall("=", base64encode(jsonencode(env))))
+  ]...)
 }
 
 resource "terraform_data" "settings_checks" {
@@ -30,6 +37,11 @@ resource "terraform_data" "settings_checks" {
     precondition {
       condition     = local.window_list_seconds <= local.step_usable_seconds / 2
       error_message = "Listing chunk_size ${var.chunk_size} keys a side takes about ${format("%.1f", local.window_list_seconds)} s at ${var.lambda_memory_size} MB, more than half of the ${format("%.1f", local.step_usable_seconds)} s a ${var.lambda_timeout} s step may work, so no time is left to copy: raise lambda_timeout (or lambda_memory_size) or lower chunk_size."
+    }
+
+    precondition {
+      condition     = local.lambda_environment_bytes <= 4096
+      error_message = "The functions' environment variables would take ${local.lambda_environment_bytes} bytes, more than Lambda's 4 KB quota: shorten the lists the module passes to them (source_bucket_names, destination_bucket_names, include, exclude, destination_kms_key_arns, continuous_sync's include and exclude)."
     }
   }
 }

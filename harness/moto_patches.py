@@ -27,6 +27,7 @@ from moto.stepfunctions.responses import StepFunctionResponse
 from harness import (
     event_delivery,
     iam_enforcement,
+    lambda_limits,
     lambda_logging,
     s3_fidelity,
     s3_ownership,
@@ -269,6 +270,7 @@ def apply() -> None:
         s3_ownership.apply()
         sfn_limits.apply()
         lambda_logging.apply()
+        lambda_limits.apply()
         iam_enforcement.apply()
         throttling.apply()
         event_delivery.apply()

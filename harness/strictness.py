@@ -38,6 +38,8 @@ class Strictness:
     lambda_threads: bool = True
     # Lambda: at most 1,024 open file descriptors per sandbox (RLIMIT_NOFILE).
     lambda_open_files: bool = True
+    # Lambda: a function's environment variables take at most 4 KB (harness/lambda_limits.py).
+    lambda_environment_size: bool = True
     # S3: CopyObject and UploadPartCopy honour x-amz-copy-source-if-match (412 when stale).
     copy_source_if_match: bool = True
     # S3: DeleteObjects honours a per-object ETag (PreconditionFailed / NoSuchKey per key).

@@ -449,8 +449,18 @@ run "continuous_sync_follows_the_source_through_a_queue" {
   }
 
   assert {
-    condition     = toset(keys(aws_cloudwatch_metric_alarm.continuous)) == toset(["changes_oldest_message_age", "changes_dead_letters", "changes_failed_invocations", "changes_deletes_paused"])
-    error_message = "Alarms watch the oldest message's age, the dead-letter queue, failed deliveries and paused deletes."
+    condition     = toset(keys(aws_cloudwatch_metric_alarm.continuous)) == toset(["changes_oldest_message_age", "changes_dead_letters", "changes_failed_invocations", "changes_deletes_paused", "changes_missed"])
+    error_message = "Alarms watch the oldest message's age, the dead-letter queue, failed deliveries, paused deletes and the reconcile run's misses."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.continuous["changes_missed"].metric_name == "MissedChanges" && aws_cloudwatch_metric_alarm.continuous["changes_missed"].threshold == 100 && aws_cloudwatch_metric_alarm.continuous["changes_missed"].evaluation_periods == 1 && aws_cloudwatch_metric_alarm.continuous["changes_missed"].dimensions.Consumer == "nightly-consume"
+    error_message = "The missed-changes alarm fires on one reconcile run's datapoint at the threshold, beside the consumer's metrics."
+  }
+
+  assert {
+    condition     = local.environment.CONTINUOUS_PREFIX == "albums/" && local.environment.CONTINUOUS_INCLUDE == jsonencode(["*.jpg"]) && local.environment.CONTINUOUS_CONSUMER == "nightly-consume"
+    error_message = "TallyRound knows the followed pair, so a reconcile run can publish what it repaired."
   }
 
   assert {
@@ -486,4 +496,13 @@ run "refuses_a_schedule_that_syncs_the_destination_back_into_the_watched_source"
     }
   }
   expect_failures = [terraform_data.continuous_checks]
+}
+
+run "refuses_an_environment_lambda_would_refuse" {
+  command = plan
+  variables {
+    # 80 bucket names of 63 characters: about 5.2 KB of JSON in every function's environment.
+    source_bucket_names = [for i in range(80) : format("%s%02d", substr("a-source-bucket-whose-name-is-as-long-as-s3-allows-it-to-be-xx", 0, 61), i)]
+  }
+  expect_failures = [terraform_data.settings_checks]
 }

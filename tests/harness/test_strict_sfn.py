@@ -7,8 +7,10 @@ import resource
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 
 from harness import Emulator
+from harness.lambda_limits import MAX_ENVIRONMENT_BYTES, environment_bytes
 from harness.sfn_limits import MAX_CAUSE_CHARS, MAX_PAYLOAD_BYTES
 from tests.harness.strict_support import create_function, history_types, invoke, run_definition
 
@@ -221,3 +223,17 @@ def test_open_files_switch_turns_the_limit_off(emulator: Emulator, probe: str) -
         error, result = invoke(emulator, probe, {"files": 10})
     assert error is None, result
     assert result["limit"] == list(resource.getrlimit(resource.RLIMIT_NOFILE))
+
+
+def test_a_function_environment_beyond_4_kb_is_refused_as_aws_does(emulator: Emulator) -> None:
+    fits = {"A": "x" * (MAX_ENVIRONMENT_BYTES - len('{"A":""}'))}
+    assert environment_bytes(fits) == MAX_ENVIRONMENT_BYTES
+    function = create_function(emulator, PROBE_SOURCE)
+    client = emulator.client("lambda")
+    client.update_function_configuration(FunctionName=function, Environment={"Variables": fits})
+    too_big = {"Variables": {"A": fits["A"] + "x"}}
+    with pytest.raises(ClientError, match="exceeded the 4KB limit") as refused:
+        client.update_function_configuration(FunctionName=function, Environment=too_big)
+    assert refused.value.response["Error"]["Code"] == "InvalidParameterValueException"
+    with emulator.lax("lambda_environment_size"):
+        client.update_function_configuration(FunctionName=function, Environment=too_big)
