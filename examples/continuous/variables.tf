@@ -71,7 +71,7 @@ variable "reconcile_max_deletes" {
 }
 
 variable "sns_topic_arn" {
-  description = "Existing topic (e.g. the on-call one) for failed runs and every alarm; null: the module creates an unencrypted topic."
+  description = "Existing topic (e.g. the on-call one) for failed runs and every alarm; its policy must let events.amazonaws.com and cloudwatch.amazonaws.com publish (and its KMS key, if any, let both use it). null: the module creates an unencrypted topic."
   type        = string
   default     = null
 }
