@@ -19,6 +19,7 @@ SYNC_POLICY = '{"Version":"2012-10-17","Statement":[]}'
 VARIABLES = {
     "basic": BUCKETS,
     "scheduled": BUCKETS,
+    "continuous": BUCKETS,
     "complete": {**BUCKETS, "dr_bucket_name": "example-dr", "report_bucket_name": "example-reports"},
     "cross-account": {**BUCKETS, "destination_account_id": OTHER_ACCOUNT},
     "cross-account-owner": {"bucket_name": "example-dst", "bucket_sync_policy_json": SYNC_POLICY},
@@ -39,14 +40,36 @@ EXTRA_RUNS = {
         "destination_sse_kms_key_arn": KEY,
         "request_payer": "requester",
     },
+    "continuous": {
+        "manage_source_notification": "true",
+        "sns_topic_arn": "arn:aws:sns:us-east-1:123456789012:on-call",
+    },
 }
-# What those runs must show: the roles given are the ones the module uses.
+# What those runs must show: the roles given are the ones the module uses, the switches do what they say.
 EXTRA_ASSERTS = {
     "complete": [
         ("output.lambda_role_arn == var.lambda_role_arn", "the functions must run as the given role"),
         (
             "output.state_machine_role_arn == var.state_machine_role_arn",
             "the state machine must run as the given role",
+        ),
+    ],
+    "continuous": [
+        (
+            "aws_s3_bucket_notification.source[0].eventbridge"
+            " && aws_s3_bucket_notification.source[0].bucket == var.source_bucket_name",
+            "manage_source_notification must turn on EventBridge delivery of the source bucket",
+        ),
+        ("output.sns_topic_arn == var.sns_topic_arn", "failed runs and alarms must go to the given topic"),
+    ],
+}
+# What the plan with the test variables alone must show.
+ASSERTS = {
+    # A bucket has one notification configuration: the example must not take it over by default.
+    "continuous": [
+        (
+            "length(aws_s3_bucket_notification.source) == 0",
+            "the source bucket's notification configuration must be left alone by default",
         ),
     ],
 }
@@ -67,15 +90,21 @@ def plan_test(example: str) -> str:
     providers = 'mock_provider "aws" {\n  source = "../../tests/mocks"\n}\n'
     if (ROOT / "examples" / example / "main.tf").read_text().count('alias  = "destination"'):
         providers += 'mock_provider "aws" {\n  alias  = "destination"\n  source = "../../tests/mocks"\n}\n'
-    text = f'{providers}\n{variables_block(VARIABLES[example])}\nrun "plans" {{\n  command = plan\n}}\n'
+    asserts = assert_blocks(ASSERTS.get(example, []))
+    text = f"{providers}\n{variables_block(VARIABLES[example])}\n"
+    text += f'run "plans" {{\n  command = plan\n{asserts}}}\n'
     if example in EXTRA_RUNS:
         extra = variables_block(EXTRA_RUNS[example], indent="  ")
-        asserts = "".join(
-            f"  assert {{\n    condition     = {condition}\n    error_message = {hcl(message)}\n  }}\n"
-            for condition, message in EXTRA_ASSERTS.get(example, [])
-        )
+        asserts = assert_blocks(EXTRA_ASSERTS.get(example, []))
         text += f'\nrun "plans_with_every_optional_input" {{\n  command = plan\n{extra}{asserts}}}\n'
     return text
+
+
+def assert_blocks(asserts: list[tuple[str, str]]) -> str:
+    return "".join(
+        f"  assert {{\n    condition     = {condition}\n    error_message = {hcl(message)}\n  }}\n"
+        for condition, message in asserts
+    )
 
 
 def module_arguments(main_tf: str, module: str = "bucket_sync") -> set[str]:
