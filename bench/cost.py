@@ -1,6 +1,7 @@
 """What a sync costs and how long it takes on AWS at 1M, 100M and 1B objects, from measured CPU.
 
     .venv/bin/python bench/cost.py [results.json] [--docs PATH]   # prints, and appends to the docs
+    .venv/bin/python bench/cost.py --continuous [--docs PATH]     # continuous sync: docs/CONTINUOUS.md
 
 The benchmark runs on a local emulator, whose wall times say nothing about AWS. What carries over
 is what the handlers themselves spend: the Lambda workers report their CPU seconds, and the
@@ -22,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "handlers")]
 
 from bench.costmodel.assumptions import Cpu  # noqa: E402
+from bench.costmodel.continuous_text import continuous_section  # noqa: E402
 from bench.costmodel.measured import cpu_figures  # noqa: E402
 from bench.costmodel.sample2017 import sample_lines  # noqa: E402
 from bench.costmodel.tables import check_table, cpu_table, scale_table, window_table  # noqa: E402
@@ -30,6 +32,10 @@ from bench.costmodel.verdicts import beyond_one_listing, verdicts  # noqa: E402
 from bench.results_files import DOCS, newest_check, newest_results, newest_with, shown  # noqa: E402
 
 MARK = "<!-- cost.py -->"
+# Continuous sync's model sits between these marks in the "## Cost" section of CONTINUOUS_DOCS.
+CONTINUOUS_MARK = "<!-- cost.py --continuous -->"
+CONTINUOUS_END = "<!-- end cost.py --continuous -->"
+CONTINUOUS_DOCS = ROOT / "docs" / "CONTINUOUS.md"
 
 
 def render(results: dict[str, Any], source: Path | None = None) -> str:
@@ -119,17 +125,40 @@ def append_to_docs(results: dict[str, Any], docs: Path = DOCS, source: Path | No
     docs.write_text(text)
 
 
+def continuous_text() -> str:
+    """Continuous sync's cost section: list prices and the module's defaults only, no results."""
+    return "\n".join(continuous_section())
+
+
+def write_continuous(docs: Path = CONTINUOUS_DOCS) -> None:
+    """Replace what lies between the continuous marks of `docs` with the model's section."""
+    text = docs.read_text()
+    before, rest = text.split(CONTINUOUS_MARK, 1)
+    after = rest.split(CONTINUOUS_END, 1)[1]
+    docs.write_text(f"{before}{CONTINUOUS_MARK}\n{continuous_text()}\n{CONTINUOUS_END}{after}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("results", nargs="?", help="results file (default: the newest in bench/results)")
     parser.add_argument(
-        "--docs", default=str(DOCS), help="markdown file to append to (default docs/BENCHMARKS.md)"
+        "--docs",
+        help="markdown file to write to (default docs/BENCHMARKS.md, with --continuous docs/CONTINUOUS.md)",
+    )
+    parser.add_argument(
+        "--continuous", action="store_true", help="continuous sync's model instead (needs no results)"
     )
     args = parser.parse_args()
+    if args.continuous:
+        print(continuous_text())
+        docs = Path(args.docs or CONTINUOUS_DOCS)
+        write_continuous(docs)
+        print(f"\nwritten to {shown(docs)}")
+        return
     path = Path(args.results) if args.results else newest_results()
     results = json.loads(path.read_text())
     print(render(results, path.resolve()).split("\n", 1)[1])
-    docs = Path(args.docs)
+    docs = Path(args.docs or DOCS)
     append_to_docs(results, docs, path.resolve())
     print(f"\nappended to {shown(docs)}")
 

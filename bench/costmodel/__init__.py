@@ -7,4 +7,7 @@ planner: PlanRanges' LIST pages and seconds, as keyspace.split_range takes them.
 window: one SyncRange window's pages and seconds; copy threads sharing one vCPU.
 scale: a whole run, round by round: invocations, transitions, requests, GB-s, wall, bill.
 tables, text, verdicts, sample2017: what goes into docs/BENCHMARKS.md.
+continuous: continuous sync a month (the consumer's requests, batches, SQS, EventBridge, Lambda).
+alternatives: S3 Replication and an hourly DataSync task for the same changes.
+continuous_text: what goes into docs/CONTINUOUS.md's "Cost" (bench/cost.py --continuous).
 """

@@ -37,6 +37,31 @@ TIER2_OPS = {"HeadObject", "GetObject"}  # the S3 operations billed at TIER2
 FREE_OPS = {"DeleteObject", "AbortMultipartUpload"}  # not billed
 INVENTORY = 0.0025 / 1_000_000  # S3 Inventory, per object listed (paper only: "Beyond one listing")
 
+# Continuous sync and what it is compared with (costmodel/continuous.py, alternatives.py). Each
+# price's source is the AWS pricing page named; see CONTINUOUS_PRICE_SOURCES.
+# A standard queue's request of up to 64 KiB (the first 1M a month are free: not counted).
+SQS_REQUEST = 0.40 / 1_000_000
+SQS_CHUNK_BYTES = 64 * 1024
+# S3 events on the default bus are "AWS opt-in data events" (the pricing page), not the free
+# "AWS management events"; the page's excerpt did not show their rate: the custom-event rate assumed.
+EVENTBRIDGE_EVENT = 1.00 / 1_000_000
+CLOUDWATCH_ALARM_MONTH = 0.10  # a standard-resolution metric alarm
+CLOUDWATCH_METRIC_MONTH = 0.30  # a custom metric (EMF), first 10,000 tier
+CLOUDWATCH_LOGS_GB = 0.50  # log ingestion
+S3_STANDARD_GB_MONTH = 0.023  # S3 Standard storage, first 50 TB
+REPLICATION_RTC_GB = 0.015  # S3 Replication Time Control, per GB replicated
+DATASYNC_GB = 0.015  # DataSync Enhanced mode (S3 to S3), per GB copied
+DATASYNC_EXECUTION = 0.55  # DataSync Enhanced mode, per task execution
+CONTINUOUS_PRICE_SOURCES = {
+    "Amazon SQS pricing": "standard queue requests, 64 KiB chunks",
+    "Amazon EventBridge pricing": "event bus: management events free, S3's are opt-in data events",
+    "AWS Lambda pricing": "requests and GB-s (as above)",
+    "Amazon S3 pricing": "requests, Standard storage, Replication Time Control",
+    "Amazon DynamoDB pricing": "on-demand write request units (as above)",
+    "Amazon CloudWatch pricing": "alarms, custom metrics, log ingestion",
+    "AWS DataSync pricing": "Enhanced mode per GB copied and per task execution",
+}
+
 # -- the module's defaults ------------------------------------------------------------------------
 MEMORY_MB = int(_DEFAULTS["lambda_memory_size"])
 FULL_VCPU_MB = 1769  # Lambda gives one full vCPU from here
