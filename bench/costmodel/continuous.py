@@ -68,8 +68,10 @@ HANDOFF_DDB_WRITES = 2
 HANDOFF_LAMBDA_GB_SECONDS = HANDOFF_INVOCATIONS * 1.0 * FULL_VCPU_MB / 1024
 
 # The continuous resources' fixed parts (continuous.tf, steps/consume.py).
-ALARMS = 4  # oldest message, DLQ depth, EventBridge failed invocations, deletes paused
+ALARMS = 5  # oldest message, DLQ depth, EventBridge failed invocations, deletes paused, missed changes
 EMF_METRICS = 6  # Lag, Copied, Deleted, HandedOff, Requeued, DeletesPaused; one dimension set
+# What a reconcile run publishes beside them (reconcile.py): MissedChanges, MissedCopies, MissedDeletes.
+RECONCILE_METRICS = 3
 
 
 def continuous_defaults(path: Path = ROOT / "variables.tf") -> dict[str, float]:
@@ -246,7 +248,8 @@ def fixed_month() -> dict[str, float]:
     idle_polls = IDLE_POLLERS * MONTH_SECONDS / LONG_POLL_SECONDS
     return {
         "sqs": idle_polls * SQS_REQUEST,
-        "cloudwatch": ALARMS * CLOUDWATCH_ALARM_MONTH + EMF_METRICS * CLOUDWATCH_METRIC_MONTH,
+        "cloudwatch": ALARMS * CLOUDWATCH_ALARM_MONTH
+        + (EMF_METRICS + RECONCILE_METRICS) * CLOUDWATCH_METRIC_MONTH,
     }
 
 

@@ -48,6 +48,7 @@ from .continuous import (
     INLINE_COPY_MAX_BYTES,
     LONG_POLL_SECONDS,
     MIB,
+    RECONCILE_METRICS,
     SizeClass,
     Workload,
     continuous_bill,
@@ -168,7 +169,8 @@ UpdateItem of the delete budget. A key handed off starts a run scoped to it: its
 Functions transitions, {HANDOFF_INVOCATIONS} invocations of 1 s at 1,769 MB, {HANDOFF_S3_TIER1} LIST and
 validation requests, {HANDOFF_DDB_WRITES} DynamoDB writes, and the multipart copy's requests.
 Fixed a month: {IDLE_POLLERS} pollers long-polling the empty queue, a request each {LONG_POLL_SECONDS} s
-(${fixed["sqs"]:.2f}); {ALARMS} alarms and {EMF_METRICS} EMF metrics (${fixed["cloudwatch"]:.2f}).
+(${fixed["sqs"]:.2f}); {ALARMS} alarms and {EMF_METRICS + RECONCILE_METRICS} EMF metrics
+(${fixed["cloudwatch"]:.2f}).
 Not counted: KMS requests of a queue with a customer key (SSE-SQS is free); the daily
 reconcile run (a no-op re-sync, priced in docs/BENCHMARKS.md); storing the objects (the same
 for every option).

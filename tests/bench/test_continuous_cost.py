@@ -24,6 +24,7 @@ from bench.costmodel.continuous import (
     INLINE_COPY_MAX_BYTES,
     MIB,
     MONTH_SECONDS,
+    RECONCILE_METRICS,
     SizeClass,
     Workload,
     continuous_bill,
@@ -34,7 +35,10 @@ from bench.costmodel.continuous_text import comparison_table
 from bucket_sync.applykeys import Applied
 from bucket_sync.heads import Kept
 from bucket_sync.livestate import Act, Sides, decide
+from bucket_sync.payloads import zero_counts
+from bucket_sync.reconcile import publish_missed
 from bucket_sync.steps.consume import publish_metrics
+from tests.unit.support import run_config
 
 SMALL = (SizeClass(1.0, MIB),)
 PARTS = (SizeClass(1.0, 64 * MIB, 8 * MIB),)
@@ -130,6 +134,15 @@ def test_the_metrics_counted_are_the_consumer_s_emf_metrics(capsys: pytest.Captu
     publish_metrics(SimpleNamespace(metric_namespace="BucketSync/Continuous"), "c", Applied(), [1.0])
     (line,) = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.startswith("{")]
     assert len(line["_aws"]["CloudWatchMetrics"][0]["Metrics"]) == EMF_METRICS
+
+
+def test_the_reconcile_metrics_counted_are_the_ones_a_reconcile_run_publishes(
+    capsys: pytest.CaptureFixture[str],
+):
+    state = {"run": run_config(), "totals": zero_counts(), "report": {}}
+    assert publish_missed(state, {"CONTINUOUS_SOURCE": "src", "CONTINUOUS_DESTINATION": "dst"})
+    (line,) = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.startswith("{")]
+    assert len(line["_aws"]["CloudWatchMetrics"][0]["Metrics"]) == RECONCILE_METRICS
 
 
 def test_continuous_md_holds_what_cost_py_continuous_prints():
