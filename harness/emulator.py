@@ -308,6 +308,13 @@ class Emulator:
 
     # -- access --------------------------------------------------------------
 
+    def forward_metrics(self) -> None:
+        """Put the EMF lines functions printed so far into CloudWatch now, not at the next turn
+        of the forwarder (CloudWatch Logs' delay): what a test reads then is complete."""
+        self._require_running()
+        if self._emf is not None:
+            self._emf.forward_once()
+
     @property
     def port(self) -> int:
         """TCP port of the running server."""
