@@ -48,7 +48,8 @@ import boto3
 from botocore.config import Config
 from moto.server import ThreadedMotoServer
 
-from harness import iam_enforcement, moto_patches
+from harness import cloudwatch_metrics, iam_enforcement, moto_patches
+from harness.cloudwatch_metrics import EmfForwarder
 from harness.faults import Crash, Faults, S3Error
 from harness.lambda_runtime import LambdaRuntime
 from harness.strictness import Strictness, set_current
@@ -151,6 +152,7 @@ class Emulator:
         self._requested_port = port
         self._server: ThreadedMotoServer | None = None
         self._runtime: LambdaRuntime | None = None
+        self._emf: EmfForwarder | None = None
         self._port = 0
         self._saved_moto_port: str | None = None
 
@@ -165,6 +167,7 @@ class Emulator:
         _refuse_inside_lambda_worker()
         set_current(self._strictness)
         moto_patches.apply()
+        cloudwatch_metrics.apply()
         _prewarm_backends()
         _bypass_proxies_for_loopback()
         # verbose=False only silences moto's banner; werkzeug still logs
@@ -180,6 +183,7 @@ class Emulator:
         self._saved_moto_port = os.environ.get("MOTO_PORT")
         os.environ["MOTO_PORT"] = str(self._port)
         self._runtime = LambdaRuntime(self._lambda_workers, self.lambda_log_path, self._lambda_extra_env)
+        self._emf = EmfForwarder(self._runtime.emf_spool).start()
         moto_patches.set_lambda_runtime(self._runtime, self.endpoint)
         moto_patches.set_throttle(self._throttle)
         Emulator._active = self
@@ -195,6 +199,9 @@ class Emulator:
         moto_patches.set_lambda_runtime(None)
         moto_patches.set_throttle(None)
         iam_enforcement.enforce(False)
+        if self._emf is not None:
+            self._emf.stop()
+            self._emf = None
         if self._runtime is not None:
             self._runtime.shutdown()
             self._runtime = None
@@ -300,6 +307,13 @@ class Emulator:
         self._throttle.reset_figures()
 
     # -- access --------------------------------------------------------------
+
+    def forward_metrics(self) -> None:
+        """Put the EMF lines functions printed so far into CloudWatch now, not at the next turn
+        of the forwarder (CloudWatch Logs' delay): what a test reads then is complete."""
+        self._require_running()
+        if self._emf is not None:
+            self._emf.forward_once()
 
     @property
     def port(self) -> int:

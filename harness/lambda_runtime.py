@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import multiprocessing
+import os
 import shutil
 import sys
 import tempfile
@@ -27,6 +28,7 @@ import uuid
 from multiprocessing.process import BaseProcess
 from typing import Any
 
+from harness.emf_tee import EMF_SPOOL_NAME
 from harness.lambda_specs import (
     INIT_TIMEOUT_SECONDS,
     LAMBDA_MAX_OPEN_FILES,
@@ -266,6 +268,11 @@ class LambdaRuntime:
         if stale is not None:
             stale.close()
         return pool
+
+    @property
+    def emf_spool(self) -> str:
+        """Where the workers copy their handlers' EMF lines (harness/emf_tee.py)."""
+        return os.path.join(self._cache_root, EMF_SPOOL_NAME)
 
     def invoke(
         self, spec: FunctionSpec, zip_bytes: bytes, payload: bytes, crash: str | None = None

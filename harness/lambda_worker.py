@@ -12,6 +12,7 @@ import traceback
 from multiprocessing.connection import Connection
 from typing import Any
 
+from harness.emf_tee import tee_emf
 from harness.lambda_sandbox import (
     apply_sandbox_limits,
     extract_code,
@@ -48,6 +49,7 @@ def worker_main(
     """Entry point of a worker process: init once, then serve invocations."""
     if log_path:
         redirect_output(log_path)
+    tee_emf(spec.function_arn, cache_root)
     handler_fn: Any = None
     init_error: bytes | None = None
     try:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from bucket_sync_cli import __version__
 from bucket_sync_cli.inputs import BUCKET_DEFAULT_KEY, KEEP_SOURCE_CLASS, STORAGE_CLASSES
 from bucket_sync_cli.progress import DEFAULT_INTERVAL
+from bucket_sync_cli.status import CONTINUOUS_OUTPUT, DEFAULT_WINDOW_MINUTES
 from bucket_sync_cli.terraform import OUTPUT_NAME
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOST, EXIT_OBJECTS_FAILED, EXIT_REJECTED = 0, 1, 2, 3, 4, 5
+EXIT_ATTENTION = 6
 EXIT_INTERRUPTED = 130
 INTERVAL_ENV = "BUCKET_SYNC_PROGRESS_INTERVAL"
 
@@ -26,6 +29,16 @@ exit status:
        AccessDenied, BucketRegionsNotEqual, DeleteGuardTripped or RunInProgress before its
        first copy or delete (a DeleteGuardTripped after deletes exits 1)
   130  interrupted (Ctrl-C): the execution keeps running; the stop command is printed
+"""
+
+# `status` reads, it runs nothing: its own three, numbered as above where they mean the same.
+STATUS_EXIT_STATUSES = """\
+exit status:
+  0    continuous sync needs no attention (figures without data do not count)
+  2    usage or configuration error: bad arguments, no such Terraform output, continuous sync
+       off (the output is null), no region, AWS credentials or client errors
+  6    needs attention: messages in the dead-letter queue, deletes paused in the window, or
+       (with --max-age) the oldest message older than allowed
 """
 
 EPILOG = (
@@ -69,25 +82,40 @@ def seconds_value(text: str) -> float:
     return value
 
 
-def _common_options() -> argparse.ArgumentParser:
-    """Options every command takes: AWS access, output and progress."""
-    common = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
-    aws = common.add_argument_group("AWS access")
+def _positive(text: str) -> int:
+    value = _non_negative(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more: {value}")
+    return value
+
+
+def _aws_access(parser: argparse.ArgumentParser, endpoint: str) -> argparse._ArgumentGroup:
+    aws = parser.add_argument_group("AWS access")
     aws.add_argument(
         "--region", help="AWS region (default: the ARN's, else AWS_REGION, AWS_DEFAULT_REGION, the profile's)"
     )
     aws.add_argument("--profile", help="named profile of the AWS config and credentials files")
-    aws.add_argument(
-        "--endpoint-url", metavar="URL", help="Step Functions endpoint (default: AWS_ENDPOINT_URL)"
-    )
+    aws.add_argument("--endpoint-url", metavar="URL", help=f"{endpoint} endpoint (default: AWS_ENDPOINT_URL)")
+    return aws
+
+
+def _json_option(parser: argparse.ArgumentParser) -> argparse._ArgumentGroup:
+    out = parser.add_argument_group("output")
+    out.add_argument("-j", "--json", action="store_true", help="print exactly one JSON document on stdout")
+    return out
+
+
+def _common_options() -> argparse.ArgumentParser:
+    """Options every command that follows an execution takes: AWS access, output and progress."""
+    common = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    aws = _aws_access(common, "Step Functions")
     aws.add_argument(
         "--run-table",
         metavar="NAME",
         help="the module's run table (output run_table_name), for counts that move while a round runs "
         "(default: looked up from the state machine's functions; unreadable: counts move per round)",
     )
-    out = common.add_argument_group("output")
-    out.add_argument("-j", "--json", action="store_true", help="print exactly one JSON document on stdout")
+    out = _json_option(common)
     loudness = out.add_mutually_exclusive_group()
     loudness.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     loudness.add_argument(
@@ -112,7 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="bucket-sync",
         # "--output json" must not pass as "--output-name json": no abbreviated options anywhere.
         allow_abbrev=False,
-        description="Run and follow bucket-sync executions (S3 bucket to bucket sync).",
+        description="Run and follow bucket-sync executions (S3 bucket to bucket sync); "
+        "show continuous sync's status.",
         epilog=EXIT_STATUSES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -244,4 +273,61 @@ def build_parser() -> argparse.ArgumentParser:
     )
     stop.add_argument("execution_arn", metavar="EXECUTION_ARN")
     stop.add_argument("--cause", default="stopped with bucket-sync stop", help="the reason recorded")
+    _status_parser(commands)
     return parser
+
+
+def _status_parser(commands: Any) -> None:
+    status_options = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    _aws_access(status_options, "SQS and CloudWatch")
+    _json_option(status_options)
+    status = commands.add_parser(
+        "status",
+        help="show continuous sync's queue depth, oldest message, recent lag and dead letters",
+        description="Show how continuous sync is doing: its queue's depth and oldest message, the "
+        "consumer's recent lag (p50, p99, max) and paused deletes, and the dead-letter queue.",
+        allow_abbrev=False,
+        epilog=STATUS_EXIT_STATUSES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[status_options],
+    )
+    target = status.add_mutually_exclusive_group(required=True)
+    target.add_argument(
+        "--from-terraform",
+        metavar="DIR",
+        help=f"read the queues and consumer from the output {CONTINUOUS_OUTPUT} of the Terraform "
+        "root module applied in DIR",
+    )
+    target.add_argument(
+        "--queue-url", metavar="URL", help="the changes queue (output continuous_sync.queue_url)"
+    )
+    status.add_argument(
+        "--output-name",
+        default=CONTINUOUS_OUTPUT,
+        metavar="NAME",
+        help=f"the output --from-terraform reads (default: {CONTINUOUS_OUTPUT})",
+    )
+    status.add_argument(
+        "--dlq-url",
+        metavar="URL",
+        help="the dead-letter queue (default: the one the queue's redrive policy names)",
+    )
+    status.add_argument(
+        "--consumer",
+        metavar="NAME_OR_ARN",
+        help="the consumer function, whose Lag and DeletesPaused metrics to read "
+        "(default with --from-terraform: the output's consumer_function_arn)",
+    )
+    status.add_argument(
+        "--window",
+        type=_positive,
+        default=DEFAULT_WINDOW_MINUTES,
+        metavar="MINUTES",
+        help=f"the metrics of the last MINUTES (default: {DEFAULT_WINDOW_MINUTES})",
+    )
+    status.add_argument(
+        "--max-age",
+        type=seconds_value,
+        metavar="SECONDS",
+        help="exit 6 when the oldest message is older than SECONDS (its latest figure)",
+    )

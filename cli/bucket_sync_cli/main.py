@@ -14,6 +14,7 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from bucket_sync_cli.arguments import (
+    EXIT_ATTENTION,
     EXIT_FAILED,
     EXIT_INTERRUPTED,
     EXIT_LOST,
@@ -31,11 +32,18 @@ from bucket_sync_cli.planned import COPY, DELETE, MAX_PLANNED_SHOWN, format_plan
 from bucket_sync_cli.progress import DEFAULT_INTERVAL, ProgressDisplay
 from bucket_sync_cli.rejection import rejected_before_writes
 from bucket_sync_cli.runner import Outcome, ProgressProbe, describe, follow
+from bucket_sync_cli.status import StatusError, Target, collect, format_status, problems, target_from_output
 from bucket_sync_cli.stopped import counts_so_far, format_stopped
 from bucket_sync_cli.summary import error_line, format_table, json_document, report_of
-from bucket_sync_cli.terraform import TerraformOutputError, state_machine_arn_from_terraform
+from bucket_sync_cli.terraform import (
+    TerraformOutputError,
+    output_value,
+    read_outputs,
+    state_machine_arn_from_terraform,
+)
 
 __all__ = [
+    "EXIT_ATTENTION",
     "EXIT_FAILED",
     "EXIT_INTERRUPTED",
     "EXIT_LOST",
@@ -324,7 +332,43 @@ def _stop(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"run": _run, "watch": _watch, "stop": _stop}
+def _status_target(args: argparse.Namespace) -> Target:
+    if args.from_terraform is None:
+        return Target(args.queue_url, args.dlq_url, args.consumer)
+    try:
+        text = read_outputs(args.from_terraform)
+        target = target_from_output(
+            output_value(text, args.from_terraform, args.output_name), args.from_terraform, args.output_name
+        )
+    except (TerraformOutputError, StatusError) as error:
+        raise UsageError(str(error)) from None
+    return Target(
+        target.queue_url, args.dlq_url or target.dlq_url, args.consumer or target.consumer, target.queue_arn
+    )
+
+
+def _status(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    target = _status_target(args)
+    try:
+        status = collect(
+            _client(args, target.queue_arn, "sqs"),
+            _client(args, target.queue_arn, "cloudwatch"),
+            target,
+            args.window,
+        )
+    except (BotoCoreError, ClientError) as error:
+        raise UsageError(f"could not read continuous sync's state: {error}") from None
+    found = problems(status, args.max_age)
+    if args.json:
+        print(json.dumps({**status, "problems": found}), file=stdout)
+    else:
+        print(format_status(status), file=stdout)
+        for problem in found:
+            print(f"attention: {problem}", file=stderr)
+    return EXIT_ATTENTION if found else EXIT_OK
+
+
+_COMMANDS = {"run": _run, "watch": _watch, "stop": _stop, "status": _status}
 
 
 def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:

@@ -10,6 +10,7 @@ within its CI budget; bench/ is the place for the full figure.
 
 from __future__ import annotations
 
+import io
 import json
 import random
 import statistics
@@ -21,10 +22,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from bucket_sync_cli.main import main
 
 from harness.buckets import empty, put_objects, snapshot
 from harness.executions import wait_for_execution
 from harness.sqs_poller import SqsPoller
+from tests.cli.conftest import FAKE_CREDENTIALS
 from tests.deployment import CDST, CSRC, Deployment, settle_running_executions
 
 
@@ -152,7 +155,19 @@ def perform(s3: Any, op: tuple[str, str, bytes]) -> None:
         s3.delete_object(Bucket=CSRC, Key=key)
 
 
-def test_a_steady_stream_of_changes_is_followed_within_a_minute(continuous):
+def status_of(mode: Continuous, monkeypatch: pytest.MonkeyPatch) -> dict:
+    """``bucket-sync status --json`` for the deployment's continuous sync."""
+    for name, value in FAKE_CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    out, err = io.StringIO(), io.StringIO()
+    named = ["--queue-url", mode.queue_url, "--dlq-url", mode.dlq_url, "--consumer", mode.consumer]
+    endpoint = ["--endpoint-url", mode.deployment.emulator.endpoint, "--region", "us-east-1"]
+    code = main(["status", *named, *endpoint, "--json"], stdout=out, stderr=err)
+    assert code in (0, 6), err.getvalue()  # 6: dead letters or paused deletes of earlier tests
+    return json.loads(out.getvalue())
+
+
+def test_a_steady_stream_of_changes_is_followed_within_a_minute(continuous, monkeypatch):
     mode = continuous
     mode.events_on(True)
     ops = operations(120)
@@ -168,13 +183,19 @@ def test_a_steady_stream_of_changes_is_followed_within_a_minute(continuous):
         took = wait_until(lambda: mirrored(mode), 60, "destination equals source after the last write")
     measured = lags(poller)
     batches = poller.history()
+    # The consumer's own Lag metric (its EMF lines), as `bucket-sync status` reads it.
+    mode.deployment.emulator.forward_metrics()
+    lag = status_of(mode, monkeypatch)["lag"]
     print(
         f"\ncontinuous: {len(ops)} changes in {time.monotonic() - started - took:.1f} s; destination equal "
         f"{took:.1f} s after the last write; lag over {len(measured)} events: "
         f"p50 {statistics.median(measured):.2f} s, p99 {percentile(measured, 0.99):.2f} s; "
         f"{len(batches)} batches, mean {statistics.mean(len(b.records) for b in batches):.0f} records, "
-        f"invocations {' '.join(f'{b.seconds:.1f}' for b in batches)} s"
+        f"invocations {' '.join(f'{b.seconds:.1f}' for b in batches)} s; "
+        f"status: lag p50 {lag['p50Seconds']} s, p99 {lag['p99Seconds']} s over {lag['count']} keys"
     )
+    assert lag["count"] > 0
+    assert 0 <= lag["p50Seconds"] <= lag["p99Seconds"] <= lag["maxSeconds"] <= 60
     assert len(mode.s3.list_objects_v2(Bucket=CDST).get("Contents", [])) == 120 - len(
         [op for op in ops if op[0] == "delete"]
     )
