@@ -49,6 +49,8 @@ class Target:
     # Copy without the destination condition where the SDK cannot send it (the deployment's
     # allow_unconditional_copies); otherwise such keys are named.
     allow_unconditional: bool = False
+    # The same for deletes without If-Match (allow_unconditional_deletes), as in runs.
+    allow_unconditional_deletes: bool = False
     seconds_left: Callable[[], float] = field(default=lambda: math.inf)
     invocation_seconds: float = math.inf
 
@@ -148,6 +150,7 @@ def _delete(target: Target, sides: list[Sides], reserve: Reserve, pool: Executor
             target.threads,
             dry_run=False,
             pool=pool,
+            allow_unconditional=target.allow_unconditional_deletes,
             reserve=reserve,
         )
         for failure in outcome.failures:

@@ -10,9 +10,13 @@ import pytest
 from moto import mock_aws
 
 from bucket_sync import clients
+from bucket_sync.applykeys import Target, apply_keys
 from bucket_sync.conditions import MULTIPART_COMPLETE, SINGLE_COPY, supports_destination_condition
 from bucket_sync.deleter import supports_etag_condition
+from bucket_sync.heads import Kept
+from bucket_sync.jobs import step_pool
 from bucket_sync.listing import list_range
+from bucket_sync.overrides import Destination
 from bucket_sync.payloads import KeyRange
 from bucket_sync.range_step import start_progress, sync_window
 from bucket_sync.settings import Settings
@@ -124,3 +128,27 @@ def test_listing_on_the_old_sdk_pages_one_after_another_with_the_same_rows(s3):
     assert [e.key for e in listing.entries] == names and listing.requests == 3
     first = s3.list_objects_v2(Bucket="src")["Contents"][0]
     assert listing.entries[0].last_modified == first["LastModified"]
+
+
+@pytest.mark.parametrize("allow", [False, True])
+def test_the_consumer_deletes_without_the_condition_only_when_the_deployment_opts_in(s3, allow):
+    s3.put_object(Bucket="dst", Key="gone", Body=b"y")
+    target = Target(
+        source_s3=s3,
+        destination_s3=s3,
+        source="src",
+        destination="dst",
+        kept=Kept(),
+        overrides=Destination(),
+        delete_orphans=True,
+        inline_copy_max_bytes=1024,
+        threads=4,
+        hand_off=lambda key, etag: "",
+        allow_unconditional_deletes=allow,
+    )
+    with step_pool(4) as pool:
+        applied = apply_keys(target, ["gone"], lambda entries: True, pool)
+    if allow:
+        assert keys(s3, "dst") == set() and applied.deleted == ["gone"]
+    else:
+        assert keys(s3, "dst") == {"gone"} and "allow_unconditional_deletes" in applied.kept["gone"]

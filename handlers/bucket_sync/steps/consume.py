@@ -81,6 +81,7 @@ def target_for(follow: Follow, settings: Settings, seconds_left: Any) -> Target:
             delete_orphans=follow.delete_orphans,
         ),
         allow_unconditional=settings.allow_unconditional_copies,
+        allow_unconditional_deletes=settings.allow_unconditional_deletes,
         seconds_left=seconds_left,
         invocation_seconds=usable_seconds(settings.lambda_timeout, STOP_MARGIN_SECONDS),
     )
