@@ -2,16 +2,18 @@
 (bench/plainplanner.py) on the same keys, cut as PlanRanges cuts a run's first round.
 
 For each key shape and max_concurrency it prints, per planner: the ranges cut, "max/mean" (the
-largest range's keys over the mean: the first round lasts at least that long, 1.0 is perfect),
-"round/ideal" (the ranges run in order on max_concurrency children, the last to end over a
-perfect split; scripts/planner_balance.py's measure), "first round" (the same with every range
-handed back after max_steps_per_range windows, as the module does: how long the first round
-lasts), the LIST requests and the CPU seconds of the cut (no XML: the bucket is a sorted list in
-memory; S3's parse adds about 20 ms a page, docs/BENCHMARK_NOTES.md). With --latency-ms each LIST also waits that long, and the wall time
-shows how many waits lie one after another. Prints; asserts nothing.
+largest range's keys over the mean range's), "round/ideal" (the ranges run in order on
+max_concurrency children, the last to end over a perfect split: scripts/planner_balance.py's
+measure), "first round" (the same with every range handed back after max_steps_per_range
+windows, as the module does: how long the first round lasts over a perfect split), the LIST
+requests and the CPU seconds of the cut (no XML: the bucket is a sorted list in memory; S3's
+parse adds about 20 ms a page, docs/BENCHMARK_NOTES.md). --whole-run also plans and "runs" every
+later round (what a range hands back is planned again) and prints all rounds' lengths added up
+over a perfect split, and the rounds. With --latency-ms each LIST waits that long and the wall
+time shows how many waits lie one after another. Prints; asserts nothing.
 
     .venv/bin/python bench/planner_compare.py [--objects 1000000] [--max-concurrency 10 100 1000]
-        [--shapes NAME ...] [--latency-ms 0]
+        [--shapes NAME ...] [--whole-run] [--latency-ms 0]
 """
 
 from __future__ import annotations
@@ -98,9 +100,7 @@ class MemoryBucket:
         )
         rows = []
         while at < len(self.keys) and len(rows) < MaxKeys and self.keys[at].startswith(Prefix):
-            rows.append(
-                {"Key": self.keys[at], "Size": 1, "ETag": '"e"', "LastModified": "2026-01-01T00:00:00Z"}
-            )
+            rows.append({"Key": self.keys[at], "Size": 1, "ETag": '"e"', "LastModified": LISTED})
             at += 1
         page: dict[str, Any] = {"Contents": rows, "KeyCount": len(rows)}
         if at < len(self.keys) and self.keys[at].startswith(Prefix):
@@ -121,8 +121,42 @@ def first_round(counts: list[int], slots: int) -> float:
     return round_over_ideal(worked, slots) * sum(worked) / sum(counts)
 
 
-def measure(planner: str, keys: list[str], slots: int, latency: float = 0.0) -> dict[str, Any]:
-    """Cut `keys` as PlanRanges cuts a first round at max_concurrency `slots`, with `planner`."""
+def makespan(counts: list[int], slots: int) -> int:
+    """Keys the busiest of `slots` children works through when the ranges start in order, each on
+    the first child free (the Distributed Map at MaxConcurrency)."""
+    free = [0] * slots
+    for count in counts:
+        free[free.index(min(free))] += count
+    return max(free)
+
+
+def whole_run(planner: str, keys: list[str], slots: int) -> tuple[float, int]:
+    """Every round of a first sync, as the module runs them: each range handed back after
+    HANDED_BACK_AFTER keys and planned again (plan_ranges' parts per pending range). Returns the
+    rounds' lengths added up over a perfect split, and the rounds."""
+    bucket, cut = MemoryBucket(keys), PLANNERS[planner]
+    pending, length, rounds = [WHOLE], 0, 0
+    while pending:
+        rounds += 1
+        parts, each = max(1, slots * RANGES_PER_CHILD // len(pending)), max(1, slots // len(pending))
+        ranges = [r for p in pending for r in cut(bucket, "b", "", p, parts, MIN_WINDOWS * CHUNK_SIZE, each)]
+        counts = counts_in(ranges, keys)
+        length += makespan([min(c, HANDED_BACK_AFTER) for c in counts], slots)
+        pending = [
+            KeyRange(
+                after=keys[bisect.bisect_right(keys, r["after"]) + HANDED_BACK_AFTER - 1], upTo=r["upTo"]
+            )
+            for r, count in zip(ranges, counts, strict=True)
+            if count > HANDED_BACK_AFTER
+        ]
+    return length / (len(keys) / slots), rounds
+
+
+def measure(
+    planner: str, keys: list[str], slots: int, latency: float = 0.0, whole: bool = False
+) -> dict[str, Any]:
+    """Cut `keys` as PlanRanges cuts a first round at max_concurrency `slots`, with `planner`;
+    with `whole`, also run every round (whole_run)."""
     bucket = MemoryBucket(keys, latency)
     cpu, wall = time.process_time(), time.monotonic()
     ranges = PLANNERS[planner](
@@ -137,6 +171,7 @@ def measure(planner: str, keys: list[str], slots: int, latency: float = 0.0) -> 
         "max_over_mean": max(counts) / (len(keys) / len(ranges)),
         "round_over_ideal": round_over_ideal(counts, slots),
         "first_round": first_round(counts, slots),
+        "whole_run": whole_run(planner, keys, slots) if whole else None,
         "lists": bucket.lists,
         "cpu": cpu,
         "wall": wall,
@@ -168,28 +203,32 @@ def main() -> None:
     parser.add_argument("--objects", type=int, default=1_000_000)
     parser.add_argument("--max-concurrency", type=int, nargs="+", default=[10, 100, 1000])
     parser.add_argument("--shapes", nargs="+", help="key shapes to run (default: all)")
+    parser.add_argument("--whole-run", action="store_true", help="also run the later rounds")
     parser.add_argument("--latency-ms", type=float, default=0.0, help="each LIST waits this long")
     args = parser.parse_args()
     shapes = all_shapes(args.objects)
-    wall = " wall s |" if args.latency_ms else ""
-    print(
-        f"| keys | max_concurrency | planner | ranges | max/mean | round/ideal | first round | LISTs | "
-        f"CPU s |{wall}"
+    extra = (" whole run | rounds |" if args.whole_run else "") + (" wall s |" if args.latency_ms else "")
+    columns = (
+        "keys | max_concurrency | planner | ranges | max/mean | round/ideal | first round | LISTs | CPU s"
     )
-    print("|---|---:|---|---:|---:|---:|---:|---:|---:|" + ("---:|" if wall else ""))
+    print(f"| {columns} |{extra}")
+    print("|---|---:|---|---:|---:|---:|---:|---:|---:|" + "---:|" * extra.count("|"))
     rounds: dict[tuple[str, int], dict[str, float]] = {}
     for name in args.shapes or shapes:
         keys = sorted({shapes[name](i) for i in range(args.objects)})
         for slots in args.max_concurrency:
             for planner in PLANNERS:
-                r = measure(planner, keys, slots, args.latency_ms / 1000)
+                r = measure(planner, keys, slots, args.latency_ms / 1000, args.whole_run)
                 rounds.setdefault((name, slots), {})[planner] = r["first_round"]
-                print(
+                row = (
                     f"| {name} | {slots} | {planner} | {r['ranges']} | {r['max_over_mean']:.2f} | "
                     f"{r['round_over_ideal']:.2f} | {r['first_round']:.2f} | {r['lists']} | {r['cpu']:.2f} |"
-                    + (f" {r['wall']:.1f} |" if wall else ""),
-                    flush=True,
                 )
+                if args.whole_run:
+                    row += f" {r['whole_run'][0]:.2f} | {r['whole_run'][1]} |"
+                if args.latency_ms:
+                    row += f" {r['wall']:.1f} |"
+                print(row, flush=True)
     print()
     print("\n".join(summary(rounds)))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from bench import planner_compare
 from bench.plainplanner import PlainScale, plain_split
 from bench.planner_compare import MemoryBucket, all_shapes, counts_in
 from bucket_sync.keyscale import KeyScale
@@ -54,3 +55,18 @@ def test_plain_scale_keeps_order_and_turns_points_back_into_keys_in_between():
     points = [scale.key(a + (b - a) * i // 8) for i in range(1, 8)]
     assert points == sorted(points) and len(set(points)) == 7
     assert all(low < p < high for p in points)
+
+
+def test_a_whole_run_plans_again_what_a_range_hands_back_until_every_key_is_done(monkeypatch):
+    # Ranges handed back after 3,000 keys: the 40,000 keys on 2 children take several rounds, and
+    # no round can beat a perfect split.
+    monkeypatch.setattr(planner_compare, "HANDED_BACK_AFTER", 3_000)
+    keys = [f"k{i:06}" for i in range(40_000)]
+    for planner in planner_compare.PLANNERS:
+        length, rounds = planner_compare.whole_run(planner, keys, slots=2)
+        assert rounds > 1 and length >= 1.0
+
+
+def test_ranges_start_in_order_on_the_first_child_free():
+    assert planner_compare.makespan([5, 1, 1, 1, 1, 1], slots=2) == 5
+    assert planner_compare.makespan([1, 1, 1, 1, 1, 5], slots=2) == 7
