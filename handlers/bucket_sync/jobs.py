@@ -12,6 +12,35 @@ raises, the batch's calls not yet started are cancelled, the ones under way are 
 and the first error (in batch order) is raised inside the job at its `yield`, so the job can
 clean up (abort a multipart upload) with ordinary try/except. `run_jobs` drives many jobs at
 once from the calling thread; no worker ever waits for another task.
+
+A worked example: 100 jobs of three requests each (two at once, then one that needs both
+answers) on a step pool of 4 threads. At most 4 jobs are under way and 4 requests in flight;
+the threads are the pool's 4 and the calling thread, which alone runs the jobs' own code, so
+what the jobs share (the copier's clock, the delete guard) needs no lock. A request that raises
+is raised at the job's `yield`:
+
+>>> import threading
+>>> from functools import partial
+>>> def job(n):
+...     square, cube = yield [partial(pow, n, 2), partial(pow, n, 3)]
+...     (total,) = yield [partial(sum, [square, cube])]
+...     return total
+>>> def cleans_up():
+...     try:
+...         yield [partial(int, "not a number")]
+...     except ValueError:
+...         return "aborted"  # as a multipart job aborts its upload
+>>> before = threading.active_count()
+>>> with step_pool(4) as pool:
+...     done = run_jobs(pool, [*(job(n) for n in range(100)), cleans_up()], max_active=4)
+...     started = threading.active_count() - before
+>>> [d.value for d in done[:3]], done[-1].value, started <= 4
+([0, 2, 12], 'aborted', True)
+
+Futures with callbacks (s3transfer's pattern) bound threads and memory as well: the same one
+pool, each request's callback submitting the next. They are not as simple here: each job's
+steps (a multipart copy's create, slices of parts, complete, abort on error) become callbacks,
+and the jobs' code runs on the workers, so what they share needs locks. docs/PLANNER.md argues it.
 """
 
 from __future__ import annotations
