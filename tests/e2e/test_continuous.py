@@ -25,6 +25,7 @@ import pytest
 from bucket_sync_cli.main import main
 
 from harness.buckets import empty, put_objects, snapshot
+from harness.change_stream import lags, operations, percentile, write_paced
 from harness.executions import wait_for_execution
 from harness.sqs_poller import SqsPoller
 from tests.cli.conftest import FAKE_CREDENTIALS
@@ -116,45 +117,6 @@ def mirrored(mode: Continuous) -> bool:
     return snapshot(mode.s3, CDST) == snapshot(mode.s3, CSRC)
 
 
-def lags(poller: SqsPoller) -> list[float]:
-    """Seconds from each applied event's time to the end of the invocation that applied it."""
-    found = []
-    for invocation in poller.history():
-        for record in invocation.records:
-            if record["messageId"] in invocation.failed:
-                continue
-            at = json.loads(record["body"]).get("time")
-            if at:
-                event_time = datetime.fromisoformat(at.replace("Z", "+00:00")).timestamp()
-                found.append(invocation.ended - event_time)
-    return found
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
-def operations(count: int) -> list[tuple[str, str, bytes]]:
-    """Puts of new keys, overwrites and deletes of earlier ones, interleaved, in a fixed order."""
-    ops: list[tuple[str, str, bytes]] = []
-    for i in range(count):
-        ops.append(("put", f"k{i:04d}", f"v1 {i}".encode()))
-        if i % 3 == 2:
-            ops.append(("put", f"k{i - 2:04d}", f"v2 {i - 2} longer".encode()))
-        if i % 5 == 4:
-            ops.append(("delete", f"k{i - 4:04d}", b""))
-    return ops
-
-
-def perform(s3: Any, op: tuple[str, str, bytes]) -> None:
-    kind, key, body = op
-    if kind == "put":
-        s3.put_object(Bucket=CSRC, Key=key, Body=body)
-    else:
-        s3.delete_object(Bucket=CSRC, Key=key)
-
-
 def status_of(mode: Continuous, monkeypatch: pytest.MonkeyPatch) -> dict:
     """``bucket-sync status --json`` for the deployment's continuous sync."""
     for name, value in FAKE_CREDENTIALS.items():
@@ -174,14 +136,10 @@ def test_a_steady_stream_of_changes_is_followed_within_a_minute(continuous, monk
     with mode.poller(concurrency=2) as poller:
         poller.warm()
         started = time.monotonic()
-        for number, op in enumerate(ops):
-            # About 50 changes a second: the load, paced; the test waits for states below.
-            delay = started + number / 50 - time.monotonic()
-            if delay > 0:
-                time.sleep(delay)
-            perform(mode.s3, op)
+        # About 50 changes a second: the load, paced; the test waits for states below.
+        write_paced(mode.s3, CSRC, ops, 50)
         took = wait_until(lambda: mirrored(mode), 60, "destination equals source after the last write")
-    measured = lags(poller)
+    measured = lags(poller.history())
     batches = poller.history()
     # The consumer's own Lag metric (its EMF lines), as `bucket-sync status` reads it.
     mode.deployment.emulator.forward_metrics()
