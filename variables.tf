@@ -657,7 +657,7 @@ variable "continuous_sync" {
     delete_budget                    = optional(number, 1000)
     delete_window_seconds            = optional(number, 300)
     batch_size                       = optional(number, 100)
-    maximum_batching_window_seconds  = optional(number, 5)
+    maximum_batching_window_seconds  = optional(number, 1)
     consumer_timeout                 = optional(number, 120)
     consumer_memory_size             = optional(number, 512)
     max_receive_count                = optional(number, 5)

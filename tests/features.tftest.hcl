@@ -424,7 +424,7 @@ run "continuous_sync_follows_the_source_through_a_queue" {
   }
 
   assert {
-    condition     = aws_sqs_queue.continuous[0].visibility_timeout_seconds == 6 * 120 + 5 && aws_sqs_queue.continuous[0].max_message_size == 262144 && aws_sqs_queue.continuous[0].sqs_managed_sse_enabled
+    condition     = aws_sqs_queue.continuous[0].visibility_timeout_seconds == 6 * 120 + 1 && aws_sqs_queue.continuous[0].max_message_size == 262144 && aws_sqs_queue.continuous[0].sqs_managed_sse_enabled
     error_message = "The queue is encrypted, takes 256 KiB messages and hides a batch 6 x the consumer's timeout plus the batching window."
   }
 
@@ -434,7 +434,7 @@ run "continuous_sync_follows_the_source_through_a_queue" {
   }
 
   assert {
-    condition     = aws_lambda_event_source_mapping.continuous[0].function_response_types == toset(["ReportBatchItemFailures"]) && aws_lambda_event_source_mapping.continuous[0].batch_size == 100 && aws_lambda_event_source_mapping.continuous[0].maximum_batching_window_in_seconds == 5
+    condition     = aws_lambda_event_source_mapping.continuous[0].function_response_types == toset(["ReportBatchItemFailures"]) && aws_lambda_event_source_mapping.continuous[0].batch_size == 100 && aws_lambda_event_source_mapping.continuous[0].maximum_batching_window_in_seconds == 1
     error_message = "The consumer reports batch item failures and takes batches of batch_size within the batching window."
   }
 
