@@ -106,7 +106,8 @@ class Sample:
         it while one range kept 90% of the keys. Between two pages with keys both densities are
         measured and the mean stands.
         An empty page next to a gap says where keys are not, not how dense they are nearby, so
-        it does not count.
+        it does not count; nor does a page of keys the scale cannot tell apart (they differ only
+        past its deepest character), whose density would be boundless.
         """
         assert self.scale is not None
         scale = self.scale
@@ -116,8 +117,8 @@ class Sample:
             page = self.pieces[i] if 0 <= i < len(self.pieces) else None
             if not isinstance(page, Page) or not page.keys:
                 return None
-            span = max(1, scale.number(page.up_to) - scale.number(page.after))
-            return len(page.keys) / span, span
+            span = scale.number(page.up_to) - scale.number(page.after)
+            return (len(page.keys) / span, span) if span > 0 else None
 
         for i, piece in enumerate(self.pieces):
             if not isinstance(piece, Gap):
@@ -173,6 +174,8 @@ class Sample:
             if page.more:
                 split.append(Gap(listed_to, gap.up_to))
             self.pieces[i : i + 1] = split
+            if keys:
+                self.scale = self.scale.deep_enough_for(keys[0], keys[-1])
         if chosen:
             self.estimate_gaps()
         return len(chosen)
@@ -191,7 +194,7 @@ def sample_keys(
     below `ceiling`, with up to `probes` more pages; none once `stopped()` is True."""
     sample = Sample(
         [Page(first[0], first[-1], first), Gap(first[-1], ceiling)],
-        KeyScale(first[0], ceiling, "".join(first) + ceiling),
+        KeyScale(first[0], ceiling, "".join(first) + ceiling).deep_enough_for(first[0], first[-1]),
     )
     sample.estimate_gaps()
     left = probes

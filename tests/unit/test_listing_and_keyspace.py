@@ -93,6 +93,19 @@ def test_key_scale_keeps_order_and_names_keys_in_between(low, high, seen):
     assert [scale.number(p) for p in points] == sorted(scale.number(p) for p in points)
 
 
+def test_key_scale_reads_deep_enough_to_tell_a_page_of_keys_apart():
+    # The keys share 12 characters after the scale's prefix (""), more than it reads at first.
+    first, middle, last = "a/obj-0000000000", "a/obj-0000000500", "a/obj-0000000999"
+    scale = KeyScale(first, "b" + "\U0010ffff" * 4, "ab/obj-0123456789")
+    assert scale.number(first) == scale.number(last)
+    deeper = scale.deep_enough_for(first, last)
+    assert deeper.number(first) < deeper.number(middle) < deeper.number(last)
+    assert deeper.deep_enough_for(middle, last) is deeper
+    a, b = deeper.number(first), deeper.number(last)
+    points = [deeper.key(a + (b - a) * i // 4) for i in range(1, 4)]
+    assert first < points[0] < points[1] < points[2] < last
+
+
 SKEWED = {
     "one busy prefix": lambda i: f"logs/2026/11/26/host-{i * 7919 % 4000:06x}.gz",
     "unpadded numbers": str,
