@@ -22,10 +22,9 @@ from typing import Any
 from .keyscale import KeyScale
 from .listing import PAGE_SIZE, list_range
 
-# How many of its own spans a page's density reaches into a gap with no listed keys on the other
-# side. Fewer starve a bucket of evenly spread keys, whose sample is mostly such reaches; more
-# let one dense cluster outweigh the rest. 4 was best or even on every shape of
-# scripts/planner_balance.py from 14,000 to 150,000 keys.
+# How many of its own spans a page's density reaches into a gap. Fewer starve a bucket of evenly
+# spread keys, whose sample is mostly such reaches; more let one dense cluster outweigh the rest.
+# 4 was best or even on every shape of scripts/planner_balance.py from 14,000 to 150,000 keys.
 _REACH = 4
 
 # Probes listed at once, each in one of the gaps estimated to hold the most keys: a plan of 500
@@ -63,6 +62,15 @@ def _size(piece: Page | Gap) -> float:
     return len(piece.keys) if isinstance(piece, Page) else piece.estimate
 
 
+def _between(width: int, left: tuple[float, int], right: tuple[float, int]) -> float:
+    """Keys in a gap `width` wide between two pages of (density, span) with keys."""
+    (left_density, left_span), (right_density, right_span) = left, right
+    left_reach, right_reach = min(width, left_span * _REACH), min(width, right_span * _REACH)
+    both = max(0, left_reach + right_reach - width)
+    alone = left_density * (left_reach - both) + right_density * (right_reach - both)
+    return alone + both * (left_density + right_density) / 2
+
+
 @dataclass
 class Sample:
     """A range described in key order by listed pages and estimated gaps."""
@@ -96,17 +104,19 @@ class Sample:
         return self.scale.key(low + int((high - low) * (offset / piece.estimate)))
 
     def estimate_gaps(self) -> None:
-        """Give each gap the mean density of the listed keys next to it, times its width; a
-        gap with keys on one side only gets that side's density over no more than _REACH spans
-        of the page, next to the page.
+        """Give each gap the density of the listed keys next to it, each side's over no more
+        than _REACH spans of its page into the gap, and the mean of both where both reach.
 
         A page's density says how its keys go on nearby, not across a long unlisted stretch:
         extrapolated over a gap between a dense cluster and an empty page (one prefix among
         other scripts), it made that gap outweigh every listed key, and 36 of 40 cuts fell into
-        it while one range kept 90% of the keys. Between two pages with keys both densities are
-        measured and the mean stands.
+        it while one range kept 90% of the keys. The same holds between two pages of keys far
+        apart on the scale (prefixes d00/obj-… to d36/obj-…: each prefix's keys fill a sliver of
+        its share), where the mean of their densities over the whole gap put 3.8e25 keys in a gap
+        that held none (10 prefixes of 200 keys, pages of 100).
         An empty page next to a gap says where keys are not, not how dense they are nearby, so
-        it does not count.
+        it does not count; nor does a page of keys the scale cannot tell apart (they differ only
+        past its deepest character), whose density would be boundless.
         """
         assert self.scale is not None
         scale = self.scale
@@ -116,21 +126,26 @@ class Sample:
             page = self.pieces[i] if 0 <= i < len(self.pieces) else None
             if not isinstance(page, Page) or not page.keys:
                 return None
-            span = max(1, scale.number(page.up_to) - scale.number(page.after))
-            return len(page.keys) / span, span
+            span = scale.number(page.up_to) - scale.number(page.after)
+            return (len(page.keys) / span, span) if span > 0 else None
 
         for i, piece in enumerate(self.pieces):
             if not isinstance(piece, Gap):
                 continue
             before, after = density(i - 1), density(i + 1)
-            near = [d for d in (before, after) if d is not None]
             low, high = scale.number(piece.after), scale.number(piece.up_to)
             width = max(0, high - low)
             spread = None
-            if len(near) == 1:
-                width = min(width, near[0][1] * _REACH)
-                spread = (low, low + width) if before is not None else (high - width, high)
-            estimate = width * sum(d for d, _ in near) / max(1, len(near))
+            if before is not None and after is not None:
+                estimate = _between(width, before, after)
+            elif before is not None:
+                width = min(width, before[1] * _REACH)
+                spread, estimate = (low, low + width), width * before[0]
+            elif after is not None:
+                width = min(width, after[1] * _REACH)
+                spread, estimate = (high - width, high), width * after[0]
+            else:
+                estimate = 0.0
             self.pieces[i] = Gap(piece.after, piece.up_to, estimate, piece.from_start, spread)
 
     def probe(self, s3: Any, bucket: str, prefix: str, count: int = 1, pool: Executor | None = None) -> int:
@@ -173,6 +188,8 @@ class Sample:
             if page.more:
                 split.append(Gap(listed_to, gap.up_to))
             self.pieces[i : i + 1] = split
+            if keys:
+                self.scale = self.scale.deep_enough_for(keys[0], keys[-1])
         if chosen:
             self.estimate_gaps()
         return len(chosen)
@@ -191,7 +208,7 @@ def sample_keys(
     below `ceiling`, with up to `probes` more pages; none once `stopped()` is True."""
     sample = Sample(
         [Page(first[0], first[-1], first), Gap(first[-1], ceiling)],
-        KeyScale(first[0], ceiling, "".join(first) + ceiling),
+        KeyScale(first[0], ceiling, "".join(first) + ceiling).deep_enough_for(first[0], first[-1]),
     )
     sample.estimate_gaps()
     left = probes

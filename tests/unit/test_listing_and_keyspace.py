@@ -1,5 +1,6 @@
 import pytest
 
+from bucket_sync import keysample, keyspace
 from bucket_sync.keyscale import KeyScale
 from bucket_sync.keyspace import ceiling_above, split_range
 from bucket_sync.listing import list_range
@@ -91,6 +92,30 @@ def test_key_scale_keeps_order_and_names_keys_in_between(low, high, seen):
     assert points == sorted(points) and len(set(points)) == 7
     assert all(low < p < high for p in points)
     assert [scale.number(p) for p in points] == sorted(scale.number(p) for p in points)
+
+
+def test_key_scale_reads_deep_enough_to_tell_a_page_of_keys_apart():
+    # The keys share 12 characters after the scale's prefix (""), more than it reads at first.
+    first, middle, last = "a/obj-0000000000", "a/obj-0000000500", "a/obj-0000000999"
+    scale = KeyScale(first, "b" + "\U0010ffff" * 4, "ab/obj-0123456789")
+    assert scale.number(first) == scale.number(last)
+    deeper = scale.deep_enough_for(first, last)
+    assert deeper.number(first) < deeper.number(middle) < deeper.number(last)
+    assert deeper.deep_enough_for(middle, last) is deeper
+    a, b = deeper.number(first), deeper.number(last)
+    points = [deeper.key(a + (b - a) * i // 4) for i in range(1, 4)]
+    assert first < points[0] < points[1] < points[2] < last
+
+
+def test_clusters_far_apart_on_the_scale_are_cut_evenly(s3, monkeypatch):
+    # Pages of 100 keys, so that 2,000 keys are more than the sample lists. Each prefix's keys
+    # lie in a sliver of its share of the scale ("/obj-000000" divides it 11 times): a page's
+    # span there is tiny (0 when the scale read 8 characters), its density enormous, and spread
+    # over the whole gap to the next prefix's page it made that gap outweigh every listed key:
+    # one range held 7.2x the mean (at 10M keys of bench/run.py's shape, 1.2e68 keys in a gap).
+    monkeypatch.setattr(keyspace, "PAGE_SIZE", 100)
+    monkeypatch.setattr(keysample, "PAGE_SIZE", 100)
+    cut_evenly(s3, [f"{top}/obj-{i:010}" for top in "0123456789" for i in range(200)], 8)
 
 
 SKEWED = {
