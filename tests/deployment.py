@@ -71,7 +71,10 @@ def deployment(emulator: Emulator) -> Iterator[Deployment]:
         "max_concurrency": MAX_CONCURRENCY,
         "max_steps_per_range": MAX_STEPS_PER_RANGE,
     }
-    with TerraformStack(STACK, variables, emulator) as stack:
+    # The destroy at the session's end still deletes every resource the state holds (a failure
+    # fails the last test) but reads none back first: reading back only updates attributes a
+    # delete does not use, in an emulator dropped right after (45 s instead of 56 s, 2 cores).
+    with TerraformStack(STACK, variables, emulator, refresh_on_destroy=False) as stack:
         outputs = stack.outputs()
         yield Deployment(
             emulator=emulator,
