@@ -73,7 +73,7 @@ def deployment(emulator: Emulator) -> Iterator[Deployment]:
     }
     # The destroy at the session's end still deletes every resource the state holds (a failure
     # fails the last test) but reads none back first: reading back only updates attributes a
-    # delete does not use, in an emulator dropped right after (45 s instead of 56 s, 2 cores).
+    # delete does not use, in an emulator dropped right after.
     with TerraformStack(STACK, variables, emulator, refresh_on_destroy=False) as stack:
         outputs = stack.outputs()
         yield Deployment(
