@@ -148,7 +148,6 @@ class TerraformStack:
         *,
         region: str = "us-east-1",
         timeout_seconds: float = 600.0,
-        refresh_on_destroy: bool = True,
     ) -> None:
         if emulator is None:
             raise ValueError("TerraformStack needs a running Emulator")
@@ -157,7 +156,6 @@ class TerraformStack:
         self.emulator = emulator
         self.region = region
         self.timeout_seconds = timeout_seconds
-        self.refresh_on_destroy = refresh_on_destroy
         self._owns_workdir = workdir is None
         self.workdir = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="tfstack-"))
         self._prepared = False
@@ -184,12 +182,9 @@ class TerraformStack:
         return {name: item["value"] for name, item in json.loads(self.last_stdout).items()}
 
     def destroy(self) -> None:
-        """``terraform destroy -auto-approve``; with ``refresh_on_destroy=False`` it deletes what
-        the state holds without reading every resource back first (about a fifth of the e2e
-        stack's destroy)."""
+        """``terraform destroy -auto-approve``."""
         self._init()
-        refresh = [] if self.refresh_on_destroy else ["-refresh=false"]
-        self._run(["destroy", "-auto-approve", "-input=false", *refresh])
+        self._run(["destroy", "-auto-approve", "-input=false"])
 
     def cleanup(self) -> None:
         """Delete the work directory if this stack created it."""

@@ -71,10 +71,7 @@ def deployment(emulator: Emulator) -> Iterator[Deployment]:
         "max_concurrency": MAX_CONCURRENCY,
         "max_steps_per_range": MAX_STEPS_PER_RANGE,
     }
-    # The destroy at the session's end still deletes every resource the state holds (a failure
-    # fails the last test) but reads none back first: reading back only updates attributes a
-    # delete does not use, in an emulator dropped right after.
-    with TerraformStack(STACK, variables, emulator, refresh_on_destroy=False) as stack:
+    with TerraformStack(STACK, variables, emulator) as stack:
         outputs = stack.outputs()
         yield Deployment(
             emulator=emulator,
