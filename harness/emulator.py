@@ -1,28 +1,12 @@
 """In-process AWS emulator: moto server + real Lambda execution + SFN interpreter.
 
-Strict by default: the emulator enforces AWS's hard limits that moto leaves out (DESIGN.md §5),
-so a run AWS would fail fails here too:
-
-* Step Functions: 262,144 bytes (UTF-8 JSON) on every state's input, input after Parameters,
-  output, every Task result and a Map's or Parallel's aggregated result; the error,
-  States.DataLimitExceeded, and States.Runtime are not matched by States.ALL (no Retry, no Catch);
-  a Fail state's cause over 32,768 characters fails the execution with States.Runtime; a Lambda
-  Invoke API error is named ``Lambda.<Code>`` (harness/sfn_limits.py).
-* Lambda: 1,024 live threads and 1,024 open files per worker process (harness/lambda_runtime.py).
-* S3: ``CopySourceIfMatch`` on CopyObject and UploadPartCopy (412), the per-object ``ETag`` of
-  DeleteObjects (``PreconditionFailed``/``NoSuchKey`` per key), and SSE-C objects refuse to be
-  copied, read or HEADed without their key (harness/s3_fidelity.py).
-* S3 also: DeleteObject honours ``If-Match`` (an ETag or ``*``), and a DeleteObjects body that is
-  not well-formed XML 1.0 (a key with U+0001) is refused with 400 MalformedXML.
-* IAM: every request is authorized against the caller's IAM policies; the handlers call AWS as
-  their function's role (temporary credentials from sts:AssumeRole), everything else as an admin
-  user whose keys are ``test``/``test`` (harness/iam_enforcement.py: what moto checks and not).
-* Request rates: S3 answers SlowDown beyond a per-bucket rate of writes and of reads, DynamoDB
-  ProvisionedThroughputExceededException beyond a write rate per partition key value; AWS's
-  limits divided by 20, for requests not signed with the admin keys (harness/throttling.py).
-  Change the rates with ``Emulator(rates=RequestRates(...))``, ``with
-  emulator.request_rates(s3_writes_per_second=40):`` or ``BUCKET_SYNC_EMULATOR_RATES``; read
-  what was limited with :meth:`Emulator.throttle_figures`.
+Strict by default: the emulator enforces AWS's hard limits and behaviours that moto leaves out
+(payload sizes and uncatchable errors in Step Functions, Lambda's sandbox and environment quotas,
+S3's conditional requests and ownership rules, IAM, request-rate throttling), so a run AWS would
+fail fails here too. :class:`harness.strictness.Strictness` lists every one with the module that
+enforces it. Change the request rates with ``Emulator(rates=RequestRates(...))``, ``with
+emulator.request_rates(s3_writes_per_second=40):`` or ``BUCKET_SYNC_EMULATOR_RATES``; read what
+was limited with :meth:`Emulator.throttle_figures`.
 
 Each limit has a switch, named in :class:`harness.strictness.Strictness`. Turn limits off for a
 debugging session with ``BUCKET_SYNC_EMULATOR_LAX=payload_size,failure_cause`` (or ``=all``) in
