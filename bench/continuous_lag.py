@@ -27,7 +27,6 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,10 +43,11 @@ from harness.change_stream import (  # noqa: E402
     lags,
     operations,
     percentile,
+    wait_for,
     write_lags,
     write_paced,
 )
-from harness.sqs_poller import Invocation, SqsPoller  # noqa: E402
+from harness.sqs_poller import Invocation, SqsPoller, queued  # noqa: E402
 from tests.deployment import CDST, CHUNK_SIZE, CSRC, MAX_CONCURRENCY, MAX_STEPS_PER_RANGE, STACK  # noqa: E402
 
 BATCH_SIZE = 100  # the e2e stack's continuous_sync.batch_size
@@ -58,25 +58,6 @@ WRITER_LANES = 8
 # request limiters (handlers' backpressure.py, 10 requests/s at first, doubling each second they
 # are used up) have left their slow start.
 SETTLED_AFTER = 10.0
-
-
-def wait_for(condition: Callable[[], bool], cap: float) -> float | None:
-    """Seconds until `condition` held (checked every 0.2 s); None if it did not within `cap`."""
-    started = time.monotonic()
-    while not condition():
-        if time.monotonic() - started > cap:
-            return None
-        time.sleep(0.2)
-    return time.monotonic() - started
-
-
-def queued(sqs: Any, url: str) -> int:
-    attributes = sqs.get_queue_attributes(
-        QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
-    )["Attributes"]
-    return int(attributes["ApproximateNumberOfMessages"]) + int(
-        attributes["ApproximateNumberOfMessagesNotVisible"]
-    )
 
 
 def spread(values: list[float]) -> str:

@@ -14,7 +14,7 @@ import queue
 import threading
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -30,6 +30,7 @@ __all__ = [
     "operations",
     "percentile",
     "perform",
+    "wait_for",
     "write_lags",
     "write_paced",
 ]
@@ -156,3 +157,13 @@ def percentile(values: list[float], share: float) -> float:
     """The value below which `share` of `values` lie (nearest rank)."""
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def wait_for(condition: Callable[[], bool], cap: float) -> float | None:
+    """Seconds until `condition` held (checked every 0.2 s); None if it did not within `cap`."""
+    started = time.monotonic()
+    while not condition():
+        if time.monotonic() - started > cap:
+            return None
+        time.sleep(0.2)
+    return time.monotonic() - started

@@ -23,7 +23,18 @@ from functools import cached_property
 from types import TracebackType
 from typing import Any
 
-__all__ = ["Invocation", "SqsPoller"]
+__all__ = ["Invocation", "SqsPoller", "queued"]
+
+
+def queued(sqs: Any, queue_url: str) -> int:
+    """Messages on the queue now: visible and in flight (a batch being worked on)."""
+    attributes = sqs.get_queue_attributes(
+        QueueUrl=queue_url,
+        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    )["Attributes"]
+    return int(attributes["ApproximateNumberOfMessages"]) + int(
+        attributes["ApproximateNumberOfMessagesNotVisible"]
+    )
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,9 @@ class Follow:
     delete_budget: int = 1000
     delete_window_seconds: int = 300
     metric_namespace: str = "BucketSync/Continuous"
+    # The consumer function's name: its metrics' Consumer dimension, also where a reconcile run
+    # publishes what it repaired (reconcile.py).
+    consumer: str = ""
     state_machine_arn: str = ""
 
     def covers(self, bucket: str, key: str) -> bool:
@@ -52,5 +55,6 @@ def load_follow(environ: dict[str, str] | None = None) -> Follow:
         delete_budget=int(env.get("CONTINUOUS_DELETE_BUDGET", base.delete_budget)),
         delete_window_seconds=int(env.get("CONTINUOUS_DELETE_WINDOW_SECONDS", base.delete_window_seconds)),
         metric_namespace=env.get("CONTINUOUS_METRIC_NAMESPACE", base.metric_namespace),
+        consumer=env.get("CONTINUOUS_CONSUMER", base.consumer),
         state_machine_arn=env.get("STATE_MACHINE_ARN", base.state_machine_arn),
     )

@@ -9,8 +9,6 @@ prefix) or a dry run would publish figures that are not the event path's misses.
 
 from __future__ import annotations
 
-import os
-
 from .emf import publish
 from .follow import Follow, load_follow
 from .payloads import RunState
@@ -32,15 +30,14 @@ def is_reconcile(state: RunState, follow: Follow) -> bool:
 
 def publish_missed(state: RunState, environ: dict[str, str] | None = None) -> bool:
     """Publish what a reconcile run repaired as EMF lines; False when `state` is no reconcile run."""
-    env = os.environ if environ is None else environ
-    follow = load_follow(dict(env))
+    follow = load_follow(environ)
     if not is_reconcile(state, follow):
         return False
     copied, deleted = state["totals"]["copied"], state["totals"]["deleted"]
     publish(
         follow.metric_namespace,
         # The consumer's dimension, so the misses sit next to the consumer's Copied and Deleted.
-        {"Consumer": env.get("CONTINUOUS_CONSUMER", "")},
+        {"Consumer": follow.consumer},
         {"MissedChanges": [copied + deleted], "MissedCopies": [copied], "MissedDeletes": [deleted]},
         {"MissedChanges": "Count", "MissedCopies": "Count", "MissedDeletes": "Count"},
     )

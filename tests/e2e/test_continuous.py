@@ -25,9 +25,9 @@ import pytest
 from bucket_sync_cli.main import main
 
 from harness.buckets import empty, put_objects, snapshot
-from harness.change_stream import lags, operations, percentile, write_paced
+from harness.change_stream import lags, operations, percentile, wait_for, write_paced
 from harness.executions import wait_for_execution
-from harness.sqs_poller import SqsPoller
+from harness.sqs_poller import SqsPoller, queued
 from tests.cli.conftest import FAKE_CREDENTIALS
 from tests.deployment import CDST, CSRC, Deployment, settle_running_executions
 
@@ -74,13 +74,7 @@ class Continuous:
         return self.queued()
 
     def queued(self) -> int:
-        attributes = self.sqs.get_queue_attributes(
-            QueueUrl=self.queue_url,
-            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-        )["Attributes"]
-        return int(attributes["ApproximateNumberOfMessages"]) + int(
-            attributes["ApproximateNumberOfMessagesNotVisible"]
-        )
+        return queued(self.sqs, self.queue_url)
 
 
 @pytest.fixture
@@ -105,12 +99,10 @@ def continuous(deployment: Deployment) -> Iterator[Continuous]:
 
 
 def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> float:
-    """Seconds until `condition` held (checked every 0.2 s); fails after `timeout`."""
-    started = time.monotonic()
-    while not condition():
-        assert time.monotonic() - started < timeout, f"not within {timeout} s: {what}"
-        time.sleep(0.2)
-    return time.monotonic() - started
+    """Seconds until `condition` held; fails after `timeout`."""
+    took = wait_for(condition, timeout)
+    assert took is not None, f"not within {timeout} s: {what}"
+    return took
 
 
 def mirrored(mode: Continuous) -> bool:

@@ -7,7 +7,6 @@ import io
 import json
 import time
 import uuid
-import zipfile
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -20,6 +19,7 @@ from moto.sqs.models import sqs_backends
 from harness import Emulator, cloudwatch_metrics, iam_enforcement
 from harness.cloudwatch_metrics import EmfForwarder, metric_data_of, percentile
 from harness.emf_tee import EmfTee, is_emf
+from tests.harness.strict_support import create_function
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
@@ -185,19 +185,7 @@ def handler(event, context):
 
 def test_a_functions_emf_lines_become_metrics_in_the_emulator(emulator: Emulator):
     lam = emulator.client("lambda")
-    name = f"emf-{uuid.uuid4().hex[:8]}"
-    role = emulator.client("iam").create_role(RoleName=name, AssumeRolePolicyDocument="{}")["Role"]["Arn"]
-    code = io.BytesIO()
-    with zipfile.ZipFile(code, "w") as archive:
-        archive.writestr("emf_probe.py", EMF_HANDLER)
-    lam.create_function(
-        FunctionName=name,
-        Runtime="python3.12",
-        Role=role,
-        Handler="emf_probe.handler",
-        Code={"ZipFile": code.getvalue()},
-        Timeout=30,
-    )
+    name = create_function(emulator, EMF_HANDLER).rsplit(":", 1)[-1]
     response = lam.invoke(FunctionName=name, Payload=json.dumps({"lags": [100, 200, 300, 400]}).encode())
     assert "FunctionError" not in response, response["Payload"].read()
 
