@@ -57,6 +57,13 @@ resource "terraform_data" "continuous_checks" {
       condition     = !anytrue([for s in values(var.schedules) : s.source == local.cs.destination && s.destination == local.cs.source])
       error_message = "A schedule syncs continuous_sync.destination back into continuous_sync.source: with continuous sync on, that is an event loop."
     }
+
+    precondition {
+      # Its metrics (Lag, DeletesPaused, MissedChanges) are EMF lines printed to stdout, which the
+      # JSON log format files at INFO: a higher level would drop them, and their alarms, silently.
+      condition     = contains(["TRACE", "DEBUG", "INFO"], var.lambda_application_log_level)
+      error_message = "continuous_sync publishes its metrics as log lines at INFO: lambda_application_log_level ${var.lambda_application_log_level} would drop them and leave its alarms blind. Use INFO (the default), DEBUG or TRACE."
+    }
   }
 }
 

@@ -477,6 +477,15 @@ run "refuses_continuous_sync_from_an_unlisted_source" {
   expect_failures = [terraform_data.continuous_checks]
 }
 
+run "refuses_continuous_sync_with_a_log_level_that_drops_its_metrics" {
+  command = plan
+  variables {
+    continuous_sync              = { source = "photos-src", destination = "photos-dst" }
+    lambda_application_log_level = "WARN"
+  }
+  expect_failures = [terraform_data.continuous_checks]
+}
+
 run "refuses_continuous_sync_into_an_unlisted_destination" {
   command = plan
   variables {
