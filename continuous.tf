@@ -363,7 +363,9 @@ locals {
       namespace   = local.continuous_metric_namespace
       metric_name = "MissedChanges"
       dimensions  = { Consumer = local.consumer_function_name }
-      statistic   = "Sum"
+      # What one run repaired: a retried TallyRound may publish its run's figure twice, and
+      # Maximum, unlike Sum, reads that once.
+      statistic = "Maximum"
       # One datapoint per reconcile run: more periods would never all breach.
       periods     = 1
       threshold   = local.cs.missed_changes_alarm_threshold

@@ -72,21 +72,36 @@ def test_no_other_run_is_taken_for_a_reconcile(
     assert emf_lines(capsys) == []
 
 
-def test_tally_round_publishes_when_the_reconcile_run_ends(
-    run_table: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
-) -> None:
+def a_finished_round(run_table: Any, monkeypatch: pytest.MonkeyPatch, copied: int, deleted: int) -> RunState:
+    """TallyRound's input for the last round of a run over the followed pair, its one range done."""
     for name, value in FOLLOWED.items():
         monkeypatch.setenv(name, value)
-    execution = run_config()["execution"]
-    store = RunStore(run_table, execution)
+    store = RunStore(run_table, run_config()["execution"])
     key_range = {"after": "", "upTo": None}
     store.write_round(1, [key_range])
     progress = {**start_progress(key_range), "done": True, "steps": 1}
-    progress["counts"] = {**progress["counts"], "copied": 4, "deleted": 1}
+    progress["counts"] = {**progress["counts"], "copied": copied, "deleted": deleted}
     store.save_progress(1, 0, key_range, progress)
-    state = RunState(
+    return RunState(
         run=run_config(), round=1, totals=zero_counts(), failures=[], resumeRound=None, ranges=[0]
     )
+
+
+def test_tally_round_publishes_when_the_reconcile_run_ends(
+    run_table: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    state = a_finished_round(run_table, monkeypatch, copied=4, deleted=1)
     assert "report" in summarize.handler(state, Context())
     [line] = emf_lines(capsys)
     assert line["MissedChanges"] == [5]
+
+
+def test_a_retried_tally_publishes_the_same_figure_not_a_larger_one(
+    run_table: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    # Step Functions retries a TallyRound whose answer was lost: the alarm reads Maximum, so the
+    # second publication must carry the run's figure again, not add to it.
+    state = a_finished_round(run_table, monkeypatch, copied=2, deleted=1)
+    summarize.handler(state, Context())
+    summarize.handler(state, Context())
+    assert [line["MissedChanges"] for line in emf_lines(capsys)] == [[3], [3]]
